@@ -1,0 +1,326 @@
+//! Stage ①: the canonical request, written byte for byte into a [`Sink`].
+//!
+//! ```text
+//! METHOD \n canonical-path \n canonical-query \n (name:value \n)* \n signed;headers \n payload-hash
+//! ```
+
+use std::cmp::Ordering;
+
+use smallvec::SmallVec;
+
+use crate::encode;
+use crate::mac::Sink;
+use crate::settings::{PathNormalization, Settings, UriEncoding};
+
+/// One header as the request carries it; the name may be in any case.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a [u8],
+}
+
+/// Orders names as their lowercase forms would order.
+#[inline]
+pub(crate) fn cmp_lowercase(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            o => return o,
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Writes `name` lowercased.
+fn put_lowercase<S: Sink + ?Sized>(sink: &mut S, name: &str) {
+    let bytes = name.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        sink.put(bytes);
+        return;
+    }
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(buf.len()) {
+        let out = &mut buf[..chunk.len()];
+        out.copy_from_slice(chunk);
+        out.make_ascii_lowercase();
+        sink.put(out);
+    }
+}
+
+/// Writes a header value trimmed, with each run of whitespace (spaces, tabs, and the CR/LF of a
+/// folded line) collapsed to one space.
+pub(crate) fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &[u8]) {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c);
+    let mut rest = value;
+    while let [first, tail @ ..] = rest {
+        if ws(first) {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    while let [head @ .., last] = rest {
+        if ws(last) {
+            rest = head;
+        } else {
+            break;
+        }
+    }
+    let mut start = 0;
+    let mut i = 0;
+    while i < rest.len() {
+        if ws(&rest[i]) {
+            sink.put(&rest[start..i]);
+            sink.put(b" ");
+            while i < rest.len() && ws(&rest[i]) {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    sink.put(&rest[start..]);
+}
+
+/// The signed headers, sorted by lowercase name; repeated names keep their original order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CanonicalHeaders<'a> {
+    list: SmallVec<[Header<'a>; 16]>,
+}
+
+impl<'a> CanonicalHeaders<'a> {
+    /// Keeps the headers `settings` signs and sorts them.
+    pub(crate) fn new(headers: impl IntoIterator<Item = Header<'a>>, settings: &Settings) -> Self {
+        let mut list: SmallVec<[(usize, Header<'a>); 16]> = headers
+            .into_iter()
+            .filter(|h| !settings.is_excluded(h.name))
+            .enumerate()
+            .collect();
+        // Unstable sort with the original position as tie-break: stable, without allocating.
+        list.sort_unstable_by(|(i, a), (j, b)| cmp_lowercase(a.name, b.name).then(i.cmp(j)));
+        Self {
+            list: list.into_iter().map(|(_, h)| h).collect(),
+        }
+    }
+
+    /// Runs of headers that share one name.
+    fn groups(&self) -> impl Iterator<Item = &[Header<'a>]> {
+        self.list
+            .chunk_by(|a, b| a.name.eq_ignore_ascii_case(b.name))
+    }
+
+    /// `name:value\n` per name, repeated values joined with `,`.
+    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+        for group in self.groups() {
+            put_lowercase(sink, group[0].name);
+            sink.put(b":");
+            for (k, h) in group.iter().enumerate() {
+                if k > 0 {
+                    sink.put(b",");
+                }
+                put_trimmed(sink, h.value);
+            }
+            sink.put(b"\n");
+        }
+    }
+
+    /// `a;b;c`.
+    pub(crate) fn write_signed<S: Sink + ?Sized>(&self, sink: &mut S) {
+        for (k, group) in self.groups().enumerate() {
+            if k > 0 {
+                sink.put(b";");
+            }
+            put_lowercase(sink, group[0].name);
+        }
+    }
+
+    /// The `SignedHeaders` list as a string.
+    pub(crate) fn signed_list(&self) -> String {
+        let mut v = Vec::new();
+        self.write_signed(&mut v);
+        String::from_utf8(v).unwrap_or_default()
+    }
+}
+
+/// One query parameter. `wire` ones come from the request as sent and are decoded before being
+/// re-encoded; the others are plain text added by the signer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Param<'a> {
+    pub(crate) key: &'a [u8],
+    pub(crate) value: &'a [u8],
+    pub(crate) wire: bool,
+}
+
+impl Param<'_> {
+    fn cmp_canonical(&self, other: &Self) -> Ordering {
+        let key = || encode::CanonicalBytes::new(self.key, self.wire);
+        let okey = || encode::CanonicalBytes::new(other.key, other.wire);
+        key().cmp(okey()).then_with(|| {
+            encode::CanonicalBytes::new(self.value, self.wire)
+                .cmp(encode::CanonicalBytes::new(other.value, other.wire))
+        })
+    }
+
+    /// `key=value` in canonical encoding.
+    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+        encode::write_component(sink, self.key, self.wire);
+        sink.put(b"=");
+        encode::write_component(sink, self.value, self.wire);
+    }
+}
+
+/// Splits a raw query string into parameters: `&` separates them, the first `=` splits key from
+/// value, a bare `flag` has an empty value, and empty pieces (`a=1&&b=2`) are skipped.
+pub(crate) fn parse_query(raw: &str) -> impl Iterator<Item = Param<'_>> {
+    raw.split('&').filter(|p| !p.is_empty()).map(|p| {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        Param {
+            key: k.as_bytes(),
+            value: v.as_bytes(),
+            wire: true,
+        }
+    })
+}
+
+/// The canonical query: every parameter encoded, sorted by encoded key, then encoded value.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CanonicalQuery<'a> {
+    params: SmallVec<[Param<'a>; 16]>,
+}
+
+impl<'a> CanonicalQuery<'a> {
+    pub(crate) fn new(raw: Option<&'a str>) -> Self {
+        Self {
+            params: raw.map(parse_query).into_iter().flatten().collect(),
+        }
+    }
+
+    /// Adds a plain-text parameter (the `X-Amz-*` values of a presigned URL).
+    pub(crate) fn push_plain(&mut self, key: &'a str, value: &'a str) {
+        self.params.push(Param {
+            key: key.as_bytes(),
+            value: value.as_bytes(),
+            wire: false,
+        });
+    }
+
+    /// Sorts into canonical order.
+    pub(crate) fn sort(&mut self) {
+        self.params.sort_unstable_by(Param::cmp_canonical);
+    }
+
+    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+        for (k, p) in self.params.iter().enumerate() {
+            if k > 0 {
+                sink.put(b"&");
+            }
+            p.write(sink);
+        }
+    }
+}
+
+/// Writes the canonical URI path.
+pub(crate) fn write_path<S: Sink + ?Sized>(sink: &mut S, path: &str, settings: &Settings) {
+    let encode = |sink: &mut S, bytes: &[u8]| match settings.uri_encoding {
+        UriEncoding::Double => encode::encode_into(sink, bytes, true),
+        UriEncoding::Single => encode::encode_path_single(sink, bytes),
+    };
+    match settings.path_normalization {
+        PathNormalization::Enabled => {
+            let (segs, absolute, trailing) = encode::normalize_segments(path);
+            if absolute || segs.is_empty() {
+                sink.put(b"/");
+            }
+            for (k, seg) in segs.iter().enumerate() {
+                if k > 0 {
+                    sink.put(b"/");
+                }
+                encode(sink, seg.as_bytes());
+            }
+            if trailing {
+                sink.put(b"/");
+            }
+        }
+        PathNormalization::Disabled => {
+            if path.is_empty() {
+                sink.put(b"/");
+            } else {
+                encode(sink, path.as_bytes());
+            }
+        }
+    }
+}
+
+/// Everything stage ① needs, borrowed from the request.
+#[derive(Debug, Clone)]
+pub(crate) struct CanonicalRequest<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: CanonicalQuery<'a>,
+    pub(crate) headers: CanonicalHeaders<'a>,
+    pub(crate) payload_hash: &'a [u8],
+}
+
+impl CanonicalRequest<'_> {
+    /// Writes the canonical request, exactly.
+    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S, settings: &Settings) {
+        sink.put(self.method.as_bytes());
+        sink.put(b"\n");
+        write_path(sink, self.path, settings);
+        sink.put(b"\n");
+        self.query.write(sink);
+        sink.put(b"\n");
+        self.headers.write(sink);
+        sink.put(b"\n");
+        self.headers.write_signed(sink);
+        sink.put(b"\n");
+        sink.put(self.payload_hash);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trimmed(v: &str) -> String {
+        let mut out = Vec::new();
+        put_trimmed(&mut out, v.as_bytes());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_are_trimmed_and_whitespace_runs_collapse() {
+        assert_eq!(trimmed("  a   b \t c  "), "a b c");
+        assert_eq!(trimmed("value1\n  value2\n     value3"), "value1 value2 value3");
+        assert_eq!(trimmed("   "), "");
+        assert_eq!(trimmed("\"a   b   c\""), "\"a b c\"");
+    }
+
+    #[test]
+    fn query_sorts_by_encoded_key_then_value() {
+        let mut q = CanonicalQuery::new(Some("b=2&a=z&a=y&%E1%88%B4=1&Param=1&flag&&c=a+b"));
+        q.sort();
+        let mut out = Vec::new();
+        q.write(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "%E1%88%B4=1&Param=1&a=y&a=z&b=2&c=a%20b&flag="
+        );
+    }
+
+    #[test]
+    fn repeated_header_names_join_in_order() {
+        let hs = [
+            Header { name: "My-Header1", value: b"value4" },
+            Header { name: "host", value: b"h" },
+            Header { name: "my-header1", value: b" value1 " },
+        ];
+        let c = CanonicalHeaders::new(hs, &Settings::default());
+        let mut out = Vec::new();
+        c.write(&mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "host:h\nmy-header1:value4,value1\n");
+        assert_eq!(c.signed_list(), "host;my-header1");
+    }
+}

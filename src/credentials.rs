@@ -1,0 +1,133 @@
+//! AWS credentials: an access key id, a secret that is wiped on drop and never printed, and an
+//! optional session token for temporary credentials.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::Error;
+
+/// AWS credentials used to sign requests.
+///
+/// The secret access key and the session token are held in [`Zeroizing`] buffers, wiped when
+/// dropped, and never shown by `Debug`.
+#[derive(Clone)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: Zeroizing<String>,
+    session_token: Option<Zeroizing<String>>,
+}
+
+impl Credentials {
+    /// Long-term credentials: an access key id and its secret.
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: Zeroizing::new(secret_access_key.into()),
+            session_token: None,
+        }
+    }
+
+    /// Adds the session token of temporary credentials (STS, SSO, a role). It is sent as
+    /// `x-amz-security-token` (or `X-Amz-Security-Token` in a presigned URL).
+    #[must_use]
+    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(Zeroizing::new(token.into()));
+        self
+    }
+
+    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set, `AWS_SESSION_TOKEN`.
+    ///
+    /// # Errors
+    /// [`Error::MissingEnvVar`] when the key id or the secret is unset or empty.
+    pub fn from_env() -> Result<Self, Error> {
+        let read = |name: &'static str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(Zeroizing::new)
+        };
+        let id = read("AWS_ACCESS_KEY_ID").ok_or(Error::MissingEnvVar {
+            name: "AWS_ACCESS_KEY_ID",
+        })?;
+        let secret = read("AWS_SECRET_ACCESS_KEY").ok_or(Error::MissingEnvVar {
+            name: "AWS_SECRET_ACCESS_KEY",
+        })?;
+        Ok(Self {
+            access_key_id: id.to_string(),
+            secret_access_key: secret,
+            session_token: read("AWS_SESSION_TOKEN"),
+        })
+    }
+
+    /// The access key id (not a secret).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The session token, if these are temporary credentials.
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref().map(String::as_str)
+    }
+
+    pub(crate) fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    /// Checks that the key id can be written into a `Credential=` field and the secret is set.
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let id = self.access_key_id.as_bytes();
+        if id.is_empty()
+            || !id
+                .iter()
+                .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'='))
+        {
+            return Err(Error::InvalidAccessKeyId);
+        }
+        if self.secret_access_key.is_empty() {
+            return Err(Error::EmptySecretKey);
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_the_secret_or_token() {
+        let c = Credentials::new("AKID", "very-secret").with_session_token("tok-secret");
+        let shown = format!("{c:?}");
+        assert!(shown.contains("AKID"));
+        assert!(!shown.contains("very-secret"));
+        assert!(!shown.contains("tok-secret"));
+    }
+
+    #[test]
+    fn key_ids_that_break_the_credential_field_are_rejected() {
+        for bad in ["", "AK/ID", "AK ID", "AK,ID"] {
+            assert_eq!(
+                Credentials::new(bad, "s").validate(),
+                Err(Error::InvalidAccessKeyId)
+            );
+        }
+        assert_eq!(
+            Credentials::new("AKID", "").validate(),
+            Err(Error::EmptySecretKey)
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! SigV4 URI encoding: percent-encode every byte but the RFC 3986 unreserved set
+//! (`A-Z a-z 0-9 - . _ ~`) with uppercase hex, path normalisation, and query decoding.
+
+use crate::mac::Sink;
+
+/// Uppercase hex digits, as SigV4 writes percent-escapes.
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `true` for the bytes SigV4 never encodes.
+static UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        i += 1;
+    }
+    t
+};
+
+/// Whether SigV4 leaves `b` as it is.
+#[inline]
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    UNRESERVED[usize::from(b)]
+}
+
+/// The three bytes `%XY` for `b`.
+#[inline]
+pub(crate) fn escape(b: u8) -> [u8; 3] {
+    [
+        b'%',
+        HEX_UPPER[usize::from(b >> 4)],
+        HEX_UPPER[usize::from(b & 0x0f)],
+    ]
+}
+
+/// Writes `bytes` percent-encoded; `/` is kept when `keep_slash`.
+pub(crate) fn encode_into<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            continue;
+        }
+        if start < i {
+            sink.put(&bytes[start..i]);
+        }
+        sink.put(&escape(b));
+        start = i + 1;
+    }
+    if start < bytes.len() {
+        sink.put(&bytes[start..]);
+    }
+}
+
+/// The value of one hex digit.
+#[inline]
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes `%XY` at `bytes[i..]`, if one is there.
+#[inline]
+fn escaped_at(bytes: &[u8], i: usize) -> Option<u8> {
+    if bytes.get(i) != Some(&b'%') {
+        return None;
+    }
+    let hi = hex_val(*bytes.get(i + 1)?)?;
+    let lo = hex_val(*bytes.get(i + 2)?)?;
+    Some(hi << 4 | lo)
+}
+
+/// S3's single encoding: an existing `%XY` escape is kept (with uppercase hex), `/` and
+/// unreserved bytes are kept, and every other byte (a raw space, UTF-8, `+`, a lone `%`) is
+/// encoded once.
+pub(crate) fn encode_path_single<S: Sink + ?Sized>(sink: &mut S, path: &[u8]) {
+    let mut start = 0;
+    let mut i = 0;
+    while i < path.len() {
+        let b = path[i];
+        if is_unreserved(b) || b == b'/' {
+            i += 1;
+            continue;
+        }
+        if start < i {
+            sink.put(&path[start..i]);
+        }
+        if let Some(decoded) = escaped_at(path, i) {
+            sink.put(&escape(decoded));
+            i += 3;
+        } else {
+            sink.put(&escape(b));
+            i += 1;
+        }
+        start = i;
+    }
+    if start < path.len() {
+        sink.put(&path[start..]);
+    }
+}
+
+/// Removes `.` and `..` segments and empty segments (`//`), as every AWS service but S3 does.
+/// Returns the kept segments, whether the path is absolute, and whether a trailing `/` stays.
+pub(crate) fn normalize_segments(
+    path: &str,
+) -> (smallvec::SmallVec<[&str; 16]>, bool, bool) {
+    let mut out: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    let absolute = path.starts_with('/');
+    let trailing = path.ends_with('/') && !out.is_empty();
+    (out, absolute, trailing)
+}
+
+/// Iterates the canonical (re-encoded) bytes of one query component.
+///
+/// `wire` components come from the request as sent: `+` means a space and `%XY` is decoded
+/// before re-encoding, so `a+b`, `a%20b` and `a b` all canonicalise to `a%20b`, and `%2B` stays
+/// `%2B`. Other components (the `X-Amz-*` values this crate adds) are plain text.
+#[derive(Clone)]
+pub(crate) struct CanonicalBytes<'a> {
+    src: &'a [u8],
+    pos: usize,
+    wire: bool,
+    pending: [u8; 2],
+    npending: u8,
+}
+
+impl<'a> CanonicalBytes<'a> {
+    pub(crate) fn new(src: &'a [u8], wire: bool) -> Self {
+        Self {
+            src,
+            pos: 0,
+            wire,
+            pending: [0; 2],
+            npending: 0,
+        }
+    }
+
+    /// The next decoded byte of the source.
+    #[inline]
+    fn next_decoded(&mut self) -> Option<u8> {
+        let b = *self.src.get(self.pos)?;
+        if self.wire {
+            if b == b'+' {
+                self.pos += 1;
+                return Some(b' ');
+            }
+            if let Some(d) = escaped_at(self.src, self.pos) {
+                self.pos += 3;
+                return Some(d);
+            }
+        }
+        self.pos += 1;
+        Some(b)
+    }
+}
+
+impl Iterator for CanonicalBytes<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.npending > 0 {
+            let b = self.pending[2 - usize::from(self.npending)];
+            self.npending -= 1;
+            return Some(b);
+        }
+        let b = self.next_decoded()?;
+        if is_unreserved(b) {
+            return Some(b);
+        }
+        let e = escape(b);
+        self.pending = [e[1], e[2]];
+        self.npending = 2;
+        Some(b'%')
+    }
+}
+
+/// Writes one query component in canonical form.
+pub(crate) fn write_component<S: Sink + ?Sized>(sink: &mut S, src: &[u8], wire: bool) {
+    if !wire {
+        encode_into(sink, src, false);
+        return;
+    }
+    // Fast path: a component with no `+`/`%` decodes to itself.
+    if !src.iter().any(|&b| b == b'+' || b == b'%') {
+        encode_into(sink, src, false);
+        return;
+    }
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in CanonicalBytes::new(src, true) {
+        buf[n] = b;
+        n += 1;
+        if n == buf.len() {
+            sink.put(&buf);
+            n = 0;
+        }
+    }
+    if n > 0 {
+        sink.put(&buf[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(bytes: &[u8], keep_slash: bool) -> String {
+        let mut v = Vec::new();
+        encode_into(&mut v, bytes, keep_slash);
+        String::from_utf8(v).unwrap()
+    }
+
+    fn single(path: &str) -> String {
+        let mut v = Vec::new();
+        encode_path_single(&mut v, path.as_bytes());
+        String::from_utf8(v).unwrap()
+    }
+
+    fn canon(s: &str) -> String {
+        String::from_utf8(CanonicalBytes::new(s.as_bytes(), true).collect()).unwrap()
+    }
+
+    #[test]
+    fn only_unreserved_bytes_pass_unencoded() {
+        assert_eq!(enc(b"aZ9-._~", false), "aZ9-._~");
+        assert_eq!(enc(b"a b/c+d%", false), "a%20b%2Fc%2Bd%25");
+        assert_eq!(enc(b"a b/c", true), "a%20b/c");
+        assert_eq!(enc("é".as_bytes(), true), "%C3%A9");
+    }
+
+    #[test]
+    fn single_encoding_keeps_existing_escapes_and_encodes_the_rest() {
+        assert_eq!(single("/a%20b/c%2bd%2F~"), "/a%20b/c%2Bd%2F~");
+        assert_eq!(single("/a b/c+d/é/%/%zz"), "/a%20b/c%2Bd/%C3%A9/%25/%25zz");
+    }
+
+    #[test]
+    fn query_components_decode_plus_and_escapes_then_encode_once() {
+        assert_eq!(canon("a+b"), "a%20b");
+        assert_eq!(canon("a%20b"), "a%20b");
+        assert_eq!(canon("x%2By"), "x%2By");
+        assert_eq!(canon("v%3dw"), "v%3Dw");
+        assert_eq!(canon("%7E%2F"), "~%2F");
+        assert_eq!(canon("100%"), "100%25");
+        assert_eq!(canon("%E1%88%B4"), "%E1%88%B4");
+    }
+
+    #[test]
+    fn dot_segments_and_empty_segments_are_removed() {
+        let join = |p: &str| {
+            let (segs, abs, trail) = normalize_segments(p);
+            format!(
+                "{}{}{}",
+                if abs { "/" } else { "" },
+                segs.join("/"),
+                if trail { "/" } else { "" }
+            )
+        };
+        assert_eq!(join("/example/.."), "/");
+        assert_eq!(join("/./example"), "/example");
+        assert_eq!(join("//example//"), "/example/");
+        assert_eq!(join("/a/b/../../.."), "/");
+        assert_eq!(join("/a/./b/../c//d"), "/a/c/d");
+    }
+}

@@ -1,0 +1,109 @@
+//! Why signing failed. Every message says what was wrong and how to fix it, and none carries a
+//! secret.
+
+/// A request or setting that cannot be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Neither a `host` header nor a URI authority names the host to sign.
+    #[error(
+        "the request has no host to sign: use an absolute URI (https://host/path) or set a `host` header"
+    )]
+    MissingHost,
+
+    /// The request target or URI could not be understood.
+    #[error("invalid request target `{target}`: {reason}")]
+    InvalidUri {
+        /// The target as given.
+        target: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// The HTTP method is empty or not an RFC 9110 token.
+    #[error("invalid HTTP method `{method}`: use a token such as GET or POST")]
+    InvalidMethod {
+        /// The method as given.
+        method: String,
+    },
+
+    /// A header name is empty or not an RFC 9110 token.
+    #[error("invalid header name `{name}`: header names are RFC 9110 tokens (letters, digits, `-`, ...)")]
+    InvalidHeaderName {
+        /// The name as given.
+        name: String,
+    },
+
+    /// A header value contains bytes that cannot be signed or sent.
+    #[error("header `{name}` cannot be signed: {reason}")]
+    InvalidHeaderValue {
+        /// The header's name (its value is not repeated: it may be a secret).
+        name: String,
+        /// What is wrong with the value, and how to fix it.
+        reason: &'static str,
+    },
+
+    /// The region is empty or uses characters outside `[a-z0-9-]`.
+    #[error(
+        "invalid region `{region}`: a region is lowercase letters, digits and `-`, such as `us-east-1`"
+    )]
+    InvalidRegion {
+        /// The region as given.
+        region: String,
+    },
+
+    /// The service name is empty or uses characters outside `[a-z0-9-]`.
+    #[error(
+        "invalid service `{service}`: a signing name is lowercase letters, digits and `-`, such as `execute-api`, `lambda` or `s3`"
+    )]
+    InvalidService {
+        /// The service as given.
+        service: String,
+    },
+
+    /// The signing time cannot be written as an `X-Amz-Date` (years 0000 to 9999, UTC).
+    #[error(
+        "signing time is outside the range X-Amz-Date can express (years 0000 to 9999 UTC): check the clock or the time given to sign_at"
+    )]
+    TimeOutOfRange,
+
+    /// A presigned URL's lifetime is zero or longer than AWS accepts.
+    #[error(
+        "presign expiry of {seconds} s is invalid: AWS accepts 1 second to 7 days (604800 s)"
+    )]
+    InvalidExpiry {
+        /// The requested lifetime in whole seconds.
+        seconds: u64,
+    },
+
+    /// A presign was asked for a request that already carries an `authorization` header.
+    #[error(
+        "cannot presign a request that already has an `authorization` header: remove it, or use sign() for header signing instead"
+    )]
+    AlreadySigned,
+
+    /// The access key id is empty or contains characters that break the `Credential` field.
+    #[error(
+        "invalid access key id: it must be non-empty ASCII without `/`, `,`, `=` or whitespace (check AWS_ACCESS_KEY_ID)"
+    )]
+    InvalidAccessKeyId,
+
+    /// The secret access key is empty.
+    #[error("the secret access key is empty: check AWS_SECRET_ACCESS_KEY")]
+    EmptySecretKey,
+
+    /// A credentials environment variable is missing or empty.
+    #[error(
+        "environment variable {name} is not set: export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
+    )]
+    MissingEnvVar {
+        /// The variable that was missing.
+        name: &'static str,
+    },
+
+    /// The request body is not in memory, so it cannot be hashed.
+    #[error(
+        "the request body is not in memory and cannot be hashed: use sign_payload_at with Payload::Unsigned or Payload::Precomputed"
+    )]
+    BodyNotInMemory,
+}

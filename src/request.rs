@@ -1,0 +1,225 @@
+//! The request as the signer sees it: method, target (path and query as sent), headers. This is
+//! the lower-level entry for callers without an `http::Request` (Lambda@Edge-style events, other
+//! HTTP crates); the `http::Request` API is a thin layer over it.
+
+use smallvec::SmallVec;
+
+use crate::canonical_request::Header;
+use crate::Error;
+
+/// A request to sign, borrowed from wherever it lives.
+///
+/// The target is either origin-form (`/path?query`, with a `host` header) or absolute
+/// (`https://host:port/path?query`). It is taken as sent: the path may hold raw bytes (a space,
+/// UTF-8) or percent-escapes, and the query is the raw query string.
+///
+/// ```
+/// use awssig::SignableRequest;
+/// let req = SignableRequest::new("GET", "/prod/items?limit=10")
+///     .header("host", "abc123.execute-api.us-east-1.amazonaws.com")
+///     .header("x-api-key", "k");
+/// assert_eq!(req.path(), "/prod/items");
+/// assert_eq!(req.query(), Some("limit=10"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct SignableRequest<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) target: &'a str,
+    pub(crate) scheme: Option<&'a str>,
+    pub(crate) authority: Option<&'a str>,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) headers: SmallVec<[Header<'a>; 16]>,
+}
+
+impl<'a> SignableRequest<'a> {
+    /// A request with no headers yet. A target that is neither origin-form nor an `http(s)` URL
+    /// is reported when signing.
+    pub fn new(method: &'a str, target: &'a str) -> Self {
+        let (scheme, authority, rest) = split_absolute(target);
+        let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        Self {
+            method,
+            target,
+            scheme,
+            authority,
+            path,
+            query,
+            headers: SmallVec::new(),
+        }
+    }
+
+    /// Adds a header (repeats are kept, in order).
+    #[must_use]
+    pub fn header(mut self, name: &'a str, value: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.push_header(name, value.as_ref());
+        self
+    }
+
+    /// Adds a header in place.
+    pub fn push_header(&mut self, name: &'a str, value: &'a [u8]) {
+        self.headers.push(Header { name, value });
+    }
+
+    /// The method.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The path as sent.
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The raw query string, without `?`.
+    pub fn query(&self) -> Option<&'a str> {
+        self.query
+    }
+
+    /// The first value of a header (name case-insensitive).
+    pub fn header_value(&self, name: &str) -> Option<&'a [u8]> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    }
+
+    /// Checks the method, target and headers.
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        if !is_token(self.method) {
+            return Err(Error::InvalidMethod {
+                method: self.method.to_string(),
+            });
+        }
+        if self.authority.is_none() && !(self.path.starts_with('/') || self.path == "*") {
+            return Err(Error::InvalidUri {
+                target: self.target.to_string(),
+                reason: "use origin-form (`/path?query`) or an absolute http(s) URL",
+            });
+        }
+        if self.authority == Some("") {
+            return Err(Error::InvalidUri {
+                target: self.target.to_string(),
+                reason: "the URL has an empty host",
+            });
+        }
+        for h in &self.headers {
+            validate_header(h.name, h.value)?;
+        }
+        Ok(())
+    }
+
+    /// The host to sign: the `host` header if present, else the authority with userinfo and
+    /// the scheme's default port dropped, lowercased.
+    pub(crate) fn host_from_authority(&self) -> Option<String> {
+        let authority = self.authority?;
+        let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let default_port = match self.scheme.map(str::to_ascii_lowercase).as_deref() {
+            Some("http") => Some("80"),
+            Some("https") => Some("443"),
+            _ => None,
+        };
+        // The port follows the last `:` that is outside IPv6 brackets.
+        let (host, port) = match hostport.rfind(':') {
+            Some(i) if !hostport[i..].contains(']') => (&hostport[..i], Some(&hostport[i + 1..])),
+            _ => (hostport, None),
+        };
+        let mut out = host.to_ascii_lowercase();
+        if let Some(port) = port.filter(|p| !p.is_empty() && Some(*p) != default_port) {
+            out.push(':');
+            out.push_str(port);
+        }
+        Some(out)
+    }
+}
+
+/// Splits `scheme://authority` off an absolute URL.
+fn split_absolute(target: &str) -> (Option<&str>, Option<&str>, &str) {
+    let Some((scheme, rest)) = target.split_once("://") else {
+        return (None, None, target);
+    };
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        return (None, None, target);
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    (Some(scheme), Some(&rest[..end]), &rest[end..])
+}
+
+/// RFC 9110 `token`.
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+                )
+        })
+}
+
+/// A header can be signed when its name is a token and its value has no control bytes other
+/// than tab (and the CR LF of an obs-fold continuation, which canonicalises to a space).
+pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), Error> {
+    if !is_token(name) {
+        return Err(Error::InvalidHeaderName {
+            name: name.to_string(),
+        });
+    }
+    if value
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f)
+    {
+        return Err(Error::InvalidHeaderValue {
+            name: name.to_string(),
+            reason: "the value contains a control character; remove it or drop the header",
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_targets_split_into_parts() {
+        let r = SignableRequest::new("GET", "https://user@Example.COM:443/a b/?x=1#frag");
+        assert_eq!(r.scheme, Some("https"));
+        assert_eq!(r.path, "/a b/");
+        assert_eq!(r.query, Some("x=1"));
+        assert_eq!(r.host_from_authority().as_deref(), Some("example.com"));
+        let r = SignableRequest::new("GET", "http://[::1]:8080");
+        assert_eq!(r.path, "");
+        assert_eq!(r.host_from_authority().as_deref(), Some("[::1]:8080"));
+        let r = SignableRequest::new("GET", "https://h.example:8443/p");
+        assert_eq!(r.host_from_authority().as_deref(), Some("h.example:8443"));
+    }
+
+    #[test]
+    fn bad_methods_targets_and_headers_are_rejected() {
+        assert!(matches!(
+            SignableRequest::new("GE T", "/").validate(),
+            Err(Error::InvalidMethod { .. })
+        ));
+        assert!(matches!(
+            SignableRequest::new("GET", "relative").validate(),
+            Err(Error::InvalidUri { .. })
+        ));
+        assert!(matches!(
+            SignableRequest::new("GET", "/").header("a b", "v").validate(),
+            Err(Error::InvalidHeaderName { .. })
+        ));
+        assert!(matches!(
+            SignableRequest::new("GET", "/").header("a", "v\0").validate(),
+            Err(Error::InvalidHeaderValue { .. })
+        ));
+    }
+}

@@ -1,0 +1,192 @@
+//! How a request is canonicalised: the knobs that differ between S3 and every other service.
+
+/// How the canonical URI path is percent-encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum UriEncoding {
+    /// Every service but S3: the path as sent is percent-encoded again, so `%20` is signed as
+    /// `%2520` and `@` as `%40`.
+    #[default]
+    Double,
+    /// S3: the path as sent (already encoded once by the client) is signed as it is; only bytes
+    /// that are not valid in a URI are encoded.
+    Single,
+}
+
+/// Whether `.`/`..` segments and repeated slashes are removed from the canonical path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum PathNormalization {
+    /// Every service but S3: `/a/./b/../c//d` is signed as `/a/c/d`.
+    #[default]
+    Enabled,
+    /// S3: object keys may contain `.`, `..` and `//`, so the path is signed unchanged.
+    Disabled,
+}
+
+/// Whether header signing also sends (and signs) `x-amz-content-sha256`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum PayloadHashHeader {
+    /// Only when the payload is unsigned (`UNSIGNED-PAYLOAD` must be announced).
+    #[default]
+    WhenUnsigned,
+    /// Always: required by S3 and by Lambda function URLs for requests with a body.
+    Always,
+}
+
+impl From<bool> for PayloadHashHeader {
+    fn from(always: bool) -> Self {
+        if always { Self::Always } else { Self::WhenUnsigned }
+    }
+}
+
+/// Where a session token goes relative to the signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum SessionTokenSigning {
+    /// The token is added before signing and is covered by the signature (what AWS expects).
+    #[default]
+    Signed,
+    /// The token is added after signing and is not covered (some IoT endpoints expect this).
+    AppendedAfterSigning,
+}
+
+impl From<bool> for SessionTokenSigning {
+    fn from(signed: bool) -> Self {
+        if signed { Self::Signed } else { Self::AppendedAfterSigning }
+    }
+}
+
+/// What a presigned URL says about the body when no payload is given explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum PresignPayload {
+    /// The SHA-256 of the request's in-memory body (usually empty).
+    #[default]
+    BodyHash,
+    /// `UNSIGNED-PAYLOAD`: S3's presigned URLs, whose body is not known when the URL is made.
+    Unsigned,
+}
+
+/// Headers that are never signed, because clients, proxies or load balancers add, drop or rewrite
+/// them in transit (the same list botocore uses, plus `authorization`).
+pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
+    "authorization",
+    "baggage",
+    "connection",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "traceparent",
+    "tracestate",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+/// Canonicalisation settings. Start from [`Settings::default()`] (every service but S3) or
+/// [`Settings::s3()`], then adjust.
+///
+/// ```
+/// use awssig::{PathNormalization, Settings, UriEncoding};
+/// let settings = Settings::default()
+///     .uri_encoding(UriEncoding::Single)
+///     .path_normalization(PathNormalization::Disabled)
+///     .payload_hash_header(true)
+///     .exclude_header("x-forwarded-for");
+/// assert_eq!(settings, Settings::s3().exclude_header("X-Forwarded-For"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Settings {
+    pub(crate) uri_encoding: UriEncoding,
+    pub(crate) path_normalization: PathNormalization,
+    pub(crate) payload_hash_header: PayloadHashHeader,
+    pub(crate) session_token: SessionTokenSigning,
+    pub(crate) presign_payload: PresignPayload,
+    pub(crate) excluded: Vec<String>,
+}
+
+impl Settings {
+    /// S3's rules: single encoding, no path normalisation, `x-amz-content-sha256` always sent,
+    /// presigned URLs with `UNSIGNED-PAYLOAD`.
+    pub fn s3() -> Self {
+        Self {
+            uri_encoding: UriEncoding::Single,
+            path_normalization: PathNormalization::Disabled,
+            payload_hash_header: PayloadHashHeader::Always,
+            presign_payload: PresignPayload::Unsigned,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the path encoding.
+    #[must_use]
+    pub fn uri_encoding(mut self, encoding: UriEncoding) -> Self {
+        self.uri_encoding = encoding;
+        self
+    }
+
+    /// Sets path normalisation.
+    #[must_use]
+    pub fn path_normalization(mut self, normalization: PathNormalization) -> Self {
+        self.path_normalization = normalization;
+        self
+    }
+
+    /// `true` (or [`PayloadHashHeader::Always`]) also sends and signs `x-amz-content-sha256`.
+    #[must_use]
+    pub fn payload_hash_header(mut self, mode: impl Into<PayloadHashHeader>) -> Self {
+        self.payload_hash_header = mode.into();
+        self
+    }
+
+    /// `false` (or [`SessionTokenSigning::AppendedAfterSigning`]) adds the session token after
+    /// signing, so it is not covered by the signature.
+    #[must_use]
+    pub fn sign_session_token(mut self, mode: impl Into<SessionTokenSigning>) -> Self {
+        self.session_token = mode.into();
+        self
+    }
+
+    /// What [`Signer::presign_at`](crate::Signer::presign_at) signs for the body.
+    #[must_use]
+    pub fn presign_payload(mut self, payload: PresignPayload) -> Self {
+        self.presign_payload = payload;
+        self
+    }
+
+    pub(crate) fn presign_unsigned(&self) -> bool {
+        self.presign_payload == PresignPayload::Unsigned
+    }
+
+    /// Never signs the header `name` (case-insensitive), on top of
+    /// [`DEFAULT_EXCLUDED_HEADERS`]. Use it for headers a proxy rewrites, such as
+    /// `x-forwarded-for` or `via`.
+    #[must_use]
+    pub fn exclude_header(mut self, name: impl AsRef<str>) -> Self {
+        let name = name.as_ref().to_ascii_lowercase();
+        if !self.excluded.contains(&name) {
+            self.excluded.push(name);
+        }
+        self
+    }
+
+    /// The path encoding in force.
+    pub fn uri_encoding_mode(&self) -> UriEncoding {
+        self.uri_encoding
+    }
+
+    /// Whether a (lowercase or mixed-case) header name is left out of the signature.
+    pub fn is_excluded(&self, name: &str) -> bool {
+        DEFAULT_EXCLUDED_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+            || self.excluded.iter().any(|h| h.eq_ignore_ascii_case(name))
+    }
+}

@@ -1,0 +1,56 @@
+//! Stage ②: the string to sign.
+//!
+//! ```text
+//! AWS4-HMAC-SHA256 \n 20150830T123600Z \n 20150830/us-east-1/service/aws4_request \n hex(sha256(canonical request))
+//! ```
+
+use smallvec::SmallVec;
+
+use crate::amz_date::AmzDate;
+use crate::mac::{self, Sink};
+
+/// The algorithm name of SigV4 with HMAC-SHA256.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// The credential scope: date, region and service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scope<'a> {
+    pub(crate) date: &'a str,
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+}
+
+impl Scope<'_> {
+    /// `20150830/us-east-1/service/aws4_request`.
+    pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
+        sink.put(self.date.as_bytes());
+        sink.put(b"/");
+        sink.put(self.region.as_bytes());
+        sink.put(b"/");
+        sink.put(self.service.as_bytes());
+        sink.put(b"/aws4_request");
+    }
+}
+
+impl Sink for SmallVec<[u8; 256]> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// The string to sign, in a buffer that stays on the stack for usual region and service names.
+pub(crate) type StringToSign = SmallVec<[u8; 256]>;
+
+/// Builds the string to sign from the date, the scope and the canonical request's digest.
+pub(crate) fn string_to_sign(date: &AmzDate, scope: &Scope<'_>, creq_digest: &[u8; 32]) -> StringToSign {
+    let mut s = StringToSign::new();
+    s.put(ALGORITHM.as_bytes());
+    s.put(b"\n");
+    s.put(date.bytes());
+    s.put(b"\n");
+    scope.write(&mut s);
+    s.put(b"\n");
+    s.put(&mac::hex32(creq_digest));
+    s
+}
