@@ -99,7 +99,10 @@ pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
 ///     .path_normalization(PathNormalization::Disabled)
 ///     .payload_hash_header(true)
 ///     .exclude_header("x-forwarded-for");
-/// assert_eq!(settings, Settings::s3().exclude_header("X-Forwarded-For"));
+/// assert_eq!(settings.uri_encoding_mode(), Settings::s3().uri_encoding_mode());
+/// assert!(settings.is_excluded("X-Forwarded-For"));
+/// assert!(settings.is_excluded("user-agent"));
+/// assert!(!settings.is_excluded("content-type"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
