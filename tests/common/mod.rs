@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests: where the official suites live, and a parser for
 //! their raw request files.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +27,29 @@ pub struct Suites {
     pub aws_c_auth_v4: PathBuf,
     /// The classic 2015 suite (botocore's copy).
     pub classic: PathBuf,
-    /// smithy-rs extras (classic format), if this copy has them.
+    /// smithy-rs extras: `double-url-encode/` and `double-encode-path/`, in the classic format
+    /// (`../shared`) or in the aws-c-auth format (the `aws-sigv4` package copy).
     pub smithy_extras: PathBuf,
+}
+
+/// One file of a smithy-rs extra case, in whichever of the two layouts the copy uses.
+pub fn extras_file(case_dir: &Path, classic_ext: &str) -> Vec<u8> {
+    let name = case_dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let classic = case_dir.join(format!("{name}.{classic_ext}"));
+    if classic.is_file() {
+        return read(case_dir, &format!("{name}.{classic_ext}"));
+    }
+    let new = match classic_ext {
+        "req" => "request.txt",
+        "creq" => "header-canonical-request.txt",
+        "sts" => "header-string-to-sign.txt",
+        "authz" => "header-signed-request.txt",
+        other => panic!("the aws-c-auth layout has no .{other} file"),
+    };
+    read(case_dir, new)
 }
 
 pub fn suites() -> Suites {
@@ -42,12 +63,16 @@ pub fn suites() -> Suites {
             smithy_extras: shared.join("smithy-rs-sigv4-extras"),
         };
     }
-    let fallback = Suites {
-        aws_c_auth_v4: registry_aws_sigv4().map(|p| p.join("aws-signing-test-suite/v4")).unwrap_or_default(),
-        classic: botocore_sdist().map(|p| p.join("tests/unit/auth/aws4_testsuite")).unwrap_or_default(),
-        smithy_extras: manifest_dir().join("target/suites/smithy-rs-sigv4-extras"),
-    };
-    fallback
+    let aws_sigv4 = registry_aws_sigv4()
+        .map(|p| p.join("aws-signing-test-suite/v4"))
+        .unwrap_or_default();
+    Suites {
+        aws_c_auth_v4: aws_sigv4.clone(),
+        classic: botocore_sdist()
+            .map(|p| p.join("tests/unit/auth/aws4_testsuite"))
+            .unwrap_or_default(),
+        smithy_extras: aws_sigv4,
+    }
 }
 
 /// The newest `aws-sigv4-*` package in the cargo registry that carries the signing suite.
@@ -58,7 +83,12 @@ fn registry_aws_sigv4() -> Option<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
         .ok()?
         .flatten()
-        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten().flatten())
+        .flat_map(|index| {
+            std::fs::read_dir(index.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
         .map(|e| e.path())
         .filter(|p| {
             p.file_name()
@@ -119,13 +149,15 @@ impl RawRequest {
         let text = String::from_utf8(bytes.to_vec()).expect("suite requests are UTF-8");
         let text = text.replace('\r', "");
         let (head, body) = match text.find("\n\n") {
-            Some(i) => (&text[..i], text[i + 2..].as_bytes().to_vec()),
+            Some(i) => (&text[..i], text.as_bytes()[i + 2..].to_vec()),
             None => (text.trim_end_matches('\n'), Vec::new()),
         };
         let mut lines = head.split('\n');
         let request_line = lines.next().expect("request line");
         let (method, rest) = request_line.split_once(' ').expect("method");
-        let target = rest.strip_suffix(" HTTP/1.1").expect("HTTP/1.1 request line");
+        let target = rest
+            .strip_suffix(" HTTP/1.1")
+            .expect("HTTP/1.1 request line");
         let mut headers: Vec<(String, String)> = Vec::new();
         for line in lines {
             if line.starts_with([' ', '\t']) {
@@ -163,7 +195,9 @@ impl RawRequest {
             .1
             .clone();
         let uri: http::Uri = format!("https://{host}{}", self.target).parse().ok()?;
-        let mut b = http::Request::builder().method(self.method.as_str()).uri(uri);
+        let mut b = http::Request::builder()
+            .method(self.method.as_str())
+            .uri(uri);
         for (n, v) in &self.headers {
             let v = http::HeaderValue::from_str(v).ok()?;
             b = b.header(n.as_str(), v);
@@ -179,5 +213,6 @@ pub fn suite_time() -> time::OffsetDateTime {
 
 /// Parses the `timestamp` of a context.json (`2015-08-30T12:36:00Z`).
 pub fn parse_timestamp(s: &str) -> time::OffsetDateTime {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).expect("RFC 3339 timestamp")
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .expect("RFC 3339 timestamp")
 }
