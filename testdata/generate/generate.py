@@ -136,11 +136,16 @@ def vec(
     smithy_reason=None,
     disagree=None,
     known_signature=None,
+    oracle_url=None,
+    oracle_note=None,
 ):
     """Register one case. `payload` is "bytes", "unsigned" or
     ("precomputed", notional_body_bytes). `smithy_reason` marks smithy as not
     applicable; `disagree` is the explanation for an expected disagreement;
-    `known_signature` is a published answer the oracles must reproduce."""
+    `known_signature` is a published answer the oracles must reproduce.
+    `oracle_url` is the URL the oracles sign when the wire URL is not what the
+    service canonicalises (both oracles sign a path verbatim; S3 re-encodes
+    it), and `oracle_note` says why; it goes into the vector's note."""
     if isinstance(body, str):
         body = body.encode("utf-8")
     if isinstance(payload, tuple):
@@ -200,6 +205,8 @@ def vec(
             "_smithy_reason": smithy_reason,
             "_disagree": disagree,
             "_known": known_signature,
+            "_oracle_url": oracle_url,
+            "_oracle_note": oracle_note,
         }
     )
 
@@ -251,7 +258,7 @@ def botocore_oracle(case):
     # the oracle signs without it.
     token = s["session_token"] if s["sign_session_token"] else None
     creds = Credentials(s["access_key_id"], s["secret_access_key"], token)
-    parts = urlsplit(r["url"])
+    parts = urlsplit(case["_oracle_url"] or r["url"])
     base_url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
     pairs = decode_query(parts.query)
     single = s["uri_encoding"] == "single"
@@ -314,7 +321,7 @@ def botocore_oracle(case):
 def smithy_feed(case):
     s = case["signing"]
     r = case["request"]
-    parts = urlsplit(r["url"])
+    parts = urlsplit(case["_oracle_url"] or r["url"])
     single = s["uri_encoding"] == "single"
     kind = s["payload"]["kind"]
     deny = set(CRATE_DENY) | set(s["excluded_headers"])
@@ -455,7 +462,7 @@ def generate(node_dir):
             "expected": dict(b),
             "oracles": {"botocore": b, "smithy": sm},
             "agreement": agreement,
-            "note": note,
+            "note": " ".join(n for n in (note, case["_oracle_note"]) if n),
         }
         vectors.append(v)
     if problems:
