@@ -16,7 +16,9 @@ use awssig::{Credentials, Payload, Signer};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
-    let url = args.next().unwrap_or_else(|| "https://example.amazonaws.com/".into());
+    let url = args
+        .next()
+        .unwrap_or_else(|| "https://example.amazonaws.com/".into());
     let region = args.next().unwrap_or_else(|| "us-east-1".into());
     let service = args.next().unwrap_or_else(|| "service".into());
 

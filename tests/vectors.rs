@@ -8,7 +8,9 @@ mod common;
 
 use std::time::Duration;
 
-use awssig::{Credentials, PathNormalization, Payload, Settings, SignableRequest, Signer, UriEncoding};
+use awssig::{
+    Credentials, PathNormalization, Payload, Settings, SignableRequest, Signer, UriEncoding,
+};
 use base64::Engine;
 use serde::Deserialize;
 
@@ -121,7 +123,9 @@ fn payload<'a>(spec: &PayloadSpec, body: &'a [u8]) -> Payload<'a> {
 fn check(v: &Vector) -> Result<(), String> {
     let s = &v.signing;
     let signer = signer(s);
-    let body = base64::engine::general_purpose::STANDARD.decode(&v.request.body_base64).unwrap();
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(&v.request.body_base64)
+        .unwrap();
     let time = common::parse_timestamp(&s.timestamp);
     let mut req = SignableRequest::new(&v.request.method, &v.request.url);
     for (n, val) in &v.request.headers {
@@ -154,12 +158,16 @@ fn check(v: &Vector) -> Result<(), String> {
     // The signing entry points give the same signature as the explanation.
     match s.mode.as_str() {
         "header" => {
-            let out = signer.sign_request_at(&req, payload, time).map_err(|e| e.to_string())?;
+            let out = signer
+                .sign_request_at(&req, payload, time)
+                .map_err(|e| e.to_string())?;
             if out.signature().to_string() != v.expected.signature {
                 return Err("sign_request_at differs from explain_request_at".into());
             }
             if let Some(mut http_req) = to_http(&v.request, &body) {
-                signer.sign_payload_at(&mut http_req, payload, time).map_err(|e| e.to_string())?;
+                signer
+                    .sign_payload_at(&mut http_req, payload, time)
+                    .map_err(|e| e.to_string())?;
                 let auth = http_req.headers()["authorization"].to_str().unwrap();
                 if !auth.ends_with(&format!("Signature={}", v.expected.signature)) {
                     return Err(format!("http::Request layer gave {auth}"));
@@ -192,7 +200,11 @@ fn to_http(r: &Request, body: &[u8]) -> Option<http::Request<Vec<u8>>> {
 #[test]
 fn every_project_vector_matches_botocore_and_smithy() {
     let file = load();
-    assert!(file.vectors.len() >= 300, "only {} vectors", file.vectors.len());
+    assert!(
+        file.vectors.len() >= 300,
+        "only {} vectors",
+        file.vectors.len()
+    );
     assert!(file.oracles["botocore"].is_string());
     let mut failures = Vec::new();
     for v in &file.vectors {
@@ -221,9 +233,17 @@ fn expected_values_come_from_the_oracles() {
             }
             "botocore-only" => {
                 assert_eq!(v.expected, v.oracles.botocore, "{}", v.name);
-                assert!(v.oracles.smithy.is_none() && !v.note.is_empty(), "{}", v.name);
+                assert!(
+                    v.oracles.smithy.is_none() && !v.note.is_empty(),
+                    "{}",
+                    v.name
+                );
             }
-            "disagree" => assert!(!v.note.is_empty(), "{}: a disagreement needs a reason", v.name),
+            "disagree" => assert!(
+                !v.note.is_empty(),
+                "{}: a disagreement needs a reason",
+                v.name
+            ),
             other => panic!("{}: unknown agreement {other}", v.name),
         }
     }
