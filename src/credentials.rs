@@ -41,12 +41,28 @@ impl Credentials {
     /// # Errors
     /// [`Error::MissingEnvVar`] when the key id or the secret is unset or empty.
     pub fn from_env() -> Result<Self, Error> {
-        let read = |name: &'static str| {
-            std::env::var(name)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(Zeroizing::new)
-        };
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// As [`Credentials::from_env`], reading variables through `lookup` (a map, a config
+    /// source, a test fixture).
+    ///
+    /// ```
+    /// use awssig::Credentials;
+    /// let creds = Credentials::from_env_with(|name| match name {
+    ///     "AWS_ACCESS_KEY_ID" => Some("AKID".into()),
+    ///     "AWS_SECRET_ACCESS_KEY" => Some("SECRET".into()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(creds.access_key_id(), "AKID");
+    /// assert_eq!(creds.session_token(), None);
+    /// # Ok::<(), awssig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::MissingEnvVar`] when the key id or the secret is unset or empty.
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let read = |name: &'static str| lookup(name).filter(|v| !v.is_empty()).map(Zeroizing::new);
         let id = read("AWS_ACCESS_KEY_ID").ok_or(Error::MissingEnvVar {
             name: "AWS_ACCESS_KEY_ID",
         })?;
