@@ -158,3 +158,18 @@ fn proxy_rewritten_headers_can_be_excluded() {
         "host;via;x-amz-date;x-api-key;x-forwarded-for"
     );
 }
+
+#[test]
+fn signer_is_clone_send_and_sync() {
+    fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<Signer>();
+    assert_shareable::<Credentials>();
+    // And a clone signs exactly as the original.
+    let a = signer();
+    let b = a.clone();
+    let req = http::Request::get("https://h.example.com/").body(()).unwrap();
+    assert_eq!(
+        a.explain_at(&req, Payload::Bytes(b""), now()).unwrap(),
+        b.explain_at(&req, Payload::Bytes(b""), now()).unwrap()
+    );
+}
