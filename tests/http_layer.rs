@@ -167,7 +167,9 @@ fn signer_is_clone_send_and_sync() {
     // And a clone signs exactly as the original.
     let a = signer();
     let b = a.clone();
-    let req = http::Request::get("https://h.example.com/").body(()).unwrap();
+    let req = http::Request::get("https://h.example.com/")
+        .body(())
+        .unwrap();
     assert_eq!(
         a.explain_at(&req, Payload::Bytes(b""), now()).unwrap(),
         b.explain_at(&req, Payload::Bytes(b""), now()).unwrap()

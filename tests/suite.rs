@@ -80,6 +80,22 @@ fn query_set(target: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
+/// Compares stage by stage, so the first difference names the broken stage.
+fn assert_stages(ex: &awssig::Explanation, dir: &Path, mode: &str) {
+    let file = |stage: &str| read_str(dir, &format!("{mode}-{stage}.txt"));
+    assert_eq!(
+        ex.canonical_request(),
+        file("canonical-request"),
+        "canonical request"
+    );
+    assert_eq!(
+        ex.string_to_sign(),
+        file("string-to-sign"),
+        "string to sign"
+    );
+    assert_eq!(ex.signature(), file("signature").trim(), "signature");
+}
+
 /// The case's request. smithy-rs's copy (the `aws-sigv4` package fallback) rewrote
 /// `get-space-normalized/request.txt` to send `%20` instead of the raw space while keeping the
 /// expected files, which encode a raw space (testdata README, section 4); undo that one edit so
@@ -107,21 +123,7 @@ fn aws_c_auth_header(case: &str) {
         .signer
         .explain_request_at(&req, payload, ctx.time)
         .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, "header-canonical-request.txt"),
-        "canonical request"
-    );
-    assert_eq!(
-        ex.string_to_sign(),
-        read_str(&dir, "header-string-to-sign.txt"),
-        "string to sign"
-    );
-    assert_eq!(
-        ex.signature(),
-        read_str(&dir, "header-signature.txt").trim(),
-        "signature"
-    );
+    assert_stages(&ex, &dir, "header");
 
     // The headers the signer adds, put on the request, give the suite's signed request.
     let out = ctx.signer.sign_request_at(&req, payload, ctx.time).unwrap();
@@ -185,21 +187,7 @@ fn aws_c_auth_query(case: &str) {
         .signer
         .explain_presign_request_at(&req, payload, expires, ctx.time)
         .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, "query-canonical-request.txt"),
-        "canonical request"
-    );
-    assert_eq!(
-        ex.string_to_sign(),
-        read_str(&dir, "query-string-to-sign.txt"),
-        "string to sign"
-    );
-    assert_eq!(
-        ex.signature(),
-        read_str(&dir, "query-signature.txt").trim(),
-        "signature"
-    );
+    assert_stages(&ex, &dir, "query");
 
     let target = ctx
         .signer
