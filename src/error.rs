@@ -28,7 +28,9 @@ pub enum Error {
     },
 
     /// A header name is empty or not an RFC 9110 token.
-    #[error("invalid header name `{name}`: header names are RFC 9110 tokens (letters, digits, `-`, ...)")]
+    #[error(
+        "invalid header name `{name}`: header names are RFC 9110 tokens (letters, digits, `-`, ...)"
+    )]
     InvalidHeaderName {
         /// The name as given.
         name: String,
@@ -68,9 +70,7 @@ pub enum Error {
     TimeOutOfRange,
 
     /// A presigned URL's lifetime is zero or longer than AWS accepts.
-    #[error(
-        "presign expiry of {seconds} s is invalid: AWS accepts 1 second to 7 days (604800 s)"
-    )]
+    #[error("presign expiry of {seconds} s is invalid: AWS accepts 1 second to 7 days (604800 s)")]
     InvalidExpiry {
         /// The requested lifetime in whole seconds.
         seconds: u64,
@@ -99,6 +99,42 @@ pub enum Error {
     MissingEnvVar {
         /// The variable that was missing.
         name: &'static str,
+    },
+
+    /// The region and service cannot be read from the host name.
+    #[error(
+        "cannot infer the region and service from host `{host}`: {reason}; pass them explicitly (Signer::new(credentials, region, service), or --region and --service)"
+    )]
+    CannotInferScope {
+        /// The host as given.
+        host: String,
+        /// Why the name was not recognised.
+        reason: &'static str,
+    },
+
+    /// The credentials expired and no fresh ones could be obtained.
+    #[error(
+        "the credentials expired at {expired_at} (UNIX seconds) and the provider returned no fresh ones: refresh the session (aws sso login, a new role session) or check the provider"
+    )]
+    ExpiredCredentials {
+        /// When they expired, in seconds since the UNIX epoch.
+        expired_at: u64,
+    },
+
+    /// A credentials provider failed.
+    #[error("the credentials provider failed: {message}")]
+    CredentialsProvider {
+        /// The provider's own message (never a secret).
+        message: String,
+    },
+
+    /// A body to be hashed is larger than the configured buffer.
+    #[error(
+        "the request body is larger than the {limit}-byte signing buffer: raise the limit, or sign with UNSIGNED-PAYLOAD or a precomputed x-amz-content-sha256 where the service accepts it"
+    )]
+    BodyTooLarge {
+        /// The buffer limit in bytes.
+        limit: usize,
     },
 
     /// The request body is not in memory, so it cannot be hashed.

@@ -17,21 +17,40 @@ mod amz_date;
 mod canonical_request;
 mod credentials;
 mod encode;
+mod endpoint;
 mod error;
 mod explanation;
 mod mac;
 mod payload;
+mod provider;
 mod request;
 mod settings;
 mod signer;
 mod signing_key;
 mod string_to_sign;
 
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
+
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub mod reqwest;
+
+#[cfg(feature = "aws-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
+pub mod aws_config;
+
 pub use amz_date::AmzDate;
 pub use credentials::Credentials;
+pub use endpoint::{InferredScope, infer_scope};
 pub use error::Error;
 pub use explanation::Explanation;
 pub use payload::{Payload, UNSIGNED_PAYLOAD};
+pub use provider::{
+    CredentialsCache, DEFAULT_REFRESH_BEFORE, EnvironmentProvider, FnProvider, ProvideCredentials,
+    ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, SignerSource, provider_fn,
+};
 pub use request::SignableRequest;
 pub use settings::{
     DEFAULT_EXCLUDED_HEADERS, PathNormalization, PayloadHashHeader, PresignPayload,
