@@ -293,10 +293,7 @@ mod tests {
     #[test]
     fn values_are_trimmed_and_whitespace_runs_collapse() {
         assert_eq!(trimmed("  a   b \t c  "), "a b c");
-        assert_eq!(
-            trimmed("value1\n  value2\n     value3"),
-            "value1 value2 value3"
-        );
+        assert_eq!(trimmed("value1\n  value2\n     value3"), "value1 value2 value3");
         assert_eq!(trimmed("   "), "");
         assert_eq!(trimmed("\"a   b   c\""), "\"a b c\"");
     }
@@ -316,26 +313,14 @@ mod tests {
     #[test]
     fn repeated_header_names_join_in_order() {
         let hs = [
-            Header {
-                name: "My-Header1",
-                value: b"value4",
-            },
-            Header {
-                name: "host",
-                value: b"h",
-            },
-            Header {
-                name: "my-header1",
-                value: b" value1 ",
-            },
+            Header { name: "My-Header1", value: b"value4" },
+            Header { name: "host", value: b"h" },
+            Header { name: "my-header1", value: b" value1 " },
         ];
         let c = CanonicalHeaders::new(hs, &Settings::default());
         let mut out = Vec::new();
         c.write(&mut out);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "host:h\nmy-header1:value4,value1\n"
-        );
+        assert_eq!(String::from_utf8(out).unwrap(), "host:h\nmy-header1:value4,value1\n");
         assert_eq!(c.signed_list(), "host;my-header1");
     }
 }

@@ -105,7 +105,9 @@ pub(crate) fn encode_path_single<S: Sink + ?Sized>(sink: &mut S, path: &[u8]) {
 
 /// Removes `.` and `..` segments and empty segments (`//`), as every AWS service but S3 does.
 /// Returns the kept segments, whether the path is absolute, and whether a trailing `/` stays.
-pub(crate) fn normalize_segments(path: &str) -> (smallvec::SmallVec<[&str; 16]>, bool, bool) {
+pub(crate) fn normalize_segments(
+    path: &str,
+) -> (smallvec::SmallVec<[&str; 16]>, bool, bool) {
     let mut out: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
     for seg in path.split('/') {
         match seg {

@@ -28,9 +28,7 @@ pub enum Error {
     },
 
     /// A header name is empty or not an RFC 9110 token.
-    #[error(
-        "invalid header name `{name}`: header names are RFC 9110 tokens (letters, digits, `-`, ...)"
-    )]
+    #[error("invalid header name `{name}`: header names are RFC 9110 tokens (letters, digits, `-`, ...)")]
     InvalidHeaderName {
         /// The name as given.
         name: String,
@@ -70,7 +68,9 @@ pub enum Error {
     TimeOutOfRange,
 
     /// A presigned URL's lifetime is zero or longer than AWS accepts.
-    #[error("presign expiry of {seconds} s is invalid: AWS accepts 1 second to 7 days (604800 s)")]
+    #[error(
+        "presign expiry of {seconds} s is invalid: AWS accepts 1 second to 7 days (604800 s)"
+    )]
     InvalidExpiry {
         /// The requested lifetime in whole seconds.
         seconds: u64,

@@ -4,8 +4,8 @@
 
 use smallvec::SmallVec;
 
-use crate::Error;
 use crate::canonical_request::Header;
+use crate::Error;
 
 /// A request to sign, borrowed from wherever it lives.
 ///
@@ -160,20 +160,7 @@ pub(crate) fn is_token(s: &str) -> bool {
             b.is_ascii_alphanumeric()
                 || matches!(
                     b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
+                    b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
                 )
         })
 }
@@ -227,15 +214,11 @@ mod tests {
             Err(Error::InvalidUri { .. })
         ));
         assert!(matches!(
-            SignableRequest::new("GET", "/")
-                .header("a b", "v")
-                .validate(),
+            SignableRequest::new("GET", "/").header("a b", "v").validate(),
             Err(Error::InvalidHeaderName { .. })
         ));
         assert!(matches!(
-            SignableRequest::new("GET", "/")
-                .header("a", "v\0")
-                .validate(),
+            SignableRequest::new("GET", "/").header("a", "v\0").validate(),
             Err(Error::InvalidHeaderValue { .. })
         ));
     }

@@ -37,11 +37,7 @@ pub enum PayloadHashHeader {
 
 impl From<bool> for PayloadHashHeader {
     fn from(always: bool) -> Self {
-        if always {
-            Self::Always
-        } else {
-            Self::WhenUnsigned
-        }
+        if always { Self::Always } else { Self::WhenUnsigned }
     }
 }
 
@@ -58,11 +54,7 @@ pub enum SessionTokenSigning {
 
 impl From<bool> for SessionTokenSigning {
     fn from(signed: bool) -> Self {
-        if signed {
-            Self::Signed
-        } else {
-            Self::AppendedAfterSigning
-        }
+        if signed { Self::Signed } else { Self::AppendedAfterSigning }
     }
 }
 

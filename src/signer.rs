@@ -7,11 +7,8 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::Error;
 use crate::amz_date::AmzDate;
-use crate::canonical_request::{
-    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query,
-};
+use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query};
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::explanation::Explanation;
@@ -21,6 +18,7 @@ use crate::request::SignableRequest;
 use crate::settings::{PayloadHashHeader, SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
 use crate::string_to_sign::{self, ALGORITHM, Scope};
+use crate::Error;
 
 /// The longest lifetime AWS accepts for a presigned URL: 7 days.
 pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(604_800);
@@ -67,11 +65,7 @@ impl Signer {
     /// A signer for `region` (such as `us-east-1`) and `service` (the signing name: `execute-api`
     /// for API Gateway, `lambda` for function URLs, `s3`, ...), with [`Settings::default()`].
     /// Both names are checked when signing.
-    pub fn new(
-        credentials: Credentials,
-        region: impl Into<String>,
-        service: impl Into<String>,
-    ) -> Self {
+    pub fn new(credentials: Credentials, region: impl Into<String>, service: impl Into<String>) -> Self {
         Self {
             credentials,
             region: region.into(),
@@ -111,8 +105,7 @@ impl Signer {
         let ok = |s: &str| {
             !s.is_empty()
                 && s.len() <= 64
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         };
         if !ok(&self.region) {
             return Err(Error::InvalidRegion {
@@ -169,11 +162,7 @@ impl Signer {
         req.validate()?;
         let token = self.session_token()?;
         let scope = self.scope(date);
-        let has = |name: &str| {
-            req.headers
-                .iter()
-                .any(|h| h.name.eq_ignore_ascii_case(name))
-        };
+        let has = |name: &str| req.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name));
         if mode != Mode::Header && has("authorization") {
             return Err(Error::AlreadySigned);
         }
@@ -200,8 +189,7 @@ impl Signer {
             && given_hash.is_none()
             && (self.settings.payload_hash_header == PayloadHashHeader::Always
                 || payload == Payload::Unsigned);
-        let signed_token =
-            token.filter(|_| self.settings.session_token == SessionTokenSigning::Signed);
+        let signed_token = token.filter(|_| self.settings.session_token == SessionTokenSigning::Signed);
 
         // The request's own headers, less those the signer owns.
         let own = req.headers.iter().copied().filter(|h| {
@@ -210,38 +198,22 @@ impl Signer {
         });
         let mut added: smallvec::SmallVec<[Header<'_>; 4]> = smallvec::SmallVec::new();
         if let Some(host) = host.as_deref() {
-            added.push(Header {
-                name: "host",
-                value: host.as_bytes(),
-            });
+            added.push(Header { name: "host", value: host.as_bytes() });
         }
         if mode == Mode::Header {
-            added.push(Header {
-                name: "x-amz-date",
-                value: date.bytes(),
-            });
+            added.push(Header { name: "x-amz-date", value: date.bytes() });
             if let Some(t) = signed_token {
-                added.push(Header {
-                    name: "x-amz-security-token",
-                    value: t.as_bytes(),
-                });
+                added.push(Header { name: "x-amz-security-token", value: t.as_bytes() });
             }
             if add_hash_header {
-                added.push(Header {
-                    name: "x-amz-content-sha256",
-                    value: payload_hash,
-                });
+                added.push(Header { name: "x-amz-content-sha256", value: payload_hash });
             }
         }
         let headers = CanonicalHeaders::new(own.chain(added.iter().copied()), &self.settings);
 
         let mut query = CanonicalQuery::new(req.query);
         if let Mode::Query(seconds) = mode {
-            credential = format!(
-                "{}/{}",
-                self.credentials.access_key_id(),
-                ScopeDisplay(&scope)
-            );
+            credential = format!("{}/{}", self.credentials.access_key_id(), ScopeDisplay(&scope));
             expires = seconds.to_string();
             signed_list = headers.signed_list();
             query.push_plain("X-Amz-Algorithm", ALGORITHM);
@@ -371,11 +343,7 @@ impl Signer {
         put("X-Amz-Algorithm", ALGORITHM);
         put(
             "X-Amz-Credential",
-            &format!(
-                "{}/{}",
-                self.credentials.access_key_id(),
-                ScopeDisplay(&scope)
-            ),
+            &format!("{}/{}", self.credentials.access_key_id(), ScopeDisplay(&scope)),
         );
         put("X-Amz-Date", outcome.date.as_str());
         put("X-Amz-Expires", &seconds.to_string());
@@ -419,12 +387,7 @@ impl Signer {
         time: impl Into<OffsetDateTime>,
     ) -> Result<Explanation, Error> {
         let seconds = check_expiry(expires)?;
-        self.explain(
-            req,
-            payload,
-            AmzDate::new(time.into())?,
-            Mode::Query(seconds),
-        )
+        self.explain(req, payload, AmzDate::new(time.into())?, Mode::Query(seconds))
     }
 
     fn explain(
@@ -434,13 +397,12 @@ impl Signer {
         date: AmzDate,
         mode: Mode,
     ) -> Result<Explanation, Error> {
-        let (creq, sts, signed_headers) =
-            self.canonicalize(req, payload, &date, mode, |creq, scope| {
-                let mut bytes = Vec::with_capacity(512);
-                creq.write(&mut bytes, &self.settings);
-                let sts = string_to_sign::string_to_sign(&date, scope, &mac::sha256(&bytes));
-                (bytes, sts, creq.headers.signed_list())
-            })?;
+        let (creq, sts, signed_headers) = self.canonicalize(req, payload, &date, mode, |creq, scope| {
+            let mut bytes = Vec::with_capacity(512);
+            creq.write(&mut bytes, &self.settings);
+            let sts = string_to_sign::string_to_sign(&date, scope, &mac::sha256(&bytes));
+            (bytes, sts, creq.headers.signed_list())
+        })?;
         let key = SigningKey::derive(&self.credentials, &self.scope(&date));
         let outcome = Outcome {
             date,
@@ -648,14 +610,8 @@ fn wire_query(raw: &str) -> Option<String> {
 }
 
 fn trim(v: &[u8]) -> &[u8] {
-    let start = v
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(v.len());
-    let end = v
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
+    let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
+    let end = v.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
     &v[start..end]
 }
 
@@ -733,11 +689,10 @@ impl SigningOutput {
     /// invalid bytes), [`Error::InvalidUri`] if the rewritten URI does not parse.
     pub fn apply_to<B>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
         for (name, value) in self.headers() {
-            let mut v =
-                http::HeaderValue::from_str(value).map_err(|_| Error::InvalidHeaderValue {
-                    name: name.to_string(),
-                    reason: "the value is not a valid HTTP header value",
-                })?;
+            let mut v = http::HeaderValue::from_str(value).map_err(|_| Error::InvalidHeaderValue {
+                name: name.to_string(),
+                reason: "the value is not a valid HTTP header value",
+            })?;
             if matches!(name, "authorization" | "x-amz-security-token") {
                 v.set_sensitive(true);
             }
@@ -765,10 +720,7 @@ impl fmt::Debug for SigningOutput {
         f.debug_struct("SigningOutput")
             .field("amz_date", &self.amz_date)
             .field("signature", &self.signature)
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
             .field("content_sha256", &self.content_sha256)
             .field("query", &self.query)
             .finish_non_exhaustive()

@@ -98,15 +98,10 @@ mod tests {
         // The AWS General Reference example: the key for 20120215/us-east-1/iam, checked by
         // signing an empty message with it and with a reference HMAC chain.
         let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        let scope = Scope {
-            date: "20120215",
-            region: "us-east-1",
-            service: "iam",
-        };
+        let scope = Scope { date: "20120215", region: "us-east-1", service: "iam" };
         let key = SigningKey::derive(&creds, &scope);
         let expected_key =
-            hex::decode("f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
-                .unwrap();
+            hex::decode("f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d").unwrap();
         assert_eq!(key.sign(b"x").0, mac::hmac_sha256(&expected_key, &[b"x"]));
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
     }

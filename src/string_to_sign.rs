@@ -43,11 +43,7 @@ impl Sink for SmallVec<[u8; 256]> {
 pub(crate) type StringToSign = SmallVec<[u8; 256]>;
 
 /// Builds the string to sign from the date, the scope and the canonical request's digest.
-pub(crate) fn string_to_sign(
-    date: &AmzDate,
-    scope: &Scope<'_>,
-    creq_digest: &[u8; 32],
-) -> StringToSign {
+pub(crate) fn string_to_sign(date: &AmzDate, scope: &Scope<'_>, creq_digest: &[u8; 32]) -> StringToSign {
     let mut s = StringToSign::new();
     s.put(ALGORITHM.as_bytes());
     s.put(b"\n");

@@ -68,11 +68,7 @@ fn header_set(raw: &RawRequest) -> BTreeSet<(String, String)> {
 /// The query parameters of a target, percent-decoded: the suites write raw UTF-8 where the
 /// crate sends `%E1%88%B4`, and both mean the same parameter.
 fn query_set(target: &str) -> BTreeSet<String> {
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
     target
         .split_once('?')
         .map(|(_, q)| q.split('&').map(decode).collect())
@@ -84,55 +80,26 @@ fn aws_c_auth_header(case: &str) {
     let ctx = context(&dir);
     let raw = RawRequest::parse(&read(&dir, "request.txt"));
     let req = raw.signable();
-    let payload = if ctx.sign_body {
-        Payload::Bytes(&raw.body)
-    } else {
-        Payload::Bytes(b"")
-    };
+    let payload = if ctx.sign_body { Payload::Bytes(&raw.body) } else { Payload::Bytes(b"") };
 
-    let ex = ctx
-        .signer
-        .explain_request_at(&req, payload, ctx.time)
-        .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, "header-canonical-request.txt"),
-        "canonical request"
-    );
-    assert_eq!(
-        ex.string_to_sign(),
-        read_str(&dir, "header-string-to-sign.txt"),
-        "string to sign"
-    );
-    assert_eq!(
-        ex.signature(),
-        read_str(&dir, "header-signature.txt").trim(),
-        "signature"
-    );
+    let ex = ctx.signer.explain_request_at(&req, payload, ctx.time).unwrap();
+    assert_eq!(ex.canonical_request(), read_str(&dir, "header-canonical-request.txt"), "canonical request");
+    assert_eq!(ex.string_to_sign(), read_str(&dir, "header-string-to-sign.txt"), "string to sign");
+    assert_eq!(ex.signature(), read_str(&dir, "header-signature.txt").trim(), "signature");
 
     // The headers the signer adds, put on the request, give the suite's signed request.
     let out = ctx.signer.sign_request_at(&req, payload, ctx.time).unwrap();
     assert_eq!(out.signature().to_string(), ex.signature());
     let mut signed = raw.clone();
     for (name, value) in out.headers() {
-        signed
-            .headers
-            .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        signed.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         signed.headers.push((name.to_string(), value.to_string()));
     }
     let expected = RawRequest::parse(&read(&dir, "header-signed-request.txt"));
-    assert_eq!(
-        header_set(&signed),
-        header_set(&expected),
-        "signed request headers"
-    );
+    assert_eq!(header_set(&signed), header_set(&expected), "signed request headers");
     // A rewritten query (raw UTF-8 sent as %XX) carries the same parameters.
     if let Some(q) = out.query() {
-        assert_eq!(
-            query_set(&format!("?{q}")),
-            query_set(&raw.target),
-            "rewritten query"
-        );
+        assert_eq!(query_set(&format!("?{q}")), query_set(&raw.target), "rewritten query");
     }
 
     // And the http::Request layer agrees, wherever http can carry the request.
@@ -140,15 +107,10 @@ fn aws_c_auth_header(case: &str) {
         if ctx.sign_body {
             ctx.signer.sign_at(&mut http_req, ctx.time).unwrap();
         } else {
-            ctx.signer
-                .sign_payload_at(&mut http_req, Payload::Bytes(b""), ctx.time)
-                .unwrap();
+            ctx.signer.sign_payload_at(&mut http_req, Payload::Bytes(b""), ctx.time).unwrap();
         }
         let auth = http_req.headers()["authorization"].to_str().unwrap();
-        assert!(
-            auth.ends_with(&format!("Signature={}", ex.signature())),
-            "{auth}"
-        );
+        assert!(auth.ends_with(&format!("Signature={}", ex.signature())), "{auth}");
         assert!(http_req.headers()["authorization"].is_sensitive());
         if ctx.token.is_some() {
             assert!(http_req.headers()["x-amz-security-token"].is_sensitive());
@@ -161,48 +123,18 @@ fn aws_c_auth_query(case: &str) {
     let ctx = context(&dir);
     let raw = RawRequest::parse(&read(&dir, "request.txt"));
     let req = raw.signable();
-    let payload = if ctx.sign_body {
-        Payload::Bytes(&raw.body)
-    } else {
-        Payload::Bytes(b"")
-    };
+    let payload = if ctx.sign_body { Payload::Bytes(&raw.body) } else { Payload::Bytes(b"") };
     let expires = Duration::from_secs(ctx.expires);
 
-    let ex = ctx
-        .signer
-        .explain_presign_request_at(&req, payload, expires, ctx.time)
-        .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, "query-canonical-request.txt"),
-        "canonical request"
-    );
-    assert_eq!(
-        ex.string_to_sign(),
-        read_str(&dir, "query-string-to-sign.txt"),
-        "string to sign"
-    );
-    assert_eq!(
-        ex.signature(),
-        read_str(&dir, "query-signature.txt").trim(),
-        "signature"
-    );
+    let ex = ctx.signer.explain_presign_request_at(&req, payload, expires, ctx.time).unwrap();
+    assert_eq!(ex.canonical_request(), read_str(&dir, "query-canonical-request.txt"), "canonical request");
+    assert_eq!(ex.string_to_sign(), read_str(&dir, "query-string-to-sign.txt"), "string to sign");
+    assert_eq!(ex.signature(), read_str(&dir, "query-signature.txt").trim(), "signature");
 
-    let target = ctx
-        .signer
-        .presign_request_at(&req, payload, expires, ctx.time)
-        .unwrap();
+    let target = ctx.signer.presign_request_at(&req, payload, expires, ctx.time).unwrap();
     let expected = RawRequest::parse(&read(&dir, "query-signed-request.txt"));
-    assert_eq!(
-        query_set(&target),
-        query_set(&expected.target),
-        "presigned query parameters"
-    );
-    assert_eq!(
-        target.split('?').next(),
-        expected.target.split('?').next(),
-        "presigned path"
-    );
+    assert_eq!(query_set(&target), query_set(&expected.target), "presigned query parameters");
+    assert_eq!(target.split('?').next(), expected.target.split('?').next(), "presigned path");
 }
 
 macro_rules! aws_c_auth_v4 {
@@ -284,9 +216,7 @@ fn classic(case: &str) {
     let mut settings = Settings::default();
     match name {
         "get-vanilla-with-session-token" => {
-            creds = creds.with_session_token(
-                "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267",
-            );
+            creds = creds.with_session_token("6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267");
         }
         "post-sts-header-before" | "post-sts-header-after" => {
             creds = creds.with_session_token(classic_sts_token(&root));
@@ -301,30 +231,15 @@ fn classic(case: &str) {
     let ex = signer
         .explain_request_at(&req, Payload::Bytes(&raw.body), common::suite_time())
         .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, &format!("{name}.creq")),
-        "canonical request"
-    );
-    assert_eq!(
-        ex.string_to_sign(),
-        read_str(&dir, &format!("{name}.sts")),
-        "string to sign"
-    );
-    assert_eq!(
-        ex.authorization().unwrap(),
-        read_str(&dir, &format!("{name}.authz")),
-        "authorization"
-    );
+    assert_eq!(ex.canonical_request(), read_str(&dir, &format!("{name}.creq")), "canonical request");
+    assert_eq!(ex.string_to_sign(), read_str(&dir, &format!("{name}.sts")), "string to sign");
+    assert_eq!(ex.authorization().unwrap(), read_str(&dir, &format!("{name}.authz")), "authorization");
 }
 
 /// The example STS token, as `post-sts-token/readme.txt` states it.
 fn classic_sts_token(root: &Path) -> String {
     let readme = read_str(&root.join("post-sts-token"), "readme.txt");
-    let req = read_str(
-        &root.join("post-sts-token/post-sts-header-before"),
-        "post-sts-header-before.req",
-    );
+    let req = read_str(&root.join("post-sts-token/post-sts-header-before"), "post-sts-header-before.req");
     let token = req
         .lines()
         .find_map(|l| l.strip_prefix("X-Amz-Security-Token:"))
@@ -403,28 +318,13 @@ classic_suite! {
 fn smithy_rs_extras_double_url_encode() {
     let dir = common::suites().smithy_extras.join("double-url-encode");
     let raw = RawRequest::parse(&read(&dir, "double-url-encode.req"));
-    let signer = Signer::new(
-        Credentials::new(common::AKID, common::SECRET),
-        "us-east-2",
-        "lambda",
-    );
+    let signer = Signer::new(Credentials::new(common::AKID, common::SECRET), "us-east-2", "lambda");
     let time = common::parse_timestamp("2021-05-11T15:40:45Z");
-    let ex = signer
-        .explain_request_at(&raw.signable(), Payload::Bytes(&raw.body), time)
-        .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, "double-url-encode.creq")
-    );
+    let ex = signer.explain_request_at(&raw.signable(), Payload::Bytes(&raw.body), time).unwrap();
+    assert_eq!(ex.canonical_request(), read_str(&dir, "double-url-encode.creq"));
     // The .sts file ends with a newline the others lack (testdata README, section 3).
-    assert_eq!(
-        ex.string_to_sign(),
-        read_str(&dir, "double-url-encode.sts").trim_end()
-    );
-    assert_eq!(
-        ex.authorization().unwrap(),
-        read_str(&dir, "double-url-encode.authz")
-    );
+    assert_eq!(ex.string_to_sign(), read_str(&dir, "double-url-encode.sts").trim_end());
+    assert_eq!(ex.authorization().unwrap(), read_str(&dir, "double-url-encode.authz"));
 }
 
 /// `double-encode-path`: `@` and an existing `%3D` in an API Gateway WebSocket path. Only the
@@ -433,17 +333,8 @@ fn smithy_rs_extras_double_url_encode() {
 fn smithy_rs_extras_double_encode_path() {
     let dir = common::suites().smithy_extras.join("double-encode-path");
     let raw = RawRequest::parse(&read(&dir, "double-encode-path.req"));
-    let signer = Signer::new(
-        Credentials::new(common::AKID, common::SECRET),
-        "us-east-1",
-        "execute-api",
-    );
+    let signer = Signer::new(Credentials::new(common::AKID, common::SECRET), "us-east-1", "execute-api");
     let time = common::parse_timestamp("2021-05-11T15:40:45Z");
-    let ex = signer
-        .explain_request_at(&raw.signable(), Payload::Bytes(&raw.body), time)
-        .unwrap();
-    assert_eq!(
-        ex.canonical_request(),
-        read_str(&dir, "double-encode-path.creq")
-    );
+    let ex = signer.explain_request_at(&raw.signable(), Payload::Bytes(&raw.body), time).unwrap();
+    assert_eq!(ex.canonical_request(), read_str(&dir, "double-encode-path.creq"));
 }
