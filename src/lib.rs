@@ -14,11 +14,16 @@
 //! [`zeroize::Zeroizing`] buffers and are never printed.
 
 mod amz_date;
+mod authorization;
+mod clock_skew;
 mod canonical_request;
 mod credentials;
 mod encode;
 mod error;
 mod explanation;
+#[cfg(feature = "gateway")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
+pub mod gateway;
 mod mac;
 mod payload;
 mod request;
@@ -26,6 +31,8 @@ mod settings;
 mod signer;
 mod signing_key;
 mod string_to_sign;
+mod verifier;
+mod verify_error;
 
 pub use amz_date::AmzDate;
 pub use credentials::Credentials;
@@ -40,3 +47,9 @@ pub use settings::{
 pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;
+pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
+pub use clock_skew::{ClockOffset, ClockSource, clock_offset};
+pub use verifier::{
+    CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, UnsignedPayload, Verified, Verifier,
+};
+pub use verify_error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
