@@ -40,7 +40,7 @@ pub struct ClockOffset {
 /// let sent = time::OffsetDateTime::UNIX_EPOCH; // not needed when the body has both times
 /// let found = awssig::clock_offset(&http::HeaderMap::new(), body, sent).unwrap();
 /// // 20170215T150034Z - 20170212T175938Z
-/// assert_eq!(found.offset, time::Duration::seconds(86_400 + 21 * 3600 + 56));
+/// assert_eq!(found.offset, time::Duration::seconds(2 * 86_400 + 21 * 3600 + 56));
 /// ```
 pub fn clock_offset(
     headers: &http::HeaderMap,
