@@ -18,8 +18,10 @@ mod authorization;
 mod clock_skew;
 mod canonical_request;
 mod credentials;
+mod diagnose;
 mod encode;
 mod error;
+mod error_body;
 mod explanation;
 #[cfg(feature = "gateway")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
@@ -53,3 +55,5 @@ pub use verifier::{
     CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, UnsignedPayload, Verified, Verifier,
 };
 pub use verify_error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
+pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
+pub use error_body::ErrorBody;
