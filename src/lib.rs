@@ -14,12 +14,19 @@
 //! [`zeroize::Zeroizing`] buffers and are never printed.
 
 mod amz_date;
+mod authorization;
+mod clock_skew;
 mod canonical_request;
 mod credentials;
+mod diagnose;
 mod encode;
 mod endpoint;
 mod error;
+mod error_body;
 mod explanation;
+#[cfg(feature = "gateway")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
+pub mod gateway;
 mod mac;
 mod payload;
 mod provider;
@@ -28,6 +35,8 @@ mod settings;
 mod signer;
 mod signing_key;
 mod string_to_sign;
+mod verifier;
+mod verify_error;
 
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -59,3 +68,11 @@ pub use settings::{
 pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;
+pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
+pub use clock_skew::{ClockOffset, ClockSource, clock_offset};
+pub use verifier::{
+    CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, UnsignedPayload, Verified, Verifier,
+};
+pub use verify_error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
+pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
+pub use error_body::ErrorBody;

@@ -2,6 +2,8 @@
 //! their raw request files.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod client;
+
 use std::path::{Path, PathBuf};
 
 /// The example credentials every suite case uses.
