@@ -12,11 +12,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! This crate enables `aws-config` without its default HTTPS client, which keeps the build
-//! light: static keys from the environment and from profile files work as they are. Providers
-//! that call AWS over the network (SSO, web identity, ECS, IMDS, assume-role) need that client:
-//! add `aws-config = { version = "1", features = ["default-https-client"] }` to your own
-//! `Cargo.toml` and cargo will switch it on for this crate too.
+//! `aws-config` is built without its default HTTPS client (rustls on aws-lc, a long C build);
+//! [`load_default_chain`] gives it one on rustls with the `ring` provider instead, which the
+//! providers that call AWS (SSO, STS web identity and assume-role, ECS, IMDS) use.
 
 use aws_credential_types::provider::{ProvideCredentials as AwsProvide, SharedCredentialsProvider};
 
@@ -106,7 +104,12 @@ impl DefaultChain {
 /// Loads the default chain with `aws-config` (optionally for a named profile, as `--profile`
 /// or `AWS_PROFILE` do).
 pub async fn load_default_chain(profile: Option<&str>) -> DefaultChain {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    // HTTPS for the providers that call AWS (SSO, STS, IMDS, ECS), with rustls on ring.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }

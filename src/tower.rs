@@ -41,6 +41,9 @@ use crate::Error;
 use crate::payload::Payload;
 use crate::provider::SignerSource;
 
+mod verify;
+pub use verify::{VerifyLayer, VerifyService};
+
 /// The boxed error the signing service returns: an [`Error`] when signing fails, the body's
 /// error when reading it fails, or the inner service's error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

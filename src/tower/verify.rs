@@ -118,7 +118,11 @@ where
             let bytes = match Limited::new(body, layer.body_limit).collect().await {
                 Ok(c) => c.to_bytes(),
                 Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                    return Ok(json(StatusCode::PAYLOAD_TOO_LARGE, None, "Request Too Long"));
+                    return Ok(json(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        None,
+                        "Request Too Long",
+                    ));
                 }
                 Err(_) => return Ok(json(StatusCode::BAD_REQUEST, None, "Bad Request")),
             };
@@ -157,7 +161,11 @@ fn reject<ResBody: From<Bytes>>(
     json(status, Some(error.error_type()), &message)
 }
 
-fn json<ResBody: From<Bytes>>(status: StatusCode, error_type: Option<&'static str>, message: &str) -> Response<ResBody> {
+fn json<ResBody: From<Bytes>>(
+    status: StatusCode,
+    error_type: Option<&'static str>,
+    message: &str,
+) -> Response<ResBody> {
     let mut body = String::with_capacity(message.len() + 16);
     body.push_str("{\"message\":\"");
     for c in message.chars() {
@@ -175,7 +183,10 @@ fn json<ResBody: From<Bytes>>(status: StatusCode, error_type: Option<&'static st
     let mut res = Response::new(ResBody::from(Bytes::from(body)));
     *res.status_mut() = status;
     let headers = res.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     if let Some(t) = error_type {
         headers.insert("x-amzn-errortype", http::HeaderValue::from_static(t));
     }

@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use awssig::{AmzDate, AuthorizationHeader, Credentials, Payload, Settings, SignableRequest, Signer};
+use awssig::{
+    AmzDate, AuthorizationHeader, Credentials, Payload, Settings, SignableRequest, Signer,
+};
 
 use crate::common::BoxError;
 
@@ -59,7 +61,11 @@ fn read_message(path: &Path) -> Result<Message, BoxError> {
             .ok_or_else(|| format!("{}: `{line}` is not a header line", path.display()))?;
         headers.push((name.trim().to_string(), value.trim().to_string()));
     }
-    Ok(Message { start, headers, body })
+    Ok(Message {
+        start,
+        headers,
+        body,
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -72,7 +78,11 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
 
     let mut start = req.start.split_whitespace();
     let (Some(method), Some(target)) = (start.next(), start.next()) else {
-        return Err(format!("{}: the first line must be `METHOD TARGET HTTP/1.1`", args.request.display()).into());
+        return Err(format!(
+            "{}: the first line must be `METHOD TARGET HTTP/1.1`",
+            args.request.display()
+        )
+        .into());
     };
     let header = |name: &str| {
         req.headers
@@ -91,7 +101,11 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
         .ok_or("the request has no valid x-amz-date header")?;
 
     let credential = auth.credential();
-    let mut settings = if credential.service() == "s3" { Settings::s3() } else { Settings::default() };
+    let mut settings = if credential.service() == "s3" {
+        Settings::s3()
+    } else {
+        Settings::default()
+    };
     // Sign exactly what the client signed: leave out every header it did not sign.
     for (name, _) in &req.headers {
         let lower = name.to_ascii_lowercase();
@@ -101,7 +115,10 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     }
     // The canonical request and string to sign do not depend on the secret.
     let signer = Signer::new(
-        Credentials::new(credential.access_key_id(), "not-needed-for-the-canonical-request"),
+        Credentials::new(
+            credential.access_key_id(),
+            "not-needed-for-the-canonical-request",
+        ),
         credential.region(),
         credential.service(),
     )
@@ -120,7 +137,12 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
         .nth(1)
         .and_then(|s| s.parse::<u16>().ok())
         .and_then(|s| http::StatusCode::from_u16(s).ok())
-        .ok_or_else(|| format!("{}: the first line must be `HTTP/1.1 STATUS REASON`", args.response.display()))?;
+        .ok_or_else(|| {
+            format!(
+                "{}: the first line must be `HTTP/1.1 STATUS REASON`",
+                args.response.display()
+            )
+        })?;
     let mut headers = http::HeaderMap::new();
     for (name, value) in &resp.headers {
         if let (Ok(n), Ok(v)) = (

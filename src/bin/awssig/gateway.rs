@@ -40,7 +40,12 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     max_skew: u64,
     /// Run the gateway's clock this many seconds ahead (negative: behind).
-    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_name = "SECONDS")]
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_name = "SECONDS"
+    )]
     clock_offset: i64,
     /// Forward verified requests to this http:// URL instead of echoing them.
     #[arg(long, value_name = "URL")]
@@ -65,7 +70,11 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
         })?;
         accepted.push((*creds).clone());
     }
-    let settings = if args.service == "s3" { Settings::s3() } else { Settings::default() };
+    let settings = if args.service == "s3" {
+        Settings::s3()
+    } else {
+        Settings::default()
+    };
     let verifier = Verifier::new(accepted, args.region.clone(), args.service.clone())
         .with_max_skew(Duration::from_secs(args.max_skew))
         .with_settings(settings);
