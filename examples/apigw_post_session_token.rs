@@ -17,14 +17,20 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use awssig::{Credentials, CredentialsCache, EnvironmentProvider, ProvidedSigner, Signer, Verifier, provider_fn};
+use awssig::{
+    Credentials, CredentialsCache, EnvironmentProvider, ProvidedSigner, Signer, Verifier,
+    provider_fn,
+};
 use common::{BoxError, expect};
 
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKEN//////////wEaCXVzLWVhc3QtMSJHMEUCIQExample";
 
 fn session() -> Credentials {
-    Credentials::new("ASIAEXAMPLEEXAMPLE", "tempSecretEXAMPLEKEYwJalrXUtnFEMI/K7MDENG")
-        .with_session_token(TOKEN)
+    Credentials::new(
+        "ASIAEXAMPLEEXAMPLE",
+        "tempSecretEXAMPLEKEYwJalrXUtnFEMI/K7MDENG",
+    )
+    .with_session_token(TOKEN)
 }
 
 #[tokio::main]
@@ -41,8 +47,13 @@ async fn main() -> Result<(), BoxError> {
             let url = format!("{}/prod/orders", gw.url());
             _gateway = Some(gw);
             // Stands in for an STS AssumeRole call: one-hour credentials.
-            let provider = provider_fn(|| Ok(session().with_expiry(SystemTime::now() + Duration::from_secs(3600))));
-            (url, ProvidedSigner::new(CredentialsCache::new(provider), "us-east-1", "execute-api"))
+            let provider = provider_fn(|| {
+                Ok(session().with_expiry(SystemTime::now() + Duration::from_secs(3600)))
+            });
+            (
+                url,
+                ProvidedSigner::new(CredentialsCache::new(provider), "us-east-1", "execute-api"),
+            )
         }
     };
     let real = real.is_some();
@@ -59,12 +70,19 @@ async fn main() -> Result<(), BoxError> {
     common::sign_shown(&signer_now, &mut req, body)?;
     common::print_request("POST", &req);
     let (status, _, _) = common::send(&client, req).await?;
-    expect(real, status == 200, "the POST with a session token is accepted")?;
+    expect(
+        real,
+        status == 200,
+        "the POST with a session token is accepted",
+    )?;
 
     if !real {
         println!("== The same key without its token");
         let tokenless = Signer::new(
-            Credentials::new("ASIAEXAMPLEEXAMPLE", "tempSecretEXAMPLEKEYwJalrXUtnFEMI/K7MDENG"),
+            Credentials::new(
+                "ASIAEXAMPLEEXAMPLE",
+                "tempSecretEXAMPLEKEYwJalrXUtnFEMI/K7MDENG",
+            ),
             "us-east-1",
             "execute-api",
         );

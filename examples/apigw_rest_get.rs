@@ -30,7 +30,10 @@ async fn main() -> Result<(), BoxError> {
             ))?;
             let url = format!("{}/prod/pets?type=dog&page=2", gw.url());
             _gateway = Some(gw);
-            (url, Signer::new(common::example_credentials(), "us-east-1", "execute-api"))
+            (
+                url,
+                Signer::new(common::example_credentials(), "us-east-1", "execute-api"),
+            )
         }
     };
     let real = real.is_some();
@@ -54,13 +57,20 @@ async fn main() -> Result<(), BoxError> {
     req.headers_mut().remove("content-type");
     common::print_request("GET", &req);
     let (status, headers, body) = common::send(&client, req).await?;
-    expect(real, status == 403, "the GET whose signed content-type was dropped is rejected")?;
+    expect(
+        real,
+        status == 403,
+        "the GET whose signed content-type was dropped is rejected",
+    )?;
     let status = http::StatusCode::from_u16(status)?;
     let diagnosis = awssig::diagnose(status, &headers, body.as_bytes(), &local);
     println!("== awssig::diagnose says:\n{diagnosis}");
     expect(
         real,
-        diagnosis.causes().iter().any(|c| c.to_string().contains("content-type")),
+        diagnosis
+            .causes()
+            .iter()
+            .any(|c| c.to_string().contains("content-type")),
         "the diagnosis names content-type",
     )?;
     Ok(())

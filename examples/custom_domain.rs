@@ -29,11 +29,20 @@ async fn main() -> Result<(), BoxError> {
             std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
         ),
         None => {
-            let gw = common::local_gateway(Verifier::new(common::example_credentials(), "us-east-1", "execute-api"))?;
+            let gw = common::local_gateway(Verifier::new(
+                common::example_credentials(),
+                "us-east-1",
+                "execute-api",
+            ))?;
             // The gateway plays api.example.com: connect to it, send that host name.
             let url = format!("{}/v1/items", gw.url());
             _gateway = Some(gw);
-            (url, Some("api.example.com"), common::example_credentials(), "us-east-1".to_string())
+            (
+                url,
+                Some("api.example.com"),
+                common::example_credentials(),
+                "us-east-1".to_string(),
+            )
         }
     };
     let real = real.is_some();
@@ -59,13 +68,26 @@ async fn main() -> Result<(), BoxError> {
 
     if !real {
         println!("== Wrong: sign the API's execute-api host, send the custom domain");
-        let mut req = client.get(&url).header("host", "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com").build()?;
+        let mut req = client
+            .get(&url)
+            .header("host", "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com")
+            .build()?;
         let local = common::sign_shown(&signer, &mut req, b"")?;
-        req.headers_mut().insert("host", http::HeaderValue::from_static("api.example.com"));
+        req.headers_mut()
+            .insert("host", http::HeaderValue::from_static("api.example.com"));
         let (status, headers, body) = common::send(&client, req).await?;
-        let d = awssig::diagnose(http::StatusCode::from_u16(status)?, &headers, body.as_bytes(), &local);
+        let d = awssig::diagnose(
+            http::StatusCode::from_u16(status)?,
+            &headers,
+            body.as_bytes(),
+            &local,
+        );
         println!("== awssig::diagnose says:\n{d}");
-        expect(false, status == 403 && d.to_string().contains("host"), "the host mismatch is named")?;
+        expect(
+            false,
+            status == 403 && d.to_string().contains("host"),
+            "the host mismatch is named",
+        )?;
     }
     Ok(())
 }

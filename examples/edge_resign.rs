@@ -55,12 +55,25 @@ async fn main() -> Result<(), BoxError> {
     let method = request["method"].as_str().unwrap_or("GET");
     let uri = request["uri"].as_str().unwrap_or("/");
     let query = request["querystring"].as_str().unwrap_or("");
-    let target = if query.is_empty() { uri.to_string() } else { format!("{uri}?{query}") };
-    let body = match request["body"]["encoding"].as_str() {
-        Some("base64") => base64::engine::general_purpose::STANDARD.decode(request["body"]["data"].as_str().unwrap_or(""))?,
-        _ => request["body"]["data"].as_str().unwrap_or("").as_bytes().to_vec(),
+    let target = if query.is_empty() {
+        uri.to_string()
+    } else {
+        format!("{uri}?{query}")
     };
-    println!("decoded body ({} bytes): {}", body.len(), String::from_utf8_lossy(&body));
+    let body = match request["body"]["encoding"].as_str() {
+        Some("base64") => base64::engine::general_purpose::STANDARD
+            .decode(request["body"]["data"].as_str().unwrap_or(""))?,
+        _ => request["body"]["data"]
+            .as_str()
+            .unwrap_or("")
+            .as_bytes()
+            .to_vec(),
+    };
+    println!(
+        "decoded body ({} bytes): {}",
+        body.len(),
+        String::from_utf8_lossy(&body)
+    );
 
     // (name, value) pairs as CloudFront will send them to the origin.
     let mut headers: Vec<(String, String)> = Vec::new();
@@ -71,7 +84,11 @@ async fn main() -> Result<(), BoxError> {
             }
         }
     }
-    let host = headers.iter().find(|(n, _)| n == "host").map(|(_, v)| v.clone()).unwrap_or_default();
+    let host = headers
+        .iter()
+        .find(|(n, _)| n == "host")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
 
     let mut settings = Settings::default().payload_hash_header(true);
     for (name, _) in &headers {
@@ -92,12 +109,24 @@ async fn main() -> Result<(), BoxError> {
     let now = SystemTime::now();
     let explained = signer.explain_request_at(&view, Payload::Bytes(&body), now)?;
     let out = signer.sign_request_at(&view, Payload::Bytes(&body), now)?;
-    println!("signed for {}/{}; signed headers: {}", signer.region(), signer.service(), explained.signed_headers());
-    println!("canonical request:\n  {}\n", explained.canonical_request().replace('\n', "\n  "));
+    println!(
+        "signed for {}/{}; signed headers: {}",
+        signer.region(),
+        signer.service(),
+        explained.signed_headers()
+    );
+    println!(
+        "canonical request:\n  {}\n",
+        explained.canonical_request().replace('\n', "\n  ")
+    );
     println!("headers the handler adds to the origin request:");
     let mut added = Vec::new();
     for (name, value) in out.headers() {
-        let shown = if name == "x-amz-security-token" { "<redacted>" } else { value };
+        let shown = if name == "x-amz-security-token" {
+            "<redacted>"
+        } else {
+            value
+        };
         println!("  {name}: {shown}");
         added.push((name.to_string(), value.to_string()));
     }
@@ -109,17 +138,36 @@ async fn main() -> Result<(), BoxError> {
         println!("(AWSSIG_ENDPOINT is set: the headers above are what a real handler returns)");
         return Ok(());
     }
-    let gw = common::local_gateway(Verifier::new(common::example_credentials(), "us-east-1", "lambda"))?;
+    let gw = common::local_gateway(Verifier::new(
+        common::example_credentials(),
+        "us-east-1",
+        "lambda",
+    ))?;
     let client = common::client();
-    let mut req = client.request(reqwest::Method::from_bytes(method.as_bytes())?, format!("{}{}", gw.url(), target));
+    let mut req = client.request(
+        reqwest::Method::from_bytes(method.as_bytes())?,
+        format!("{}{}", gw.url(), target),
+    );
     for (name, value) in headers.iter().chain(added.iter()) {
-        let value = if name == "x-forwarded-for" { format!("{value}, 198.51.100.20") } else { value.clone() };
+        let value = if name == "x-forwarded-for" {
+            format!("{value}, 198.51.100.20")
+        } else {
+            value.clone()
+        };
         req = req.header(name.as_str(), value);
     }
     let req = req.body(body.clone()).build()?;
     common::print_request("origin request", &req);
     let (status, _, text) = common::send(&client, req).await?;
-    expect(false, status == 200, "the re-signed origin request is accepted")?;
-    expect(false, !text.contains("x-forwarded-for"), "x-forwarded-for was not signed")?;
+    expect(
+        false,
+        status == 200,
+        "the re-signed origin request is accepted",
+    )?;
+    expect(
+        false,
+        !text.contains("x-forwarded-for"),
+        "x-forwarded-for was not signed",
+    )?;
     Ok(())
 }

@@ -25,21 +25,36 @@ async fn main() -> Result<(), BoxError> {
         None => {
             // Function URLs quote no canonical request in their 403s.
             let verifier = Verifier::new(common::example_credentials(), "us-east-2", "lambda");
-            let gw = common::local_gateway_with(GatewayConfig::new(verifier).include_canonical(false))?;
+            let gw =
+                common::local_gateway_with(GatewayConfig::new(verifier).include_canonical(false))?;
             let url = format!("{}/orders", gw.url());
             _gateway = Some(gw);
-            (url, Signer::new(common::example_credentials(), "us-east-2", "lambda"))
+            (
+                url,
+                Signer::new(common::example_credentials(), "us-east-2", "lambda"),
+            )
         }
     };
     let real = real.is_some();
     // Send and sign x-amz-content-sha256 on every request.
     let settings = Settings::default().payload_hash_header(true);
-    let signer = Signer::new(signer.credentials().clone(), signer.region(), signer.service()).with_settings(settings);
+    let signer = Signer::new(
+        signer.credentials().clone(),
+        signer.region(),
+        signer.service(),
+    )
+    .with_settings(settings);
     let client = common::client();
 
     for (method, body) in [
-        (reqwest::Method::POST, br#"{"order":1234,"items":["a","b"]}"#.as_slice()),
-        (reqwest::Method::PUT, br#"{"order":1234,"status":"paid"}"#.as_slice()),
+        (
+            reqwest::Method::POST,
+            br#"{"order":1234,"items":["a","b"]}"#.as_slice(),
+        ),
+        (
+            reqwest::Method::PUT,
+            br#"{"order":1234,"status":"paid"}"#.as_slice(),
+        ),
     ] {
         println!("== {method} with the body's SHA-256 in x-amz-content-sha256");
         let mut req = client

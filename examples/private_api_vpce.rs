@@ -29,7 +29,11 @@ async fn main() -> Result<(), BoxError> {
     let (url, vpce_host, credentials) = match &real {
         Some(url) => (url.clone(), None, Credentials::from_env()?),
         None => {
-            let gw = common::local_gateway(Verifier::new(common::example_credentials(), "us-east-1", "execute-api"))?;
+            let gw = common::local_gateway(Verifier::new(
+                common::example_credentials(),
+                "us-east-1",
+                "execute-api",
+            ))?;
             let url = format!("{}/prod/inventory", gw.url());
             _gateway = Some(gw);
             (url, Some(VPCE_HOST), common::example_credentials())
@@ -38,7 +42,9 @@ async fn main() -> Result<(), BoxError> {
     let real = real.is_some();
     let region = match vpce_host {
         Some(_) => "us-east-1".to_string(),
-        None => awssig::infer_scope(reqwest::Url::parse(&url)?.host_str().unwrap_or_default())?.region().to_string(),
+        None => awssig::infer_scope(reqwest::Url::parse(&url)?.host_str().unwrap_or_default())?
+            .region()
+            .to_string(),
     };
     let client = common::client();
     let api_host = format!("{api_id}.execute-api.{region}.amazonaws.com");
@@ -55,7 +61,14 @@ async fn main() -> Result<(), BoxError> {
     let endpoint_host = vpce_host.map(str::to_string);
     let signer = Signer::for_url(
         credentials,
-        &format!("https://{}/", endpoint_host.clone().unwrap_or_else(|| reqwest::Url::parse(&url).map(|u| u.host_str().unwrap_or_default().to_string()).unwrap_or_default())),
+        &format!(
+            "https://{}/",
+            endpoint_host
+                .clone()
+                .unwrap_or_else(|| reqwest::Url::parse(&url)
+                    .map(|u| u.host_str().unwrap_or_default().to_string())
+                    .unwrap_or_default())
+        ),
     )?;
     let mut req = client.get(&url).header("x-apigw-api-id", &api_id);
     if let Some(h) = &endpoint_host {
@@ -65,6 +78,10 @@ async fn main() -> Result<(), BoxError> {
     common::sign_shown(&signer, &mut req, b"")?;
     common::print_request("GET", &req);
     let (status, _, body) = common::send(&client, req).await?;
-    expect(real, status == 200 && body.contains("x-apigw-api-id"), "the x-apigw-api-id variant is accepted, header signed")?;
+    expect(
+        real,
+        status == 200 && body.contains("x-apigw-api-id"),
+        "the x-apigw-api-id variant is accepted, header signed",
+    )?;
     Ok(())
 }

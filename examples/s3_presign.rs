@@ -24,11 +24,16 @@ async fn main() -> Result<(), BoxError> {
     let (url, signer) = match &real {
         Some(url) => (url.clone(), Signer::for_url(Credentials::from_env()?, url)?),
         None => {
-            let verifier = Verifier::new(common::example_credentials(), "us-west-2", "s3").with_settings(Settings::s3());
+            let verifier = Verifier::new(common::example_credentials(), "us-west-2", "s3")
+                .with_settings(Settings::s3());
             let gw = common::local_gateway(verifier)?;
             let url = format!("{}/reports/2024%20Q1.csv", gw.url());
             _gateway = Some(gw);
-            (url, Signer::new(common::example_credentials(), "us-west-2", "s3").with_settings(Settings::s3()))
+            (
+                url,
+                Signer::new(common::example_credentials(), "us-west-2", "s3")
+                    .with_settings(Settings::s3()),
+            )
         }
     };
     let real = real.is_some();
@@ -39,7 +44,10 @@ async fn main() -> Result<(), BoxError> {
     println!("== Upload with a presigned PUT");
     let put = signer.presign_at(&http::Request::put(url.as_str()).body(())?, expires, now)?;
     println!("PUT URL (valid {} s):\n  {put}", expires.as_secs());
-    let req = client.put(put.to_string()).body("quarter,revenue\nQ1,1000\n").build()?;
+    let req = client
+        .put(put.to_string())
+        .body("quarter,revenue\nQ1,1000\n")
+        .build()?;
     common::print_request("PUT", &req);
     let (status, _, _) = common::send(&client, req).await?;
     expect(real, status == 200, "the presigned PUT is accepted")?;
@@ -51,6 +59,10 @@ async fn main() -> Result<(), BoxError> {
     common::print_request("GET", &req);
     let (status, _, body) = common::send(&client, req).await?;
     expect(real, status == 200, "the presigned GET is accepted")?;
-    expect(real, body.contains("UNSIGNED-PAYLOAD") || body.contains("presigned"), "the gateway saw a presigned request")?;
+    expect(
+        real,
+        body.contains("UNSIGNED-PAYLOAD") || body.contains("presigned"),
+        "the gateway saw a presigned request",
+    )?;
     Ok(())
 }

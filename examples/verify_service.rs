@@ -17,7 +17,11 @@ use axum::{Extension, Router};
 use common::{BoxError, expect};
 
 async fn whoami(Extension(v): Extension<Verified>) -> String {
-    format!("hello {}, your request was signed for {}\n", v.access_key_id(), v.credential().scope())
+    format!(
+        "hello {}, your request was signed for {}\n",
+        v.access_key_id(),
+        v.credential().scope()
+    )
 }
 
 async fn create(Extension(v): Extension<Verified>, body: String) -> String {
@@ -38,7 +42,11 @@ async fn main() -> Result<(), BoxError> {
     });
     println!("service listening on {base}\n");
 
-    let signer = ProvidedSigner::new(CredentialsCache::new(common::example_credentials()), "us-east-1", "execute-api");
+    let signer = ProvidedSigner::new(
+        CredentialsCache::new(common::example_credentials()),
+        "us-east-1",
+        "execute-api",
+    );
     let signing = reqwest_middleware::ClientBuilder::new(common::client())
         .with(awssig::reqwest::SigV4Middleware::new(signer))
         .build();
@@ -48,10 +56,18 @@ async fn main() -> Result<(), BoxError> {
     let resp = signing.get(format!("{base}/whoami")).send().await?;
     let (status, text) = (resp.status().as_u16(), resp.text().await?);
     println!("<-- {status}\n    {text}");
-    expect(false, status == 200 && text.contains("AKIDEXAMPLE"), "the handler saw the identity")?;
+    expect(
+        false,
+        status == 200 && text.contains("AKIDEXAMPLE"),
+        "the handler saw the identity",
+    )?;
 
     println!("--> signed POST /items");
-    let resp = signing.post(format!("{base}/items")).body("{\"name\":\"widget\"}").send().await?;
+    let resp = signing
+        .post(format!("{base}/items"))
+        .body("{\"name\":\"widget\"}")
+        .send()
+        .await?;
     let (status, text) = (resp.status().as_u16(), resp.text().await?);
     println!("<-- {status}\n    {text}");
     expect(false, status == 200, "the signed POST is accepted")?;
@@ -63,7 +79,10 @@ async fn main() -> Result<(), BoxError> {
 
     println!("--> signed POST /items, body changed after signing");
     let signer = awssig::Signer::new(common::example_credentials(), "us-east-1", "execute-api");
-    let mut req = plain.post(format!("{base}/items")).body("{\"name\":\"widget\"}").build()?;
+    let mut req = plain
+        .post(format!("{base}/items"))
+        .body("{\"name\":\"widget\"}")
+        .build()?;
     awssig::reqwest::sign(&signer, &mut req)?;
     *req.body_mut() = Some(reqwest::Body::from("{\"name\":\"gadget\"}"));
     let (status, _, _) = common::send(&plain, req).await?;

@@ -4,6 +4,7 @@
 //! The chain reads the process environment, and changing it needs `unsafe` (forbidden in this
 //! crate), so each test runs itself again as a child process with the environment it needs.
 #![cfg(all(feature = "aws-config", feature = "gateway"))]
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::path::Path;
 use std::process::Command;

@@ -2,6 +2,7 @@
 //! awscurl's bugs absent, exit statuses, presigned URLs, the gateway subcommand, and `diagnose`
 //! naming the cause of deliberately broken requests.
 #![cfg(feature = "cli")]
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! Credentials providers, the refreshing cache and the provided signer: fresh credentials are
 //! fetched before expiry, expired ones are never used, and each signature uses one snapshot.
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};

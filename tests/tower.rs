@@ -1,6 +1,7 @@
 //! The tower layers over real loopback HTTP: `SignLayer` in a hyper-util client talking to the
 //! local gateway, and `VerifyLayer` in an axum server.
 #![cfg(all(feature = "tower", feature = "gateway"))]
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -158,7 +159,7 @@ async fn a_provided_signer_rotates_credentials_between_requests() {
     // Each generation is already inside the refresh margin, so every request fetches anew.
     let provider = provider_fn(move || {
         let n = c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let (id, secret) = if n % 2 == 0 {
+        let (id, secret) = if n.is_multiple_of(2) {
             ("AKIDONE", "secret-one")
         } else {
             ("AKIDTWO", "secret-two")

@@ -19,20 +19,28 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// `AWSSIG_ENDPOINT`, if the example should talk to AWS.
 pub fn real_endpoint() -> Option<String> {
-    std::env::var("AWSSIG_ENDPOINT").ok().filter(|s| !s.is_empty())
+    std::env::var("AWSSIG_ENDPOINT")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// The local gateway, verifying with `verifier`.
 pub fn local_gateway(verifier: Verifier) -> Result<GatewayHandle, BoxError> {
     let gw = Gateway::spawn(GatewayConfig::new(verifier))?;
-    println!("(offline: local gateway on {}; set AWSSIG_ENDPOINT to use AWS)\n", gw.url());
+    println!(
+        "(offline: local gateway on {}; set AWSSIG_ENDPOINT to use AWS)\n",
+        gw.url()
+    );
     Ok(gw)
 }
 
 /// Like [`local_gateway`], with a custom configuration.
 pub fn local_gateway_with(config: GatewayConfig) -> Result<GatewayHandle, BoxError> {
     let gw = Gateway::spawn(config)?;
-    println!("(offline: local gateway on {}; set AWSSIG_ENDPOINT to use AWS)\n", gw.url());
+    println!(
+        "(offline: local gateway on {}; set AWSSIG_ENDPOINT to use AWS)\n",
+        gw.url()
+    );
     Ok(gw)
 }
 
@@ -62,7 +70,11 @@ pub fn print_request(label: &str, req: &reqwest::Request) {
 
 /// Signs `req` (whose body is `body`) now, prints the canonical request and string to sign,
 /// and returns them.
-pub fn sign_shown(signer: &Signer, req: &mut reqwest::Request, body: &[u8]) -> Result<Explanation, BoxError> {
+pub fn sign_shown(
+    signer: &Signer,
+    req: &mut reqwest::Request,
+    body: &[u8],
+) -> Result<Explanation, BoxError> {
     let now = SystemTime::now();
     let explained = {
         let mut view = SignableRequest::new(req.method().as_str(), req.url().as_str());
@@ -73,13 +85,22 @@ pub fn sign_shown(signer: &Signer, req: &mut reqwest::Request, body: &[u8]) -> R
     };
     awssig::reqwest::sign_at(signer, req, now)?;
     println!("    signed for {}/{}", signer.region(), signer.service());
-    println!("    canonical request:\n      {}", explained.canonical_request().replace('\n', "\n      "));
-    println!("    string to sign:\n      {}", explained.string_to_sign().replace('\n', "\n      "));
+    println!(
+        "    canonical request:\n      {}",
+        explained.canonical_request().replace('\n', "\n      ")
+    );
+    println!(
+        "    string to sign:\n      {}",
+        explained.string_to_sign().replace('\n', "\n      ")
+    );
     Ok(explained)
 }
 
 /// Sends `req`, prints the status and body, and returns them with the headers.
-pub async fn send(client: &reqwest::Client, req: reqwest::Request) -> Result<(u16, http::HeaderMap, String), BoxError> {
+pub async fn send(
+    client: &reqwest::Client,
+    req: reqwest::Request,
+) -> Result<(u16, http::HeaderMap, String), BoxError> {
     let resp = client.execute(req).await?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();

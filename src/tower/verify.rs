@@ -148,14 +148,15 @@ fn reject<ResBody: From<Bytes>>(
     error: &VerifyError,
 ) -> Response<ResBody> {
     let mut message = error.to_string();
-    if layer.include_canonical && *error == VerifyError::SignatureMismatch {
-        if let Ok(view) = layer.verifier.server_view(head, payload) {
-            message.push_str("\n\nThe Canonical String for this request should have been\n'");
-            message.push_str(view.canonical_request());
-            message.push_str("'\n\nThe String-to-Sign should have been\n'");
-            message.push_str(view.string_to_sign());
-            message.push_str("'\n");
-        }
+    let view = (layer.include_canonical && *error == VerifyError::SignatureMismatch)
+        .then(|| layer.verifier.server_view(head, payload).ok())
+        .flatten();
+    if let Some(view) = view {
+        message.push_str("\n\nThe Canonical String for this request should have been\n'");
+        message.push_str(view.canonical_request());
+        message.push_str("'\n\nThe String-to-Sign should have been\n'");
+        message.push_str(view.string_to_sign());
+        message.push_str("'\n");
     }
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
     json(status, Some(error.error_type()), &message)
