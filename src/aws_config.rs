@@ -3,7 +3,7 @@
 //! ECS, IMDS, STS assume-role) works as a [`ProvideCredentialsAsync`].
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), awssig::Error> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let chain = awssig::aws_config::load_default_chain(None).await;
 //! let region = chain.region().unwrap_or("us-east-1").to_string();
 //! let signer = awssig::ProvidedSigner::new(chain.into_cache(), region, "execute-api");
