@@ -21,7 +21,7 @@ use crate::credentials::Credentials;
 use crate::mac::{self, Hasher};
 use crate::payload::{Payload, UNSIGNED_PAYLOAD};
 use crate::request::SignableRequest;
-use crate::settings::Settings;
+use crate::settings::{SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
 use crate::string_to_sign::{self, Scope};
 use crate::verify_error::VerifyError;
@@ -269,7 +269,7 @@ impl Verifier {
             .credentials(claims.credential.access_key_id())
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
-        check_signed_headers(req, &claims)?;
+        check_signed_headers(req, &claims, self.token_unsigned())?;
         let payload_line = self.payload_line(req, &claims, payload)?;
         let scope = Scope {
             date: claims.credential.date(),
@@ -363,6 +363,12 @@ impl Verifier {
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
         self.server_view_at(&signable(req), payload)
+    }
+
+    /// Whether clients add the session token after signing (some IoT endpoints): then it is
+    /// neither required among the signed headers nor part of the canonical query.
+    fn token_unsigned(&self) -> bool {
+        self.settings.session_token == SessionTokenSigning::AppendedAfterSigning
     }
 
     fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
@@ -555,7 +561,10 @@ impl Verifier {
             CanonicalHeaders::new_claimed(&claims.signed_headers, &headers);
         let mut query = CanonicalQuery::new(req.query);
         if claims.presign.is_some() {
-            query.retain(|k| k != b"X-Amz-Signature");
+            let token_unsigned = self.token_unsigned();
+            query.retain(|k| {
+                k != b"X-Amz-Signature" && !(token_unsigned && k == b"X-Amz-Security-Token")
+            });
         }
         query.sort();
         let creq = CanonicalRequest {
@@ -596,7 +605,11 @@ fn check_token(
 }
 
 /// `host` and every `x-amz-*` header sent must be signed.
-fn check_signed_headers(req: &SignableRequest<'_>, claims: &Claims) -> Result<(), VerifyError> {
+fn check_signed_headers(
+    req: &SignableRequest<'_>,
+    claims: &Claims,
+    token_unsigned: bool,
+) -> Result<(), VerifyError> {
     let claimed = |name: &str| {
         claims
             .signed_headers
@@ -610,7 +623,10 @@ fn check_signed_headers(req: &SignableRequest<'_>, claims: &Claims) -> Result<()
         .headers
         .iter()
         .filter(|h| {
-            h.name.len() >= 6 && h.name[..6].eq_ignore_ascii_case("x-amz-") && !claimed(h.name)
+            h.name.len() >= 6
+                && h.name[..6].eq_ignore_ascii_case("x-amz-")
+                && !claimed(h.name)
+                && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
         })
         .map(|h| h.name.to_ascii_lowercase())
         .collect();
