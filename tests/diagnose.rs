@@ -159,7 +159,7 @@ fn byte_dumps_win_over_text_in_aws_and_localstack_layouts() {
     let localstack: Vec<String> = creq
         .as_bytes()
         .chunks(2)
-        .map(|c| hex::encode_upper(c))
+        .map(hex::encode_upper)
         .collect();
     for dump in [aws.join(" "), localstack.join(" ")] {
         // The text element is reformatted (newlines collapsed, as in jcberquist/aws-cfml#9).
