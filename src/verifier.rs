@@ -252,6 +252,11 @@ impl Verifier {
     /// [`Payload::Unsigned`] when the body is not available (the client's
     /// `x-amz-content-sha256` is then trusted; check the body against it yourself).
     ///
+    /// Header auth must be dated within the skew window of `now`. A presigned URL is valid from
+    /// its `X-Amz-Date` (less the skew window, for clients whose clock runs ahead) until
+    /// `X-Amz-Date + X-Amz-Expires`. Only `X-Amz-Date` is read: a request dated by the `Date`
+    /// header alone is rejected as incomplete.
+    ///
     /// # Errors
     /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
     pub fn verify_request_at(
