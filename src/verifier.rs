@@ -254,8 +254,8 @@ impl Verifier {
     ///
     /// Header auth must be dated within the skew window of `now`. A presigned URL is valid from
     /// its `X-Amz-Date` (less the skew window, for clients whose clock runs ahead) until
-    /// `X-Amz-Date + X-Amz-Expires`. Only `X-Amz-Date` is read: a request dated by the `Date`
-    /// header alone is rejected as incomplete.
+    /// `X-Amz-Date + X-Amz-Expires`. Header auth is dated by `X-Amz-Date`, or failing that by an
+    /// HTTP `Date` header in IMF-fixdate form (`Sun, 30 Aug 2015 12:36:00 GMT`).
     ///
     /// # Errors
     /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
@@ -387,31 +387,45 @@ impl Verifier {
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
             (Some(value), None) => {
                 let value = String::from_utf8_lossy(value);
-                let date = req.header_value("x-amz-date");
+                // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
+                let amz = req.header_value("x-amz-date");
+                let http_date = req.header_value("date");
+                let missing = amz.is_none() && http_date.is_none();
                 let parsed = AuthorizationHeader::parse(&value).map_err(|e| match e {
                     VerifyError::IncompleteSignature {
-                        missing,
+                        missing: params,
                         authorization,
                         ..
                     } => VerifyError::IncompleteSignature {
-                        missing,
-                        date_missing: date.is_none(),
+                        missing: params,
+                        date_missing: missing,
                         authorization,
                     },
                     e => e,
                 })?;
-                let Some(date) = date else {
-                    return Err(VerifyError::IncompleteSignature {
-                        missing: Vec::new(),
-                        date_missing: true,
-                        authorization: value.into_owned(),
-                    });
+                let amz_date = match (amz, http_date) {
+                    (Some(d), _) => {
+                        let d = String::from_utf8_lossy(d);
+                        AmzDate::parse(d.trim()).ok_or_else(|| VerifyError::InvalidDate {
+                            value: d.into_owned(),
+                        })?
+                    }
+                    (None, Some(d)) => {
+                        let d = String::from_utf8_lossy(d);
+                        crate::clock_skew::parse_http_date(&d)
+                            .and_then(|t| AmzDate::new(t).ok())
+                            .ok_or_else(|| VerifyError::InvalidDate {
+                                value: d.into_owned(),
+                            })?
+                    }
+                    (None, None) => {
+                        return Err(VerifyError::IncompleteSignature {
+                            missing: Vec::new(),
+                            date_missing: true,
+                            authorization: value.into_owned(),
+                        });
+                    }
                 };
-                let date = String::from_utf8_lossy(date);
-                let amz_date =
-                    AmzDate::parse(date.trim()).ok_or_else(|| VerifyError::InvalidDate {
-                        value: date.into_owned(),
-                    })?;
                 Ok(Claims {
                     signed_headers: parsed.signed_headers().to_vec(),
                     signature: parsed.signature(),
