@@ -643,7 +643,7 @@ fn check_signed_headers(
         .iter()
         .filter(|h| {
             h.name.len() >= 6
-                && h.name[..6].eq_ignore_ascii_case("x-amz-")
+                && h.name.as_bytes()[..6].eq_ignore_ascii_case(b"x-amz-")
                 && !claimed(h.name)
                 && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
         })
