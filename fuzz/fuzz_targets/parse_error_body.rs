@@ -9,11 +9,17 @@ use libfuzzer_sys::fuzz_target;
 fn local() -> &'static Explanation {
     static LOCAL: OnceLock<Explanation> = OnceLock::new();
     LOCAL.get_or_init(|| {
-        let signer = Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api");
-        let req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod/a%20b?q=a%2Bb")
-            .header("content-type", "application/json")
-            .body(())
-            .expect("a valid request");
+        let signer = Signer::new(
+            Credentials::new("AKIDEXAMPLE", "secret"),
+            "us-east-1",
+            "execute-api",
+        );
+        let req = http::Request::get(
+            "https://abc.execute-api.us-east-1.amazonaws.com/prod/a%20b?q=a%2Bb",
+        )
+        .header("content-type", "application/json")
+        .body(())
+        .expect("a valid request");
         signer
             .explain_at(&req, Payload::Bytes(b""), time::OffsetDateTime::UNIX_EPOCH)
             .expect("explainable")
