@@ -217,10 +217,10 @@ impl fmt::Display for Cause {
                 "the server's SignedHeaders list differs from ours: the Authorization header was altered in transit",
             ),
             Cause::SecretKey => f.write_str(
-                "the canonical request and string to sign match, so the secret access key is wrong (or the key id and secret come from different credential generations: read them together)",
+                "the secret access key does not belong to the access key id (or the two come from different credential generations: read key id, secret and token together)",
             ),
             Cause::ScopeOrDate => f.write_str(
-                "the canonical requests match but the date or credential scope in the string to sign differs: check the region, the service name and the clock",
+                "the date or the credential scope in the string to sign differs from the server's: check the region, the service name and the clock",
             ),
             Cause::ClockSkew { offset } => write!(
                 f,
@@ -490,7 +490,7 @@ pub fn diagnose(
 
     // No canonical block: a checklist for this request, most likely first.
     d.evidence = Evidence::Checklist;
-    d.causes = checklist(&local_parts, local, sent_token);
+    d.causes = checklist(&local_parts, local);
     d.causes.extend(clock_cause);
     d
 }
@@ -710,7 +710,7 @@ fn causes_from_differences(
 
 /// What to check when the server says only "does not match", most likely first for this
 /// request.
-fn checklist(local: &CanonicalParts, explanation: &Explanation, sent_token: bool) -> Vec<Cause> {
+fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
     let mut out = Vec::new();
     let bodyless = local.payload == EMPTY_SHA256
         || matches!(local.method.as_str(), "GET" | "HEAD" | "DELETE" | "OPTIONS");
@@ -765,8 +765,7 @@ fn checklist(local: &CanonicalParts, explanation: &Explanation, sent_token: bool
             server: None,
         });
     }
-    out.push(Cause::SessionToken { sent: sent_token });
-    out.push(Cause::WrongService { expected: None });
+    out.push(Cause::ScopeOrDate);
     out.push(Cause::SecretKey);
     out
 }

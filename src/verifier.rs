@@ -21,7 +21,7 @@ use crate::credentials::Credentials;
 use crate::mac::{self, Hasher};
 use crate::payload::{Payload, UNSIGNED_PAYLOAD};
 use crate::request::SignableRequest;
-use crate::settings::Settings;
+use crate::settings::{SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
 use crate::string_to_sign::{self, Scope};
 use crate::verify_error::VerifyError;
@@ -252,6 +252,11 @@ impl Verifier {
     /// [`Payload::Unsigned`] when the body is not available (the client's
     /// `x-amz-content-sha256` is then trusted; check the body against it yourself).
     ///
+    /// Header auth must be dated within the skew window of `now`. A presigned URL is valid from
+    /// its `X-Amz-Date` (less the skew window, for clients whose clock runs ahead) until
+    /// `X-Amz-Date + X-Amz-Expires`. Header auth is dated by `X-Amz-Date`, or failing that by an
+    /// HTTP `Date` header in IMF-fixdate form (`Sun, 30 Aug 2015 12:36:00 GMT`).
+    ///
     /// # Errors
     /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
     pub fn verify_request_at(
@@ -269,7 +274,7 @@ impl Verifier {
             .credentials(claims.credential.access_key_id())
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
-        check_signed_headers(req, &claims)?;
+        check_signed_headers(req, &claims, self.token_unsigned())?;
         let payload_line = self.payload_line(req, &claims, payload)?;
         let scope = Scope {
             date: claims.credential.date(),
@@ -365,6 +370,12 @@ impl Verifier {
         self.server_view_at(&signable(req), payload)
     }
 
+    /// Whether clients add the session token after signing (some IoT endpoints): then it is
+    /// neither required among the signed headers nor part of the canonical query.
+    fn token_unsigned(&self) -> bool {
+        self.settings.session_token == SessionTokenSigning::AppendedAfterSigning
+    }
+
     fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
         let auth = req.header_value("authorization");
         let presigned = match req.query {
@@ -376,31 +387,45 @@ impl Verifier {
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
             (Some(value), None) => {
                 let value = String::from_utf8_lossy(value);
-                let date = req.header_value("x-amz-date");
+                // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
+                let amz = req.header_value("x-amz-date");
+                let http_date = req.header_value("date");
+                let missing = amz.is_none() && http_date.is_none();
                 let parsed = AuthorizationHeader::parse(&value).map_err(|e| match e {
                     VerifyError::IncompleteSignature {
-                        missing,
+                        missing: params,
                         authorization,
                         ..
                     } => VerifyError::IncompleteSignature {
-                        missing,
-                        date_missing: date.is_none(),
+                        missing: params,
+                        date_missing: missing,
                         authorization,
                     },
                     e => e,
                 })?;
-                let Some(date) = date else {
-                    return Err(VerifyError::IncompleteSignature {
-                        missing: Vec::new(),
-                        date_missing: true,
-                        authorization: value.into_owned(),
-                    });
+                let amz_date = match (amz, http_date) {
+                    (Some(d), _) => {
+                        let d = String::from_utf8_lossy(d);
+                        AmzDate::parse(d.trim()).ok_or_else(|| VerifyError::InvalidDate {
+                            value: d.into_owned(),
+                        })?
+                    }
+                    (None, Some(d)) => {
+                        let d = String::from_utf8_lossy(d);
+                        crate::clock_skew::parse_http_date(&d)
+                            .and_then(|t| AmzDate::new(t).ok())
+                            .ok_or_else(|| VerifyError::InvalidDate {
+                                value: d.into_owned(),
+                            })?
+                    }
+                    (None, None) => {
+                        return Err(VerifyError::IncompleteSignature {
+                            missing: Vec::new(),
+                            date_missing: true,
+                            authorization: value.into_owned(),
+                        });
+                    }
                 };
-                let date = String::from_utf8_lossy(date);
-                let amz_date =
-                    AmzDate::parse(date.trim()).ok_or_else(|| VerifyError::InvalidDate {
-                        value: date.into_owned(),
-                    })?;
                 Ok(Claims {
                     signed_headers: parsed.signed_headers().to_vec(),
                     signature: parsed.signature(),
@@ -555,7 +580,10 @@ impl Verifier {
             CanonicalHeaders::new_claimed(&claims.signed_headers, &headers);
         let mut query = CanonicalQuery::new(req.query);
         if claims.presign.is_some() {
-            query.retain(|k| k != b"X-Amz-Signature");
+            let token_unsigned = self.token_unsigned();
+            query.retain(|k| {
+                k != b"X-Amz-Signature" && !(token_unsigned && k == b"X-Amz-Security-Token")
+            });
         }
         query.sort();
         let creq = CanonicalRequest {
@@ -596,7 +624,11 @@ fn check_token(
 }
 
 /// `host` and every `x-amz-*` header sent must be signed.
-fn check_signed_headers(req: &SignableRequest<'_>, claims: &Claims) -> Result<(), VerifyError> {
+fn check_signed_headers(
+    req: &SignableRequest<'_>,
+    claims: &Claims,
+    token_unsigned: bool,
+) -> Result<(), VerifyError> {
     let claimed = |name: &str| {
         claims
             .signed_headers
@@ -610,7 +642,10 @@ fn check_signed_headers(req: &SignableRequest<'_>, claims: &Claims) -> Result<()
         .headers
         .iter()
         .filter(|h| {
-            h.name.len() >= 6 && h.name[..6].eq_ignore_ascii_case("x-amz-") && !claimed(h.name)
+            h.name.len() >= 6
+                && h.name.as_bytes()[..6].eq_ignore_ascii_case(b"x-amz-")
+                && !claimed(h.name)
+                && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
         })
         .map(|h| h.name.to_ascii_lowercase())
         .collect();

@@ -156,11 +156,7 @@ fn byte_dumps_win_over_text_in_aws_and_localstack_layouts() {
     let creq = "GET\n/a b\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD";
     let aws: Vec<String> = creq.bytes().map(|b| format!("{b:02x}")).collect();
     // LocalStack: bytes.hex(sep=" ", bytes_per_sep=2).upper()
-    let localstack: Vec<String> = creq
-        .as_bytes()
-        .chunks(2)
-        .map(|c| hex::encode_upper(c))
-        .collect();
+    let localstack: Vec<String> = creq.as_bytes().chunks(2).map(hex::encode_upper).collect();
     for dump in [aws.join(" "), localstack.join(" ")] {
         // The text element is reformatted (newlines collapsed, as in jcberquist/aws-cfml#9).
         let body = format!(

@@ -332,3 +332,36 @@ fn content_sha256_header_must_match_the_body() {
         VerifyError::ContentSha256Mismatch
     );
 }
+
+#[test]
+fn a_date_header_satisfies_the_date_requirement_and_must_parse() {
+    let mut req = http::Request::get("https://h/").body(()).unwrap();
+    signer().sign_at(&mut req, now()).unwrap();
+    req.headers_mut().remove("x-amz-date");
+    let e = verifier()
+        .verify_at(&req, Payload::Bytes(b""), now())
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            VerifyError::IncompleteSignature {
+                date_missing: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    req.headers_mut()
+        .insert("date", "Sun, 30 Aug 2015 12:36:00 GMT".parse().unwrap());
+    // Dated by `Date` now, but the claimed x-amz-date is absent: a mismatch, not incomplete.
+    let e = verifier()
+        .verify_at(&req, Payload::Bytes(b""), now())
+        .unwrap_err();
+    assert_eq!(e, VerifyError::SignatureMismatch);
+    req.headers_mut()
+        .insert("date", "not a date".parse().unwrap());
+    let e = verifier()
+        .verify_at(&req, Payload::Bytes(b""), now())
+        .unwrap_err();
+    assert!(matches!(e, VerifyError::InvalidDate { .. }), "{e:?}");
+}
