@@ -46,7 +46,11 @@ pub fn sign(signer: &Signer, req: &mut reqwest::Request) -> Result<(), Error> {
 /// # Errors
 /// [`Error::BodyNotInMemory`] for a streamed body without an `x-amz-content-sha256` header, and
 /// the signer's errors.
-pub fn sign_at(signer: &Signer, req: &mut reqwest::Request, time: SystemTime) -> Result<(), Error> {
+pub fn sign_at(
+    signer: &Signer,
+    req: &mut reqwest::Request,
+    time: impl Into<time::OffsetDateTime>,
+) -> Result<(), Error> {
     let out = {
         let url = req.url().as_str();
         let mut parts = SignableRequest::new(req.method().as_str(), url);
