@@ -105,6 +105,38 @@ impl<'a> CanonicalHeaders<'a> {
         }
     }
 
+    /// The headers a client claims to have signed (its `SignedHeaders` list, lowercase), taken
+    /// from `headers` without applying any deny-list: a verifier recomputes exactly what was
+    /// claimed. A claimed header the request lacks is written with an empty value, as AWS
+    /// does; the second value lists those names.
+    pub(crate) fn new_claimed<'c>(
+        claimed: &'c [String],
+        headers: &[Header<'a>],
+    ) -> (Self, Vec<&'c str>)
+    where
+        'c: 'a,
+    {
+        let mut names: SmallVec<[&'c str; 16]> = claimed.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut list = SmallVec::new();
+        let mut absent = Vec::new();
+        for name in names {
+            let before = list.len();
+            list.extend(
+                headers
+                    .iter()
+                    .copied()
+                    .filter(|h| h.name.eq_ignore_ascii_case(name)),
+            );
+            if list.len() == before {
+                absent.push(name);
+                list.push(Header { name, value: b"" });
+            }
+        }
+        (Self { list }, absent)
+    }
+
     /// Runs of headers that share one name.
     fn groups(&self) -> impl Iterator<Item = &[Header<'a>]> {
         self.list
@@ -203,6 +235,18 @@ impl<'a> CanonicalQuery<'a> {
             key: key.as_bytes(),
             value: value.as_bytes(),
             wire: false,
+        });
+    }
+
+    /// Keeps only the parameters for which `keep(decoded key)` holds (a verifier drops
+    /// `X-Amz-Signature`).
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
+        self.params.retain(|p| {
+            if p.wire {
+                keep(&percent_encoding::percent_decode(p.key).collect::<Vec<u8>>())
+            } else {
+                keep(p.key)
+            }
         });
     }
 

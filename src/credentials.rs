@@ -2,6 +2,7 @@
 //! optional session token for temporary credentials.
 
 use std::fmt;
+use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
@@ -16,6 +17,7 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -25,7 +27,22 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: Zeroizing::new(secret_access_key.into()),
             session_token: None,
+            expiry: None,
         }
+    }
+
+    /// Marks these credentials as valid until `expiry` (temporary credentials). A
+    /// [`CredentialsCache`](crate::CredentialsCache) fetches new ones before then, and never
+    /// hands out expired ones.
+    #[must_use]
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// When these credentials expire, if they do.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
     }
 
     /// Adds the session token of temporary credentials (STS, SSO, a role). It is sent as
@@ -73,6 +90,7 @@ impl Credentials {
             access_key_id: id.to_string(),
             secret_access_key: secret,
             session_token: read("AWS_SESSION_TOKEN"),
+            expiry: None,
         })
     }
 
@@ -116,6 +134,7 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("expiry", &self.expiry)
             .finish()
     }
 }

@@ -101,6 +101,42 @@ pub enum Error {
         name: &'static str,
     },
 
+    /// The region and service cannot be read from the host name.
+    #[error(
+        "cannot infer the region and service from host `{host}`: {reason}; pass them explicitly (Signer::new(credentials, region, service), or --region and --service)"
+    )]
+    CannotInferScope {
+        /// The host as given.
+        host: String,
+        /// Why the name was not recognised.
+        reason: &'static str,
+    },
+
+    /// The credentials expired and no fresh ones could be obtained.
+    #[error(
+        "the credentials expired at {expired_at} (UNIX seconds) and the provider returned no fresh ones: refresh the session (aws sso login, a new role session) or check the provider"
+    )]
+    ExpiredCredentials {
+        /// When they expired, in seconds since the UNIX epoch.
+        expired_at: u64,
+    },
+
+    /// A credentials provider failed.
+    #[error("the credentials provider failed: {message}")]
+    CredentialsProvider {
+        /// The provider's own message (never a secret).
+        message: String,
+    },
+
+    /// A body to be hashed is larger than the configured buffer.
+    #[error(
+        "the request body is larger than the {limit}-byte signing buffer: raise the limit, or sign with UNSIGNED-PAYLOAD or a precomputed x-amz-content-sha256 where the service accepts it"
+    )]
+    BodyTooLarge {
+        /// The buffer limit in bytes.
+        limit: usize,
+    },
+
     /// The request body is not in memory, so it cannot be hashed.
     #[error(
         "the request body is not in memory and cannot be hashed: use sign_payload_at with Payload::Unsigned or Payload::Precomputed"

@@ -14,24 +14,56 @@
 //! [`zeroize::Zeroizing`] buffers and are never printed.
 
 mod amz_date;
+mod authorization;
 mod canonical_request;
+mod clock_skew;
 mod credentials;
+mod diagnose;
 mod encode;
+mod endpoint;
 mod error;
+mod error_body;
 mod explanation;
+#[cfg(feature = "gateway")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
+pub mod gateway;
 mod mac;
 mod payload;
+mod provider;
 mod request;
 mod settings;
 mod signer;
 mod signing_key;
 mod string_to_sign;
+mod verifier;
+mod verify_error;
+
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
+
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub mod reqwest;
+
+#[cfg(feature = "aws-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
+pub mod aws_config;
 
 pub use amz_date::AmzDate;
+pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
+pub use clock_skew::{ClockOffset, ClockSource, clock_offset};
 pub use credentials::Credentials;
+pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
+pub use endpoint::{InferredScope, infer_scope};
 pub use error::Error;
+pub use error_body::ErrorBody;
 pub use explanation::Explanation;
 pub use payload::{Payload, UNSIGNED_PAYLOAD};
+pub use provider::{
+    CredentialsCache, DEFAULT_REFRESH_BEFORE, EnvironmentProvider, FnProvider, ProvideCredentials,
+    ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, SignerSource, provider_fn,
+};
 pub use request::SignableRequest;
 pub use settings::{
     DEFAULT_EXCLUDED_HEADERS, PathNormalization, PayloadHashHeader, PresignPayload,
@@ -40,3 +72,7 @@ pub use settings::{
 pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;
+pub use verifier::{
+    CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, UnsignedPayload, Verified, Verifier,
+};
+pub use verify_error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};

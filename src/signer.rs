@@ -34,6 +34,7 @@ pub struct Signer {
     region: String,
     service: String,
     settings: Settings,
+    clock_offset: time::Duration,
 }
 
 impl fmt::Debug for Signer {
@@ -43,6 +44,7 @@ impl fmt::Debug for Signer {
             .field("region", &self.region)
             .field("service", &self.service)
             .field("settings", &self.settings)
+            .field("clock_offset", &self.clock_offset)
             .finish()
     }
 }
@@ -77,7 +79,30 @@ impl Signer {
             region: region.into(),
             service: service.into(),
             settings: Settings::default(),
+            clock_offset: time::Duration::ZERO,
         }
+    }
+
+    /// Signs with the given time plus `offset`: the difference between the server's clock and
+    /// this machine's, as measured from a `Signature expired` answer, S3's `<ServerTime>` or a
+    /// `Date` header (see [`clock_offset`](crate::clock_offset)).
+    #[must_use]
+    pub fn with_clock_offset(mut self, offset: time::Duration) -> Self {
+        self.clock_offset = offset;
+        self
+    }
+
+    /// The clock correction in force.
+    pub fn clock_offset(&self) -> time::Duration {
+        self.clock_offset
+    }
+
+    /// The `X-Amz-Date` for a signing time, corrected by the clock offset.
+    fn amz_date(&self, time: OffsetDateTime) -> Result<AmzDate, Error> {
+        AmzDate::new(
+            time.checked_add(self.clock_offset)
+                .ok_or(Error::TimeOutOfRange)?,
+        )
     }
 
     /// Replaces the canonicalisation settings (for S3: [`Settings::s3()`]).
@@ -311,7 +336,7 @@ impl Signer {
         payload: Payload<'_>,
         time: impl Into<OffsetDateTime>,
     ) -> Result<SigningOutput, Error> {
-        let date = AmzDate::new(time.into())?;
+        let date = self.amz_date(time.into())?;
         let outcome = self.compute(req, payload, date, Mode::Header)?;
         let token = self.session_token()?;
         let content_sha256 = if req.header_value("x-amz-content-sha256").is_none()
@@ -347,7 +372,7 @@ impl Signer {
         time: impl Into<OffsetDateTime>,
     ) -> Result<String, Error> {
         let seconds = check_expiry(expires)?;
-        let date = AmzDate::new(time.into())?;
+        let date = self.amz_date(time.into())?;
         let outcome = self.compute(req, payload, date, Mode::Query(seconds))?;
         let mut out = String::with_capacity(req.path.len() + 256);
         out.push_str(if req.path.is_empty() { "/" } else { req.path });
@@ -404,7 +429,7 @@ impl Signer {
         payload: Payload<'_>,
         time: impl Into<OffsetDateTime>,
     ) -> Result<Explanation, Error> {
-        self.explain(req, payload, AmzDate::new(time.into())?, Mode::Header)
+        self.explain(req, payload, self.amz_date(time.into())?, Mode::Header)
     }
 
     /// As [`Signer::explain_request_at`], for a presigned URL.
@@ -422,7 +447,7 @@ impl Signer {
         self.explain(
             req,
             payload,
-            AmzDate::new(time.into())?,
+            self.amz_date(time.into())?,
             Mode::Query(seconds),
         )
     }

@@ -2,6 +2,9 @@
 //! their raw request files.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
+pub mod client;
+pub mod servers;
+
 use std::path::{Path, PathBuf};
 
 /// The example credentials every suite case uses.

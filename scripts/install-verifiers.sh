@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the independent SigV4 verifiers the integration tests talk to, under target/verifiers/:
+#   - s3s-fs 0.14.1 (crates.io), an S3 server that checks SigV4   -> target/verifiers/bin/s3s-fs
+#   - moto[server] (PyPI), AWS service emulator with IAM checking -> target/verifiers/moto/bin/python
+# Idempotent: a second run only checks what is there. Prints the two env vars the tests read.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dest="${AWSSIG_VERIFIERS_DIR:-$root/target/verifiers}"
+mkdir -p "$dest"
+
+S3S_FS_VERSION=0.14.1
+MOTO_VERSION=${MOTO_VERSION:-5.2.5}
+
+start=$(date +%s)
+if [ -x "$dest/bin/s3s-fs" ] && grep -q "s3s-fs $S3S_FS_VERSION" "$dest/.crates.toml" 2>/dev/null; then
+    echo "s3s-fs $S3S_FS_VERSION already installed in $dest/bin"
+else
+    echo "installing s3s-fs $S3S_FS_VERSION into $dest (cargo install, several minutes on 2 cores)"
+    cargo install "s3s-fs@$S3S_FS_VERSION" --features binary --locked --root "$dest"
+fi
+mid=$(date +%s)
+
+venv="$dest/moto"
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    echo "moto $MOTO_VERSION already installed in $venv"
+else
+    echo "installing moto[server]==$MOTO_VERSION into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi
+end=$(date +%s)
+
+echo "s3s-fs: $((mid - start)) s, moto: $((end - mid)) s"
+echo "export AWSSIG_S3S_FS_BIN=$dest/bin/s3s-fs"
+echo "export AWSSIG_MOTO_PYTHON=$venv/bin/python"

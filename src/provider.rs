@@ -1,0 +1,467 @@
+//! Where credentials come from, and how a long-lived signer keeps them fresh.
+//!
+//! A provider hands out one [`Credentials`] value at a time (key id, secret, token and expiry
+//! together). [`CredentialsCache`] keeps the current value in an [`Arc`], fetches a new one
+//! before it expires, and never returns expired credentials; [`ProvidedSigner`] builds one
+//! [`Signer`] per credentials generation. Because each signature is made from one immutable
+//! snapshot, the key of one generation is never paired with the token of another (the hazard
+//! botocore documents for reading `RefreshableCredentials` field by field).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::Error;
+use crate::credentials::Credentials;
+use crate::endpoint::infer_scope;
+use crate::request::SignableRequest;
+use crate::settings::Settings;
+use crate::signer::{SignableBody, Signer};
+
+/// The future an asynchronous provider returns.
+pub type ProvideFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
+
+/// A source of credentials that answers without waiting on I/O it does not control (static
+/// values, the environment, a file, a closure).
+pub trait ProvideCredentials: Send + Sync {
+    /// The current credentials, as one snapshot.
+    ///
+    /// # Errors
+    /// Whatever the source reports; use [`Error::CredentialsProvider`] for source-specific
+    /// failures, and never put a secret in the message.
+    fn provide(&self) -> Result<Credentials, Error>;
+}
+
+/// A source of credentials that may wait (a network call: STS, SSO, the container or instance
+/// metadata endpoint). Every [`ProvideCredentials`] is also one.
+pub trait ProvideCredentialsAsync: Send + Sync {
+    /// The current credentials, as one snapshot.
+    fn provide_async(&self) -> ProvideFuture<'_>;
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentialsAsync for T {
+    fn provide_async(&self) -> ProvideFuture<'_> {
+        let result = self.provide();
+        Box::pin(std::future::ready(result))
+    }
+}
+
+/// Fixed credentials provide themselves.
+impl ProvideCredentials for Credentials {
+    fn provide(&self) -> Result<Credentials, Error> {
+        Ok(self.clone())
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide(&self) -> Result<Credentials, Error> {
+        (**self).provide()
+    }
+}
+
+/// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` on every call, so
+/// a process whose environment is updated picks up the new values.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvironmentProvider;
+
+impl ProvideCredentials for EnvironmentProvider {
+    fn provide(&self) -> Result<Credentials, Error> {
+        Credentials::from_env()
+    }
+}
+
+/// A provider made from a closure (see [`provider_fn`]).
+#[derive(Clone)]
+pub struct FnProvider<F>(F);
+
+impl<F> fmt::Debug for FnProvider<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnProvider")
+    }
+}
+
+impl<F> ProvideCredentials for FnProvider<F>
+where
+    F: Fn() -> Result<Credentials, Error> + Send + Sync,
+{
+    fn provide(&self) -> Result<Credentials, Error> {
+        (self.0)()
+    }
+}
+
+/// Wraps a closure as a provider.
+///
+/// ```
+/// use awssig::{Credentials, ProvideCredentials, provider_fn};
+/// let p = provider_fn(|| Ok(Credentials::new("AKID", "secret")));
+/// assert_eq!(p.provide()?.access_key_id(), "AKID");
+/// # Ok::<(), awssig::Error>(())
+/// ```
+pub fn provider_fn<F>(f: F) -> FnProvider<F>
+where
+    F: Fn() -> Result<Credentials, Error> + Send + Sync,
+{
+    FnProvider(f)
+}
+
+enum Source {
+    Sync(Arc<dyn ProvideCredentials>),
+    Async(Arc<dyn ProvideCredentialsAsync>),
+}
+
+/// How long before expiry a [`CredentialsCache`] fetches new credentials by default.
+pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
+
+/// Keeps the current credentials from a provider, and fetches new ones before they expire.
+///
+/// - Credentials without an expiry are fetched once and kept.
+/// - Credentials are fetched again once fewer than [`refresh_before`](Self::refresh_before)
+///   remain (5 minutes by default). If that fetch fails, the old ones are used until they
+///   actually expire; after that the error is returned. Expired credentials are never returned,
+///   even if the provider hands them out.
+/// - Each call returns one `Arc<Credentials>` snapshot, so a signature never mixes two generations.
+pub struct CredentialsCache {
+    source: Source,
+    refresh_before: Duration,
+    current: Mutex<Option<Arc<Credentials>>>,
+}
+
+impl fmt::Debug for CredentialsCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let current = lock(&self.current);
+        f.debug_struct("CredentialsCache")
+            .field(
+                "source",
+                &match self.source {
+                    Source::Sync(_) => "sync",
+                    Source::Async(_) => "async",
+                },
+            )
+            .field("refresh_before", &self.refresh_before)
+            .field("current", &current.as_deref())
+            .finish()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The guarded values are replaced whole, so a panic elsewhere cannot leave them half-written.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn expired_error(c: &Credentials) -> Error {
+    Error::ExpiredCredentials {
+        expired_at: c
+            .expiry()
+            .and_then(|e| e.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs()),
+    }
+}
+
+impl CredentialsCache {
+    /// A cache over a provider that answers at once.
+    pub fn new(provider: impl ProvideCredentials + 'static) -> Self {
+        Self::from_source(Source::Sync(Arc::new(provider)))
+    }
+
+    /// A cache over a provider that may wait; use the `*_async` methods with it.
+    pub fn new_async(provider: impl ProvideCredentialsAsync + 'static) -> Self {
+        Self::from_source(Source::Async(Arc::new(provider)))
+    }
+
+    fn from_source(source: Source) -> Self {
+        Self {
+            source,
+            refresh_before: DEFAULT_REFRESH_BEFORE,
+            current: Mutex::new(None),
+        }
+    }
+
+    /// Fetches new credentials when fewer than `margin` remain before expiry.
+    #[must_use]
+    pub fn refresh_before(mut self, margin: Duration) -> Self {
+        self.refresh_before = margin;
+        self
+    }
+
+    fn is_fresh(&self, c: &Credentials, now: SystemTime) -> bool {
+        c.expiry()
+            .is_none_or(|e| now.checked_add(self.refresh_before).is_some_and(|t| t < e))
+    }
+
+    /// The credentials to sign with at `now`.
+    ///
+    /// # Errors
+    /// The provider's error when it fails and no unexpired credentials are cached;
+    /// [`Error::ExpiredCredentials`] when the provider returns credentials already expired;
+    /// [`Error::CredentialsProvider`] when the provider is asynchronous (use
+    /// [`credentials_async_at`](Self::credentials_async_at)).
+    pub fn credentials_at(&self, now: SystemTime) -> Result<Arc<Credentials>, Error> {
+        let mut current = lock(&self.current);
+        if let Some(c) = current.as_ref().filter(|c| self.is_fresh(c, now)) {
+            return Ok(Arc::clone(c));
+        }
+        let fetched = match &self.source {
+            Source::Sync(p) => p.provide(),
+            Source::Async(_) => Err(Error::CredentialsProvider {
+                message: "this provider is asynchronous: call credentials_async / signer_async"
+                    .into(),
+            }),
+        };
+        store(&mut current, fetched, now)
+    }
+
+    /// [`credentials_at`](Self::credentials_at) now.
+    ///
+    /// # Errors
+    /// As [`credentials_at`](Self::credentials_at).
+    pub fn credentials(&self) -> Result<Arc<Credentials>, Error> {
+        self.credentials_at(SystemTime::now())
+    }
+
+    /// The credentials to sign with at `now`, waiting on the provider if it must be asked.
+    /// Works with every provider. Concurrent callers that all find the credentials stale may
+    /// each ask the provider once; the last answer is kept.
+    ///
+    /// # Errors
+    /// As [`credentials_at`](Self::credentials_at), less the asynchronous-provider case.
+    pub async fn credentials_async_at(&self, now: SystemTime) -> Result<Arc<Credentials>, Error> {
+        if let Some(c) = lock(&self.current)
+            .as_ref()
+            .filter(|c| self.is_fresh(c, now))
+        {
+            return Ok(Arc::clone(c));
+        }
+        let fetched = match &self.source {
+            Source::Sync(p) => p.provide(),
+            Source::Async(p) => p.provide_async().await,
+        };
+        store(&mut lock(&self.current), fetched, now)
+    }
+
+    /// [`credentials_async_at`](Self::credentials_async_at) now.
+    ///
+    /// # Errors
+    /// As [`credentials_async_at`](Self::credentials_async_at).
+    pub async fn credentials_async(&self) -> Result<Arc<Credentials>, Error> {
+        self.credentials_async_at(SystemTime::now()).await
+    }
+}
+
+/// Keeps a fetched value (if it is usable at `now`), or falls back to the cached one while it
+/// has not expired.
+fn store(
+    current: &mut Option<Arc<Credentials>>,
+    fetched: Result<Credentials, Error>,
+    now: SystemTime,
+) -> Result<Arc<Credentials>, Error> {
+    let usable = |c: &Credentials| c.expiry().is_none_or(|e| now < e);
+    match fetched {
+        Ok(new) if usable(&new) => {
+            let new = Arc::new(new);
+            *current = Some(Arc::clone(&new));
+            Ok(new)
+        }
+        Ok(expired) => match current.as_ref().filter(|c| usable(c)) {
+            Some(c) => Ok(Arc::clone(c)),
+            None => Err(expired_error(&expired)),
+        },
+        Err(e) => match current.as_ref().filter(|c| usable(c)) {
+            Some(c) => Ok(Arc::clone(c)),
+            None => Err(e),
+        },
+    }
+}
+
+/// A signer for one region and service whose credentials come from a provider: it asks its
+/// [`CredentialsCache`] for the current snapshot and keeps one [`Signer`] per credentials
+/// generation (so the signer's own caches stay warm between rotations).
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use awssig::{Credentials, CredentialsCache, ProvidedSigner, provider_fn};
+/// // Stands in for a provider of one-hour role credentials.
+/// let provider = provider_fn(|| {
+///     Ok(Credentials::new("ASIAEXAMPLE", "secret")
+///         .with_session_token("token")
+///         .with_expiry(SystemTime::now() + Duration::from_secs(3600)))
+/// });
+/// let signer = ProvidedSigner::new(CredentialsCache::new(provider), "us-east-1", "execute-api");
+/// let mut req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod/").body(())?;
+/// signer.sign(&mut req)?;
+/// assert!(req.headers().contains_key("x-amz-security-token"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ProvidedSigner {
+    cache: CredentialsCache,
+    region: String,
+    service: String,
+    settings: Settings,
+    current: Mutex<Option<(Arc<Credentials>, Arc<Signer>)>>,
+}
+
+impl fmt::Debug for ProvidedSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProvidedSigner")
+            .field("cache", &self.cache)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProvidedSigner {
+    /// Signs for `region` and `service` with credentials from `cache`, with
+    /// [`Settings::default()`].
+    pub fn new(
+        cache: CredentialsCache,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Self {
+            cache,
+            region: region.into(),
+            service: service.into(),
+            settings: Settings::default(),
+            current: Mutex::new(None),
+        }
+    }
+
+    /// Region, service and settings inferred from the URL's host, as [`Signer::for_url`].
+    ///
+    /// # Errors
+    /// As [`Signer::for_url`].
+    pub fn for_url(cache: CredentialsCache, url: &str) -> Result<Self, Error> {
+        let host = SignableRequest::new("GET", url)
+            .host_from_authority()
+            .ok_or(Error::MissingHost)?;
+        let scope = infer_scope(&host)?;
+        Ok(Self::new(cache, scope.region(), scope.service()).with_settings(scope.settings()))
+    }
+
+    /// Replaces the canonicalisation settings.
+    #[must_use]
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        *lock(&self.current) = None;
+        self
+    }
+
+    /// The region in the credential scope.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The service in the credential scope.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The credentials cache.
+    pub fn cache(&self) -> &CredentialsCache {
+        &self.cache
+    }
+
+    fn signer_for(&self, creds: Arc<Credentials>) -> Arc<Signer> {
+        let mut current = lock(&self.current);
+        if let Some((_, s)) = current.as_ref().filter(|(c, _)| Arc::ptr_eq(c, &creds)) {
+            return Arc::clone(s);
+        }
+        let signer = Arc::new(
+            Signer::new((*creds).clone(), self.region.clone(), self.service.clone())
+                .with_settings(self.settings.clone()),
+        );
+        *current = Some((creds, Arc::clone(&signer)));
+        signer
+    }
+
+    /// A signer holding credentials that are valid at `now`; sign with it at `now`.
+    ///
+    /// # Errors
+    /// As [`CredentialsCache::credentials_at`].
+    pub fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, Error> {
+        Ok(self.signer_for(self.cache.credentials_at(now)?))
+    }
+
+    /// As [`signer_at`](Self::signer_at), for any provider.
+    ///
+    /// # Errors
+    /// As [`CredentialsCache::credentials_async_at`].
+    pub async fn signer_async_at(&self, now: SystemTime) -> Result<Arc<Signer>, Error> {
+        Ok(self.signer_for(self.cache.credentials_async_at(now).await?))
+    }
+
+    /// Signs `req` now, hashing its in-memory body (see [`Signer::sign_at`]).
+    ///
+    /// # Errors
+    /// The cache's errors, then the signer's.
+    pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
+        let now = SystemTime::now();
+        self.signer_at(now)?.sign_at(req, now)
+    }
+
+    /// As [`sign`](Self::sign), for any provider.
+    ///
+    /// # Errors
+    /// The cache's errors, then the signer's.
+    pub async fn sign_async<B: SignableBody>(
+        &self,
+        req: &mut http::Request<B>,
+    ) -> Result<(), Error> {
+        let now = SystemTime::now();
+        self.signer_async_at(now).await?.sign_at(req, now)
+    }
+}
+
+/// Where a client integration gets its signer: a fixed [`Signer`] or a [`ProvidedSigner`].
+#[derive(Debug, Clone)]
+pub enum SignerSource {
+    /// One signer with fixed credentials.
+    Fixed(Arc<Signer>),
+    /// A signer whose credentials come from a provider.
+    Provided(Arc<ProvidedSigner>),
+}
+
+impl SignerSource {
+    /// The signer to use at `now`.
+    ///
+    /// # Errors
+    /// As [`ProvidedSigner::signer_async_at`].
+    pub async fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, Error> {
+        match self {
+            Self::Fixed(s) => Ok(Arc::clone(s)),
+            Self::Provided(p) => p.signer_async_at(now).await,
+        }
+    }
+}
+
+impl From<Signer> for SignerSource {
+    fn from(s: Signer) -> Self {
+        Self::Fixed(Arc::new(s))
+    }
+}
+
+impl From<Arc<Signer>> for SignerSource {
+    fn from(s: Arc<Signer>) -> Self {
+        Self::Fixed(s)
+    }
+}
+
+impl From<ProvidedSigner> for SignerSource {
+    fn from(p: ProvidedSigner) -> Self {
+        Self::Provided(Arc::new(p))
+    }
+}
+
+impl From<Arc<ProvidedSigner>> for SignerSource {
+    fn from(p: Arc<ProvidedSigner>) -> Self {
+        Self::Provided(p)
+    }
+}

@@ -1,0 +1,688 @@
+//! The receiving side: check a SigV4-signed request (header or presigned query auth) the way
+//! AWS does, and say why it was rejected in AWS's words.
+//!
+//! Threat model: the 32 signature bytes are compared in constant time, and so are session
+//! tokens (their length is not hidden). Which check failed, and the lengths of inputs, are not
+//! secret. Rejections carry no secret and no value the verifier computed; the server-side
+//! canonical request and string to sign (which AWS's API Gateway puts in its 403 bodies) are
+//! only available through [`Verifier::server_view_at`], on request.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use time::OffsetDateTime;
+
+use crate::amz_date::AmzDate;
+use crate::authorization::{AuthorizationHeader, Credential, PresignedQuery};
+use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header};
+use crate::credentials::Credentials;
+use crate::mac::{self, Hasher};
+use crate::payload::{Payload, UNSIGNED_PAYLOAD};
+use crate::request::SignableRequest;
+use crate::settings::{SessionTokenSigning, Settings};
+use crate::signing_key::{Signature, SigningKey};
+use crate::string_to_sign::{self, Scope};
+use crate::verify_error::VerifyError;
+
+/// The clock skew S3 tolerates, and the default: 15 minutes.
+pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// Finds the credentials of an access key id. Implemented for closures
+/// `Fn(&str) -> Option<Credentials>`, for `HashMap<String, Credentials>` and for a single
+/// [`Credentials`].
+pub trait CredentialsLookup: Send + Sync {
+    /// The credentials for `access_key_id`, or `None` if it is unknown. When they carry a
+    /// session token, requests must present that token.
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials>;
+}
+
+impl<F> CredentialsLookup for F
+where
+    F: Fn(&str) -> Option<Credentials> + Send + Sync,
+{
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self(access_key_id)
+    }
+}
+
+impl CredentialsLookup for HashMap<String, Credentials> {
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self.get(access_key_id).cloned()
+    }
+}
+
+impl CredentialsLookup for Credentials {
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        (self.access_key_id() == access_key_id).then(|| self.clone())
+    }
+}
+
+impl CredentialsLookup for Vec<Credentials> {
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self.iter()
+            .find(|c| c.access_key_id() == access_key_id)
+            .cloned()
+    }
+}
+
+/// Whether `UNSIGNED-PAYLOAD` is accepted in `x-amz-content-sha256`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum UnsignedPayload {
+    /// Rejected with [`VerifyError::UnsignedPayloadNotAllowed`] (Lambda function URLs).
+    #[default]
+    Rejected,
+    /// Accepted: the body is not covered by the signature (S3).
+    Allowed,
+}
+
+/// Verifies SigV4 signatures for one service and a set of regions.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use awssig::{Credentials, Payload, Signer, Verifier};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+/// let mut req = http::Request::get("https://example.amazonaws.com/").body(())?;
+/// Signer::new(creds.clone(), "us-east-1", "service").sign_payload_at(&mut req, Payload::Bytes(b""), now)?;
+///
+/// let verifier = Verifier::new(creds, "us-east-1", "service");
+/// let verified = verifier.verify_at(&req, Payload::Bytes(b""), now)?;
+/// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    lookup: Arc<dyn CredentialsLookup>,
+    regions: Vec<String>,
+    service: String,
+    max_skew: Duration,
+    unsigned_payload: UnsignedPayload,
+    settings: Settings,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("regions", &self.regions)
+            .field("service", &self.service)
+            .field("max_skew", &self.max_skew)
+            .field("unsigned_payload", &self.unsigned_payload)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a verified request proved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    credential: Credential,
+    signed_headers: Vec<String>,
+    amz_date: AmzDate,
+    presigned: bool,
+}
+
+impl Verified {
+    /// The access key id that signed the request.
+    pub fn access_key_id(&self) -> &str {
+        self.credential.access_key_id()
+    }
+
+    /// The credential and its scope (date, region, service).
+    pub fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    /// The signed header names, lowercase and sorted.
+    pub fn signed_headers(&self) -> &[String] {
+        &self.signed_headers
+    }
+
+    /// The signing time.
+    pub fn amz_date(&self) -> AmzDate {
+        self.amz_date
+    }
+
+    /// Whether the signature came in the query string (a presigned URL).
+    pub fn presigned(&self) -> bool {
+        self.presigned
+    }
+}
+
+/// The canonical request and string to sign the verifier computes from a request's claims:
+/// what API Gateway quotes in its signature-mismatch answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerView {
+    canonical_request: String,
+    string_to_sign: String,
+}
+
+impl ServerView {
+    /// The canonical request.
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// The string to sign.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+}
+
+/// What the request claims, from its `Authorization` header or presigned query.
+struct Claims {
+    credential: Credential,
+    signed_headers: Vec<String>,
+    signature: Signature,
+    amz_date: AmzDate,
+    /// `X-Amz-Expires` and `X-Amz-Security-Token` of a presigned URL.
+    presign: Option<(u64, Option<String>)>,
+}
+
+impl Verifier {
+    /// A verifier for `service` in `region`, with a 15-minute skew window, `UNSIGNED-PAYLOAD`
+    /// rejected and [`Settings::default()`] (use [`Verifier::with_settings`] with
+    /// [`Settings::s3()`] for S3's path rules).
+    pub fn new(
+        lookup: impl CredentialsLookup + 'static,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Self {
+            lookup: Arc::new(lookup),
+            regions: vec![region.into()],
+            service: service.into(),
+            max_skew: DEFAULT_MAX_SKEW,
+            unsigned_payload: UnsignedPayload::default(),
+            settings: Settings::default(),
+        }
+    }
+
+    /// Also accepts credentials scoped to `region`.
+    #[must_use]
+    pub fn allow_region(mut self, region: impl Into<String>) -> Self {
+        self.regions.push(region.into());
+        self
+    }
+
+    /// The allowed difference between `X-Amz-Date` and the verifier's clock (API Gateway uses
+    /// 5 minutes, S3 15).
+    #[must_use]
+    pub fn with_max_skew(mut self, max_skew: Duration) -> Self {
+        self.max_skew = max_skew;
+        self
+    }
+
+    /// Whether `UNSIGNED-PAYLOAD` is accepted.
+    #[must_use]
+    pub fn with_unsigned_payload(mut self, policy: UnsignedPayload) -> Self {
+        self.unsigned_payload = policy;
+        self
+    }
+
+    /// The canonicalisation rules (path encoding and normalisation; presigned URLs are taken as
+    /// `UNSIGNED-PAYLOAD` under [`Settings::s3()`]). The header deny-list is not used: the
+    /// verifier recomputes exactly the headers the client claims to have signed.
+    #[must_use]
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The service accepted.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// The regions accepted.
+    pub fn regions(&self) -> &[String] {
+        &self.regions
+    }
+
+    /// The skew window.
+    pub fn max_skew(&self) -> Duration {
+        self.max_skew
+    }
+
+    /// Verifies `req` at `now`. `payload` is what the verifier knows of the body: its bytes (or
+    /// their SHA-256), which must match `x-amz-content-sha256` when the client sent it, or
+    /// [`Payload::Unsigned`] when the body is not available (the client's
+    /// `x-amz-content-sha256` is then trusted; check the body against it yourself).
+    ///
+    /// Header auth must be dated within the skew window of `now`. A presigned URL is valid from
+    /// its `X-Amz-Date` (less the skew window, for clients whose clock runs ahead) until
+    /// `X-Amz-Date + X-Amz-Expires`. Header auth is dated by `X-Amz-Date`, or failing that by an
+    /// HTTP `Date` header in IMF-fixdate form (`Sun, 30 Aug 2015 12:36:00 GMT`).
+    ///
+    /// # Errors
+    /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
+    pub fn verify_request_at(
+        &self,
+        req: &SignableRequest<'_>,
+        payload: Payload<'_>,
+        now: impl Into<OffsetDateTime>,
+    ) -> Result<Verified, VerifyError> {
+        let now = now.into();
+        let claims = self.claims(req)?;
+        self.check_scope(&claims)?;
+        self.check_time(&claims, now)?;
+        let creds = self
+            .lookup
+            .credentials(claims.credential.access_key_id())
+            .ok_or(VerifyError::UnknownAccessKey)?;
+        check_token(req, &claims, &creds)?;
+        check_signed_headers(req, &claims, self.token_unsigned())?;
+        let payload_line = self.payload_line(req, &claims, payload)?;
+        let scope = Scope {
+            date: claims.credential.date(),
+            region: claims.credential.region(),
+            service: claims.credential.service(),
+        };
+        let (digest, absent) = self.canonical(req, &claims, &payload_line, |creq| {
+            let mut hasher = Hasher::new();
+            creq.write(&mut hasher, &self.settings);
+            hasher.finish()
+        });
+        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &digest);
+        let computed = SigningKey::derive(&creds, &scope).sign(&sts);
+        // A claimed header that was not sent is an error even if the signature matches.
+        if !computed.ct_eq(&claims.signature) || absent {
+            return Err(VerifyError::SignatureMismatch);
+        }
+        let mut signed_headers = claims.signed_headers;
+        signed_headers.sort_unstable();
+        signed_headers.dedup();
+        Ok(Verified {
+            credential: claims.credential,
+            signed_headers,
+            amz_date: claims.amz_date,
+            presigned: claims.presign.is_some(),
+        })
+    }
+
+    /// The canonical request and string to sign this verifier computes for `req` from its
+    /// claims (no credentials are looked up and no time is checked): what API Gateway quotes
+    /// after a signature mismatch.
+    ///
+    /// # Errors
+    /// The parse errors of [`Verifier::verify_request_at`].
+    pub fn server_view_at(
+        &self,
+        req: &SignableRequest<'_>,
+        payload: Payload<'_>,
+    ) -> Result<ServerView, VerifyError> {
+        let claims = self.claims(req)?;
+        let payload_line = self.payload_line(req, &claims, payload)?;
+        let (creq, _) = self.canonical(req, &claims, &payload_line, |creq| {
+            let mut v = Vec::with_capacity(512);
+            creq.write(&mut v, &self.settings);
+            v
+        });
+        let scope = Scope {
+            date: claims.credential.date(),
+            region: claims.credential.region(),
+            service: claims.credential.service(),
+        };
+        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &mac::sha256(&creq));
+        Ok(ServerView {
+            canonical_request: String::from_utf8_lossy(&creq).into_owned(),
+            string_to_sign: String::from_utf8_lossy(&sts).into_owned(),
+        })
+    }
+
+    /// Verifies an `http::Request` at `now`. See [`Verifier::verify_request_at`].
+    ///
+    /// # Errors
+    /// As [`Verifier::verify_request_at`].
+    pub fn verify_at<B>(
+        &self,
+        req: &http::Request<B>,
+        payload: Payload<'_>,
+        now: impl Into<OffsetDateTime>,
+    ) -> Result<Verified, VerifyError> {
+        self.verify_request_at(&signable(req), payload, now)
+    }
+
+    /// Verifies an `http::Request` against the system clock.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify_request_at`].
+    pub fn verify<B>(
+        &self,
+        req: &http::Request<B>,
+        payload: Payload<'_>,
+    ) -> Result<Verified, VerifyError> {
+        self.verify_at(req, payload, SystemTime::now())
+    }
+
+    /// [`Verifier::server_view_at`] for an `http::Request`.
+    ///
+    /// # Errors
+    /// As [`Verifier::server_view_at`].
+    pub fn server_view<B>(
+        &self,
+        req: &http::Request<B>,
+        payload: Payload<'_>,
+    ) -> Result<ServerView, VerifyError> {
+        self.server_view_at(&signable(req), payload)
+    }
+
+    /// Whether clients add the session token after signing (some IoT endpoints): then it is
+    /// neither required among the signed headers nor part of the canonical query.
+    fn token_unsigned(&self) -> bool {
+        self.settings.session_token == SessionTokenSigning::AppendedAfterSigning
+    }
+
+    fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
+        let auth = req.header_value("authorization");
+        let presigned = match req.query {
+            Some(q) => PresignedQuery::parse(q)?,
+            None => None,
+        };
+        match (auth, presigned) {
+            (Some(_), Some(_)) => Err(VerifyError::MultipleAuthMechanisms),
+            (None, None) => Err(VerifyError::MissingAuthenticationToken),
+            (Some(value), None) => {
+                let value = String::from_utf8_lossy(value);
+                // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
+                let amz = req.header_value("x-amz-date");
+                let http_date = req.header_value("date");
+                let missing = amz.is_none() && http_date.is_none();
+                let parsed = AuthorizationHeader::parse(&value).map_err(|e| match e {
+                    VerifyError::IncompleteSignature {
+                        missing: params,
+                        authorization,
+                        ..
+                    } => VerifyError::IncompleteSignature {
+                        missing: params,
+                        date_missing: missing,
+                        authorization,
+                    },
+                    e => e,
+                })?;
+                let amz_date = match (amz, http_date) {
+                    (Some(d), _) => {
+                        let d = String::from_utf8_lossy(d);
+                        AmzDate::parse(d.trim()).ok_or_else(|| VerifyError::InvalidDate {
+                            value: d.into_owned(),
+                        })?
+                    }
+                    (None, Some(d)) => {
+                        let d = String::from_utf8_lossy(d);
+                        crate::clock_skew::parse_http_date(&d)
+                            .and_then(|t| AmzDate::new(t).ok())
+                            .ok_or_else(|| VerifyError::InvalidDate {
+                                value: d.into_owned(),
+                            })?
+                    }
+                    (None, None) => {
+                        return Err(VerifyError::IncompleteSignature {
+                            missing: Vec::new(),
+                            date_missing: true,
+                            authorization: value.into_owned(),
+                        });
+                    }
+                };
+                Ok(Claims {
+                    signed_headers: parsed.signed_headers().to_vec(),
+                    signature: parsed.signature(),
+                    credential: parsed.credential().clone(),
+                    amz_date,
+                    presign: None,
+                })
+            }
+            (None, Some(q)) => Ok(Claims {
+                signed_headers: q.signed_headers().to_vec(),
+                signature: q.signature(),
+                credential: q.credential().clone(),
+                amz_date: q.amz_date(),
+                presign: Some((q.expires(), q.security_token().map(str::to_string))),
+            }),
+        }
+    }
+
+    fn check_scope(&self, claims: &Claims) -> Result<(), VerifyError> {
+        let c = &claims.credential;
+        if !self.regions.iter().any(|r| r == c.region()) {
+            return Err(VerifyError::WrongRegion {
+                region: c.region().to_string(),
+            });
+        }
+        if c.service() != self.service {
+            return Err(VerifyError::WrongService {
+                expected: self.service.clone(),
+            });
+        }
+        if c.date() != claims.amz_date.date() {
+            return Err(VerifyError::ScopeDateMismatch {
+                scope_date: c.date().to_string(),
+                amz_date: claims.amz_date,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_time(&self, claims: &Claims, now: OffsetDateTime) -> Result<(), VerifyError> {
+        let date = claims.amz_date;
+        let at = |t: OffsetDateTime| AmzDate::new(t).unwrap_or(date);
+        let Some(signed_at) = date.to_offset_date_time() else {
+            return Err(VerifyError::InvalidDate {
+                value: date.to_string(),
+            });
+        };
+        let skew = time::Duration::try_from(self.max_skew).unwrap_or(time::Duration::MAX);
+        let earliest = now.checked_sub(skew).unwrap_or(now);
+        let latest = now.checked_add(skew).unwrap_or(now);
+        match claims.presign {
+            None => {
+                let window_minutes = self.max_skew.as_secs() / 60;
+                if signed_at < earliest {
+                    return Err(VerifyError::Expired {
+                        request_time: date,
+                        earliest: at(earliest),
+                        server_time: at(now),
+                        window_minutes,
+                    });
+                }
+                if signed_at > latest {
+                    return Err(VerifyError::NotYetCurrent {
+                        request_time: date,
+                        latest: at(latest),
+                        server_time: at(now),
+                        window_minutes,
+                    });
+                }
+            }
+            Some((expires, _)) => {
+                if signed_at > latest {
+                    return Err(VerifyError::PresignNotYetValid {
+                        server_time: at(now),
+                    });
+                }
+                let lifetime = time::Duration::seconds(i64::try_from(expires).unwrap_or(i64::MAX));
+                let expires_at = signed_at.checked_add(lifetime).unwrap_or(signed_at);
+                if now > expires_at {
+                    return Err(VerifyError::PresignExpired {
+                        expires_at: at(expires_at),
+                        server_time: at(now),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The payload-hash line of the canonical request.
+    fn payload_line(
+        &self,
+        req: &SignableRequest<'_>,
+        claims: &Claims,
+        payload: Payload<'_>,
+    ) -> Result<Vec<u8>, VerifyError> {
+        let unsigned = || match self.unsigned_payload {
+            UnsignedPayload::Allowed => Ok(UNSIGNED_PAYLOAD.as_bytes().to_vec()),
+            UnsignedPayload::Rejected => Err(VerifyError::UnsignedPayloadNotAllowed),
+        };
+        let Some(given) = req.header_value("x-amz-content-sha256") else {
+            if claims.presign.is_some() && self.settings.presign_unsigned() {
+                return Ok(UNSIGNED_PAYLOAD.as_bytes().to_vec());
+            }
+            return match payload {
+                Payload::Unsigned => unsigned(),
+                p => Ok(p.hash().as_bytes().to_vec()),
+            };
+        };
+        let given = trim(given);
+        if given == UNSIGNED_PAYLOAD.as_bytes() {
+            return unsigned();
+        }
+        let mut claimed = [0u8; 32];
+        if given.len() != 64 || hex::decode_to_slice(given, &mut claimed).is_err() {
+            return Err(VerifyError::InvalidContentSha256);
+        }
+        let actual = match payload {
+            Payload::Bytes(b) => Some(mac::sha256(b)),
+            Payload::Precomputed(h) => Some(h),
+            Payload::Unsigned => None,
+        };
+        if actual.is_some_and(|a| a != claimed) {
+            return Err(VerifyError::ContentSha256Mismatch);
+        }
+        Ok(given.to_vec())
+    }
+
+    /// Builds the canonical request from the claims and hands it to `f`; also says whether a
+    /// claimed header was absent.
+    fn canonical<R>(
+        &self,
+        req: &SignableRequest<'_>,
+        claims: &Claims,
+        payload_line: &[u8],
+        f: impl FnOnce(&CanonicalRequest<'_>) -> R,
+    ) -> (R, bool) {
+        let host = if req.header_value("host").is_none() {
+            req.host_from_authority()
+        } else {
+            None
+        };
+        let mut headers: smallvec::SmallVec<[Header<'_>; 16]> =
+            req.headers.iter().copied().collect();
+        if let Some(h) = host.as_deref() {
+            headers.push(Header {
+                name: "host",
+                value: h.as_bytes(),
+            });
+        }
+        let (canonical_headers, absent) =
+            CanonicalHeaders::new_claimed(&claims.signed_headers, &headers);
+        let mut query = CanonicalQuery::new(req.query);
+        if claims.presign.is_some() {
+            let token_unsigned = self.token_unsigned();
+            query.retain(|k| {
+                k != b"X-Amz-Signature" && !(token_unsigned && k == b"X-Amz-Security-Token")
+            });
+        }
+        query.sort();
+        let creq = CanonicalRequest {
+            method: req.method,
+            path: req.path,
+            query,
+            headers: canonical_headers,
+            payload_hash: payload_line,
+        };
+        (f(&creq), !absent.is_empty())
+    }
+}
+
+/// The session token presented must be the one issued with the key, and only then present.
+fn check_token(
+    req: &SignableRequest<'_>,
+    claims: &Claims,
+    creds: &Credentials,
+) -> Result<(), VerifyError> {
+    let header = req.header_value("x-amz-security-token");
+    let given: Option<&[u8]> = match &claims.presign {
+        Some((_, Some(t))) => Some(t.as_bytes()),
+        _ => header,
+    };
+    let ok = match (creds.session_token(), given) {
+        (None, None) => true,
+        (Some(expected), Some(given)) => {
+            use subtle::ConstantTimeEq;
+            bool::from(expected.as_bytes().ct_eq(trim(given)))
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(VerifyError::InvalidSecurityToken)
+    }
+}
+
+/// `host` and every `x-amz-*` header sent must be signed.
+fn check_signed_headers(
+    req: &SignableRequest<'_>,
+    claims: &Claims,
+    token_unsigned: bool,
+) -> Result<(), VerifyError> {
+    let claimed = |name: &str| {
+        claims
+            .signed_headers
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(name))
+    };
+    if !claimed("host") {
+        return Err(VerifyError::HostNotSigned);
+    }
+    let mut names: Vec<String> = req
+        .headers
+        .iter()
+        .filter(|h| {
+            h.name.len() >= 6
+                && h.name.as_bytes()[..6].eq_ignore_ascii_case(b"x-amz-")
+                && !claimed(h.name)
+                && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
+        })
+        .map(|h| h.name.to_ascii_lowercase())
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    names.sort_unstable();
+    names.dedup();
+    Err(VerifyError::HeadersNotSigned { names })
+}
+
+fn trim(v: &[u8]) -> &[u8] {
+    let start = v
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(v.len());
+    let end = v
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &v[start..end]
+}
+
+/// The [`SignableRequest`] view of an `http::Request` (infallible for verification).
+fn signable<B>(req: &http::Request<B>) -> SignableRequest<'_> {
+    let uri = req.uri();
+    let mut parts = SignableRequest {
+        method: req.method().as_str(),
+        target: uri.path(),
+        scheme: uri.scheme_str(),
+        authority: uri.authority().map(http::uri::Authority::as_str),
+        path: uri.path(),
+        query: uri.query(),
+        headers: smallvec::SmallVec::new(),
+    };
+    for (name, value) in req.headers() {
+        parts.push_header(name.as_str(), value.as_bytes());
+    }
+    parts
+}

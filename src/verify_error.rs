@@ -1,0 +1,294 @@
+//! Why a signed request was rejected. Each message is the sentence AWS answers in the same case
+//! (API Gateway's for header auth, S3's for presigned URLs), so a client sees the text it would see
+//! from AWS. No message carries a secret or a value the verifier computed.
+
+use std::fmt;
+
+use crate::amz_date::AmzDate;
+
+/// The sentence AWS answers when the recomputed signature differs.
+pub const SIGNATURE_MISMATCH_MESSAGE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+/// A rejected request. `Display` is AWS's message for the case; [`VerifyError::error_type`] is
+/// the `x-amzn-ErrorType` AWS sends with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Neither an `Authorization` header nor presigned query parameters.
+    MissingAuthenticationToken,
+    /// The `Authorization` header lacks parameters (or uses another scheme, such as `Bearer`).
+    IncompleteSignature {
+        /// The missing parameters, among `Credential`, `Signature` and `SignedHeaders`.
+        missing: Vec<&'static str>,
+        /// Whether the request also lacks `X-Amz-Date`.
+        date_missing: bool,
+        /// The header as received (it holds no secret).
+        authorization: String,
+    },
+    /// A comma-separated piece of the `Authorization` header has no `=`.
+    MalformedPair {
+        /// The piece.
+        pair: String,
+        /// The header as received.
+        authorization: String,
+    },
+    /// A parameter appears twice in the `Authorization` header.
+    DuplicateParameter {
+        /// The parameter name.
+        name: String,
+    },
+    /// A presigned URL lacks one of the `X-Amz-*` parameters.
+    MissingQueryParameters,
+    /// Both an `Authorization` header and presigned query parameters.
+    MultipleAuthMechanisms,
+    /// `X-Amz-Algorithm` names another algorithm.
+    UnsupportedAlgorithm {
+        /// The algorithm given.
+        algorithm: String,
+    },
+    /// The credential is not `AKID/YYYYMMDD/region/service/aws4_request`.
+    MalformedCredential {
+        /// The credential as given.
+        credential: String,
+    },
+    /// The credential scope does not end with `aws4_request`.
+    InvalidTerminator {
+        /// The terminator given.
+        terminator: String,
+    },
+    /// The credential scope names a region this verifier does not accept.
+    WrongRegion {
+        /// The region given.
+        region: String,
+    },
+    /// The credential scope names another service; AWS names the expected one.
+    WrongService {
+        /// The service this verifier accepts.
+        expected: String,
+    },
+    /// The date in the scope is not the date of `X-Amz-Date`.
+    ScopeDateMismatch {
+        /// The scope date.
+        scope_date: String,
+        /// The request's `X-Amz-Date`.
+        amz_date: AmzDate,
+    },
+    /// `X-Amz-Date` is not `YYYYMMDD'T'HHMMSS'Z'`.
+    InvalidDate {
+        /// The value as given.
+        value: String,
+    },
+    /// The signature is not 64 hex digits.
+    MalformedSignature,
+    /// `SignedHeaders` is empty or names an invalid header.
+    MalformedSignedHeaders {
+        /// The list as given.
+        signed_headers: String,
+    },
+    /// `host` is not among the signed headers.
+    HostNotSigned,
+    /// `x-amz-*` headers were sent without being signed.
+    HeadersNotSigned {
+        /// Their names, lowercase.
+        names: Vec<String>,
+    },
+    /// `X-Amz-Date` is older than the allowed clock skew.
+    Expired {
+        /// The request's date.
+        request_time: AmzDate,
+        /// The server's time less the window.
+        earliest: AmzDate,
+        /// The server's time.
+        server_time: AmzDate,
+        /// The window in whole minutes.
+        window_minutes: u64,
+    },
+    /// `X-Amz-Date` is further in the future than the allowed clock skew.
+    NotYetCurrent {
+        /// The request's date.
+        request_time: AmzDate,
+        /// The server's time plus the window.
+        latest: AmzDate,
+        /// The server's time.
+        server_time: AmzDate,
+        /// The window in whole minutes.
+        window_minutes: u64,
+    },
+    /// `X-Amz-Expires` is not a number.
+    InvalidExpires,
+    /// `X-Amz-Expires` is more than 7 days.
+    ExpiresTooLong,
+    /// A presigned URL is past `X-Amz-Date + X-Amz-Expires`.
+    PresignExpired {
+        /// When it expired.
+        expires_at: AmzDate,
+        /// The server's time.
+        server_time: AmzDate,
+    },
+    /// A presigned URL is dated in the future beyond the allowed skew.
+    PresignNotYetValid {
+        /// The server's time.
+        server_time: AmzDate,
+    },
+    /// The access key id is unknown to the credentials lookup.
+    UnknownAccessKey,
+    /// The session token is missing, unexpected, or not the one issued with the key.
+    InvalidSecurityToken,
+    /// `UNSIGNED-PAYLOAD` was used but this verifier requires a signed payload.
+    UnsignedPayloadNotAllowed,
+    /// `x-amz-content-sha256` is neither a SHA-256 in hex nor `UNSIGNED-PAYLOAD`.
+    InvalidContentSha256,
+    /// `x-amz-content-sha256` does not match the body.
+    ContentSha256Mismatch,
+    /// The signature does not match. Deliberately says nothing more.
+    SignatureMismatch,
+}
+
+impl VerifyError {
+    /// The `x-amzn-ErrorType` API Gateway sends with this error.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Self::MissingAuthenticationToken => "MissingAuthenticationTokenException",
+            Self::IncompleteSignature { .. }
+            | Self::MalformedPair { .. }
+            | Self::DuplicateParameter { .. }
+            | Self::MissingQueryParameters
+            | Self::MalformedCredential { .. }
+            | Self::MalformedSignature
+            | Self::MalformedSignedHeaders { .. }
+            | Self::HostNotSigned
+            | Self::InvalidDate { .. }
+            | Self::InvalidExpires
+            | Self::UnsupportedAlgorithm { .. }
+            | Self::MultipleAuthMechanisms => "IncompleteSignatureException",
+            Self::UnknownAccessKey | Self::InvalidSecurityToken => "UnrecognizedClientException",
+            Self::PresignExpired { .. }
+            | Self::PresignNotYetValid { .. }
+            | Self::HeadersNotSigned { .. } => "AccessDeniedException",
+            _ => "InvalidSignatureException",
+        }
+    }
+
+    /// The HTTP status AWS answers with: 403 for every case.
+    pub fn status(&self) -> u16 {
+        403
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingAuthenticationToken => f.write_str("Missing Authentication Token"),
+            Self::IncompleteSignature {
+                missing,
+                date_missing,
+                authorization,
+            } => {
+                for p in missing {
+                    write!(f, "Authorization header requires '{p}' parameter. ")?;
+                }
+                if *date_missing {
+                    f.write_str(
+                        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ",
+                    )?;
+                }
+                write!(f, "Authorization={authorization}")
+            }
+            Self::MalformedPair {
+                pair,
+                authorization,
+            } => write!(
+                f,
+                "'{pair}' not a valid key=value pair (missing equal-sign) in Authorization header: '{authorization}'."
+            ),
+            Self::DuplicateParameter { name } => {
+                write!(f, "Authorization header has a duplicate '{name}' parameter.")
+            }
+            Self::MissingQueryParameters => f.write_str(
+                "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+            ),
+            Self::MultipleAuthMechanisms => f.write_str(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+            ),
+            Self::UnsupportedAlgorithm { .. } => {
+                f.write_str("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+            }
+            Self::MalformedCredential { .. } => f.write_str(
+                "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".",
+            ),
+            Self::InvalidTerminator { terminator } => write!(
+                f,
+                "Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. "
+            ),
+            Self::WrongRegion { region } => {
+                write!(f, "Credential should be scoped to a valid region, not '{region}'. ")
+            }
+            Self::WrongService { expected } => {
+                write!(f, "Credential should be scoped to correct service: '{expected}'. ")
+            }
+            Self::ScopeDateMismatch {
+                scope_date,
+                amz_date,
+            } => write!(
+                f,
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope_date}' != '{}', from '{amz_date}'.",
+                amz_date.date()
+            ),
+            Self::InvalidDate { .. } => f.write_str(
+                "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+            ),
+            Self::MalformedSignature => {
+                f.write_str("The signature must be 64 hexadecimal digits.")
+            }
+            Self::MalformedSignedHeaders { signed_headers } => write!(
+                f,
+                "SignedHeaders must be a ';'-separated list of lowercase header names, not '{signed_headers}'."
+            ),
+            Self::HostNotSigned => f.write_str(
+                "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+            ),
+            Self::HeadersNotSigned { .. } => {
+                f.write_str("There were headers present in the request which were not signed")
+            }
+            Self::Expired {
+                request_time,
+                earliest,
+                server_time,
+                window_minutes,
+            } => write!(
+                f,
+                "Signature expired: {request_time} is now earlier than {earliest} ({server_time} - {window_minutes} min.)"
+            ),
+            Self::NotYetCurrent {
+                request_time,
+                latest,
+                server_time,
+                window_minutes,
+            } => write!(
+                f,
+                "Signature not yet current: {request_time} is still later than {latest} ({server_time} + {window_minutes} min.)"
+            ),
+            Self::InvalidExpires => f.write_str("X-Amz-Expires should be a number"),
+            Self::ExpiresTooLong => f.write_str(
+                "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds",
+            ),
+            Self::PresignExpired { .. } => f.write_str("Request has expired"),
+            Self::PresignNotYetValid { .. } => f.write_str("Request is not yet valid"),
+            Self::UnknownAccessKey | Self::InvalidSecurityToken => {
+                f.write_str("The security token included in the request is invalid.")
+            }
+            Self::UnsignedPayloadNotAllowed => f.write_str(
+                "UNSIGNED-PAYLOAD is not accepted here: sign the SHA-256 of the body in x-amz-content-sha256.",
+            ),
+            Self::InvalidContentSha256 => f.write_str(
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.",
+            ),
+            Self::ContentSha256Mismatch => f.write_str(
+                "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            ),
+            Self::SignatureMismatch => f.write_str(SIGNATURE_MISMATCH_MESSAGE),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}

@@ -1,0 +1,291 @@
+//! Credentials providers, the refreshing cache and the provided signer: fresh credentials are
+//! fetched before expiry, expired ones are never used, and each signature uses one snapshot.
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, SystemTime};
+
+use awssig::{
+    Credentials, CredentialsCache, EnvironmentProvider, Error, ProvideCredentials,
+    ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, provider_fn,
+};
+
+/// Runs a future to completion on this thread (the futures here never wait on I/O).
+fn block_on<F: Future>(fut: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}
+
+fn t0() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+/// Generation `n` has key id `AKID{n}`, token `token{n}` and expires `lifetime` after `t0 + n*step`.
+struct Rotating {
+    calls: AtomicUsize,
+    lifetime: Duration,
+    step: Duration,
+}
+
+impl Rotating {
+    fn new(lifetime: Duration, step: Duration) -> Self {
+        Self {
+            calls: AtomicUsize::new(0),
+            lifetime,
+            step,
+        }
+    }
+}
+
+impl ProvideCredentials for Rotating {
+    fn provide(&self) -> Result<Credentials, Error> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) as u32 + 1;
+        Ok(Credentials::new(format!("AKID{n}"), format!("secret{n}"))
+            .with_session_token(format!("token{n}"))
+            .with_expiry(t0() + self.step * n + self.lifetime))
+    }
+}
+
+#[test]
+fn credentials_without_expiry_are_fetched_once_and_shared() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = Arc::clone(&calls);
+    let cache = CredentialsCache::new(provider_fn(move || {
+        c.fetch_add(1, Ordering::SeqCst);
+        Ok(Credentials::new("AKID", "secret"))
+    }));
+    let a = cache.credentials_at(t0()).unwrap();
+    let b = cache
+        .credentials_at(t0() + Duration::from_secs(86_400 * 365))
+        .unwrap();
+    assert!(Arc::ptr_eq(&a, &b));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn credentials_are_refetched_inside_the_refresh_margin() {
+    let cache = CredentialsCache::new(Rotating::new(Duration::from_secs(3600), Duration::ZERO))
+        .refresh_before(Duration::from_secs(300));
+    let first = cache.credentials_at(t0()).unwrap();
+    assert_eq!(first.access_key_id(), "AKID1");
+    // 10 minutes before expiry: still fresh.
+    let same = cache
+        .credentials_at(t0() + Duration::from_secs(3000))
+        .unwrap();
+    assert!(Arc::ptr_eq(&first, &same));
+    // 4 minutes before expiry: inside the margin, so a new generation is fetched.
+    let next = cache
+        .credentials_at(t0() + Duration::from_secs(3360))
+        .unwrap();
+    assert_eq!(next.access_key_id(), "AKID2");
+    assert_eq!(next.session_token(), Some("token2"));
+}
+
+#[test]
+fn expired_credentials_from_the_provider_are_refused() {
+    let cache = CredentialsCache::new(provider_fn(|| {
+        Ok(Credentials::new("AKID", "secret").with_expiry(t0() - Duration::from_secs(1)))
+    }));
+    let err = cache.credentials_at(t0()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::ExpiredCredentials {
+            expired_at: 1_699_999_999
+        }
+    );
+    assert!(err.to_string().contains("expired"));
+}
+
+#[test]
+fn a_failed_refresh_keeps_unexpired_credentials_and_then_fails() {
+    let fail = Arc::new(AtomicUsize::new(0));
+    let f = Arc::clone(&fail);
+    let cache = CredentialsCache::new(provider_fn(move || {
+        if f.load(Ordering::SeqCst) > 0 {
+            return Err(Error::CredentialsProvider {
+                message: "sts unreachable".into(),
+            });
+        }
+        Ok(Credentials::new("AKID", "secret").with_expiry(t0() + Duration::from_secs(600)))
+    }))
+    .refresh_before(Duration::from_secs(300));
+    cache.credentials_at(t0()).unwrap();
+    fail.store(1, Ordering::SeqCst);
+    // Inside the margin, refresh fails: the old credentials are still valid for 2 minutes.
+    let kept = cache
+        .credentials_at(t0() + Duration::from_secs(480))
+        .unwrap();
+    assert_eq!(kept.access_key_id(), "AKID");
+    // Past expiry: never signed with; the provider's error comes back.
+    let err = cache
+        .credentials_at(t0() + Duration::from_secs(600))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::CredentialsProvider {
+            message: "sts unreachable".into()
+        }
+    );
+}
+
+#[test]
+fn provided_signer_keeps_one_signer_per_generation() {
+    let signer = ProvidedSigner::new(
+        CredentialsCache::new(Rotating::new(
+            Duration::from_secs(3600),
+            Duration::from_secs(3600),
+        )),
+        "us-east-1",
+        "execute-api",
+    );
+    let a = signer.signer_at(t0()).unwrap();
+    let b = signer.signer_at(t0() + Duration::from_secs(60)).unwrap();
+    assert!(Arc::ptr_eq(&a, &b));
+    let c = signer.signer_at(t0() + Duration::from_secs(7000)).unwrap();
+    assert!(!Arc::ptr_eq(&a, &c));
+    assert_eq!(c.credentials().access_key_id(), "AKID2");
+    assert_eq!((c.region(), c.service()), ("us-east-1", "execute-api"));
+}
+
+#[test]
+fn concurrent_signatures_never_mix_two_generations() {
+    // Every credential generation lives 1 ms past the refresh margin, so threads that sign in a
+    // loop race with rotations constantly.
+    struct Fast(AtomicUsize);
+    impl ProvideCredentials for Fast {
+        fn provide(&self) -> Result<Credentials, Error> {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Credentials::new(format!("AKID{n}"), format!("secret{n}"))
+                .with_session_token(format!("token{n}"))
+                .with_expiry(SystemTime::now() + Duration::from_millis(1)))
+        }
+    }
+    let signer = Arc::new(ProvidedSigner::new(
+        CredentialsCache::new(Fast(AtomicUsize::new(0))).refresh_before(Duration::ZERO),
+        "us-east-1",
+        "execute-api",
+    ));
+    let seen = Arc::new(Mutex::new(0usize));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let signer = Arc::clone(&signer);
+            let seen = Arc::clone(&seen);
+            std::thread::spawn(move || {
+                for _ in 0..300 {
+                    let mut req =
+                        http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/")
+                            .body(())
+                            .unwrap();
+                    signer.sign(&mut req).unwrap();
+                    let auth = req.headers()["authorization"].to_str().unwrap().to_string();
+                    let token = req.headers()["x-amz-security-token"].to_str().unwrap();
+                    let id = auth
+                        .split("Credential=AKID")
+                        .nth(1)
+                        .unwrap()
+                        .split('/')
+                        .next()
+                        .unwrap();
+                    assert_eq!(
+                        token,
+                        format!("token{id}"),
+                        "key id and token from different generations"
+                    );
+                    *seen.lock().unwrap() += 1;
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(*seen.lock().unwrap(), 1200);
+}
+
+#[test]
+fn asynchronous_providers_work_through_the_async_methods_only() {
+    struct Later;
+    impl ProvideCredentialsAsync for Later {
+        fn provide_async(&self) -> ProvideFuture<'_> {
+            Box::pin(async { Ok(Credentials::new("AKIDASYNC", "secret")) })
+        }
+    }
+    let signer = ProvidedSigner::new(CredentialsCache::new_async(Later), "eu-west-1", "lambda");
+    // The synchronous path cannot wait on the provider and says so.
+    assert!(matches!(
+        signer.signer_at(t0()),
+        Err(Error::CredentialsProvider { .. })
+    ));
+    let s = block_on(signer.signer_async_at(t0())).unwrap();
+    assert_eq!(s.credentials().access_key_id(), "AKIDASYNC");
+    // Once fetched, the synchronous path uses the cached snapshot.
+    assert!(Arc::ptr_eq(&s, &signer.signer_at(t0()).unwrap()));
+}
+
+#[test]
+fn sync_providers_are_async_providers_too() {
+    let cache = CredentialsCache::new_async(Credentials::new("AKIDSTATIC", "secret"));
+    let c = block_on(cache.credentials_async_at(t0())).unwrap();
+    assert_eq!(c.access_key_id(), "AKIDSTATIC");
+}
+
+#[test]
+fn environment_provider_reads_the_environment_on_each_call() {
+    // Changing this process's environment needs `unsafe`, which the crate forbids: run this test
+    // again in a child process with the variables set.
+    if std::env::var_os("AWSSIG_ENV_CHILD").is_some() {
+        let c = EnvironmentProvider.provide().unwrap();
+        assert_eq!(c.access_key_id(), "AKIDFROMENV");
+        assert_eq!(c.session_token(), Some("tokenfromenv"));
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args([
+            "environment_provider_reads_the_environment_on_each_call",
+            "--exact",
+            "--nocapture",
+        ])
+        .env("AWSSIG_ENV_CHILD", "1")
+        .env("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+        .env("AWS_SECRET_ACCESS_KEY", "secretfromenv")
+        .env("AWS_SESSION_TOKEN", "tokenfromenv")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("1 passed"),
+        "child failed:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let missing = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "environment_provider_reads_the_environment_on_each_call",
+            "--exact",
+        ])
+        .env("AWSSIG_ENV_CHILD", "1")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        !missing.status.success(),
+        "without the variables the child must fail"
+    );
+}
