@@ -180,7 +180,9 @@ fn pre_encoded_query_value_encoded_a_second_time() {
     let gw = gateway();
     // awscurl#216: the client signed `k=v%253Dw` (its pre-encoded `%3D` encoded again) and sent
     // `k=v%3Dw`.
-    let mut req = http::Request::get(format!("{}/prod?k=v%253Dw", gw.url())).body(Vec::new()).unwrap();
+    let mut req = http::Request::get(format!("{}/prod?k=v%253Dw", gw.url()))
+        .body(Vec::new())
+        .unwrap();
     let local = sign(&signer(), &mut req, SystemTime::now());
     *req.uri_mut() = format!("{}/prod?k=v%3Dw", gw.url()).parse().unwrap();
     let (cause, d) = first_cause(&send(gw.addr(), &req), &local);
