@@ -15,8 +15,8 @@
 
 mod amz_date;
 mod authorization;
-mod clock_skew;
 mod canonical_request;
+mod clock_skew;
 mod credentials;
 mod diagnose;
 mod encode;
@@ -37,8 +37,12 @@ mod verifier;
 mod verify_error;
 
 pub use amz_date::AmzDate;
+pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
+pub use clock_skew::{ClockOffset, ClockSource, clock_offset};
 pub use credentials::Credentials;
+pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
 pub use error::Error;
+pub use error_body::ErrorBody;
 pub use explanation::Explanation;
 pub use payload::{Payload, UNSIGNED_PAYLOAD};
 pub use request::SignableRequest;
@@ -49,11 +53,7 @@ pub use settings::{
 pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;
-pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
-pub use clock_skew::{ClockOffset, ClockSource, clock_offset};
 pub use verifier::{
     CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, UnsignedPayload, Verified, Verifier,
 };
 pub use verify_error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
-pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
-pub use error_body::ErrorBody;
