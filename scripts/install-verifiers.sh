@@ -2,7 +2,9 @@
 # Installs the independent SigV4 verifiers the integration tests talk to, under target/verifiers/:
 #   - s3s-fs 0.14.1 (crates.io), an S3 server that checks SigV4   -> target/verifiers/bin/s3s-fs
 #   - moto[server] (PyPI), AWS service emulator with IAM checking -> target/verifiers/moto/bin/python
-# Idempotent: a second run only checks what is there. Prints the two env vars the tests read.
+# Idempotent: a second run only checks what is there (under 1 s). Prints the two env vars the
+# tests read (they also look in these default places). Measured on a busy 2-core machine:
+# s3s-fs about 20 min (cargo install, release build), moto about 1.5-2 min (pip).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -123,12 +123,8 @@ impl<'a> CanonicalHeaders<'a> {
         let mut absent = Vec::new();
         for name in names {
             let before = list.len();
-            list.extend(
-                headers
-                    .iter()
-                    .copied()
-                    .filter(|h| h.name.eq_ignore_ascii_case(name)),
-            );
+            let same_name = |h: &&Header<'a>| h.name.eq_ignore_ascii_case(name);
+            list.extend(headers.iter().filter(same_name).copied());
             if list.len() == before {
                 absent.push(name);
                 list.push(Header { name, value: b"" });

@@ -178,6 +178,9 @@ impl fmt::Display for Cause {
                 f,
                 "`{name}` is rewritten by proxies and AWS front doors; never sign it: drop it before signing or exclude it (Settings::exclude_header(\"{name}\"))"
             ),
+            Cause::HeaderChanged { name } if name == "x-amz-security-token" => f.write_str(
+                "the session token that arrived is not the one signed (a placeholder or `undefined` sent instead?): send x-amz-security-token from the same credentials you sign with",
+            ),
             Cause::HeaderChanged { name } => write!(
                 f,
                 "`{name}` arrived with a different value than was signed: set it before signing and let nothing change it afterwards"
@@ -680,9 +683,6 @@ fn causes_from_differences(
             Part::Header(name) if name == "host" => push(Cause::HostMismatch {
                 local: l.map(str::to_string),
                 server: s.map(str::to_string),
-            }),
-            Part::Header(name) if name == "x-amz-security-token" => push(Cause::SessionToken {
-                sent: l.is_some_and(|v| !v.is_empty()),
             }),
             Part::Header(name) if is_proxy_header(name) => {
                 push(Cause::ProxyRewrittenHeader { name: name.clone() })

@@ -99,10 +99,10 @@ impl Signer {
 
     /// The `X-Amz-Date` for a signing time, corrected by the clock offset.
     fn amz_date(&self, time: OffsetDateTime) -> Result<AmzDate, Error> {
-        AmzDate::new(
-            time.checked_add(self.clock_offset)
-                .ok_or(Error::TimeOutOfRange)?,
-        )
+        let corrected = time
+            .checked_add(self.clock_offset)
+            .ok_or(Error::TimeOutOfRange)?;
+        AmzDate::new(corrected)
     }
 
     /// Replaces the canonicalisation settings (for S3: [`Settings::s3()`]).

@@ -96,7 +96,13 @@ fn api_gateway_mismatch_over_the_session_token_names_the_token() {
     assert_eq!(d.evidence(), Evidence::CanonicalRequest);
     assert_eq!(d.error_type(), Some("InvalidSignatureException"));
     assert_eq!(d.differences().len(), 1, "{d}");
-    assert_eq!(d.causes(), [Cause::SessionToken { sent: true }], "{d}");
+    assert_eq!(
+        d.causes(),
+        [Cause::HeaderChanged {
+            name: "x-amz-security-token".into()
+        }],
+        "{d}"
+    );
     let report = d.to_string();
     assert!(report.contains("header x-amz-security-token"), "{report}");
 }

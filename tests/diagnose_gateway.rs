@@ -176,6 +176,20 @@ fn plus_signed_as_a_literal_plus_but_read_as_a_space() {
 }
 
 #[test]
+fn pre_encoded_query_value_encoded_a_second_time() {
+    let gw = gateway();
+    // awscurl#216: the client signed `k=v%253Dw` (its pre-encoded `%3D` encoded again) and sent
+    // `k=v%3Dw`.
+    let mut req = http::Request::get(format!("{}/prod?k=v%253Dw", gw.url()))
+        .body(Vec::new())
+        .unwrap();
+    let local = sign(&signer(), &mut req, SystemTime::now());
+    *req.uri_mut() = format!("{}/prod?k=v%3Dw", gw.url()).parse().unwrap();
+    let (cause, d) = first_cause(&send(gw.addr(), &req), &local);
+    assert_eq!(cause, Cause::QueryEncoding, "{d}");
+}
+
+#[test]
 fn query_left_inside_the_path() {
     let gw = gateway();
     let now = SystemTime::now();
