@@ -3,6 +3,9 @@
 # Needs only the Rust toolchain, Python 3, Node and the package registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+log=target/test-output.log
+mkdir -p target
+: > "$log"
 
 # 1. The official AWS suites: ../shared/testdata beside the checkout, else the package copies
 #    (aws-sigv4 from crates.io, botocore's sdist from PyPI). A missing suite fails the tests.
@@ -15,10 +18,21 @@ fi
 echo "== regenerating testdata/vectors.json with the pinned oracles"
 bash testdata/generate/generate.sh target/vectors.regenerated.json
 diff -u testdata/vectors.json target/vectors.regenerated.json
-echo "vectors: regenerated file is identical"
+echo "vectors: the regenerated file is identical"
 
-# 3. Every test, with all features and with none.
+# 3. The independent verifiers the integration tests talk to (s3s-fs, moto).
+echo "== installing the independent verifiers"
+eval "$(scripts/install-verifiers.sh | grep '^export ')"
+
+# 4. Every example, offline against the local gateway.
+echo "== examples (offline)"
+scripts/run-examples.sh
+
+# 5. Every test, with all features and with none.
 echo "== cargo test --all-features"
-cargo test --all-features
+cargo test --all-features 2>&1 | tee -a "$log"
 echo "== cargo test --no-default-features"
-cargo test --no-default-features
+cargo test --no-default-features 2>&1 | tee -a "$log"
+
+# One closing line for everything cargo ran.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "tests: %d passed, %d failed, %d ignored\n", p, f, i }' "$log"
