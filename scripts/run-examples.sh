@@ -16,16 +16,16 @@ examples=(
   s3_presign
   verify_service
 )
-features="cli,tower"
+features_flag="--all-features"
 
-cargo build --quiet --examples --features "$features" || { echo "examples: build failed"; exit 1; }
+cargo build --quiet --examples $features_flag || { echo "examples: build failed"; exit 1; }
 
 passed=0
 failed=0
 for e in "${examples[@]}"; do
   echo "=== example $e"
   if env -u AWSSIG_ENDPOINT -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
-      -u AWS_PROFILE timeout 120 cargo run --quiet --example "$e" --features "$features"; then
+      -u AWS_PROFILE timeout 120 cargo run --quiet --example "$e" $features_flag; then
     passed=$((passed + 1))
   else
     echo "=== example $e FAILED"

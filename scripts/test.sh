@@ -22,15 +22,14 @@ echo "vectors: the regenerated file is identical"
 
 # 3. The independent verifiers the integration tests talk to (s3s-fs, moto).
 echo "== installing the independent verifiers"
-eval "$(scripts/install-verifiers.sh | grep '^export ')"
+scripts/install-verifiers.sh | tee target/verifiers.env
+eval "$(grep '^export ' target/verifiers.env)"
 
-# 4. Every example, offline against the local gateway.
-echo "== examples (offline)"
-scripts/run-examples.sh
-
-# 5. Every test, with all features and with none.
+# 4. Every test with all features, every example offline, every test with no features.
 echo "== cargo test --all-features"
 cargo test --all-features 2>&1 | tee -a "$log"
+echo "== every example, offline against the local gateway"
+scripts/run-examples.sh
 echo "== cargo test --no-default-features"
 cargo test --no-default-features 2>&1 | tee -a "$log"
 
