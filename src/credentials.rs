@@ -2,6 +2,7 @@
 //! optional session token for temporary credentials.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use zeroize::Zeroizing;
 
@@ -16,6 +17,17 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
+    /// Names this key id and secret: clones share it, every `new`/`from_env` gets a fresh one,
+    /// so a cached signing key is never reused for another secret.
+    generation: u64,
+}
+
+/// Hands out [`Credentials::generation`] numbers.
+static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    // Only uniqueness matters, so no ordering with other memory is needed.
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Credentials {
@@ -25,6 +37,7 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: Zeroizing::new(secret_access_key.into()),
             session_token: None,
+            generation: next_generation(),
         }
     }
 
@@ -57,6 +70,7 @@ impl Credentials {
             access_key_id: id.to_string(),
             secret_access_key: secret,
             session_token: read("AWS_SESSION_TOKEN"),
+            generation: next_generation(),
         })
     }
 
@@ -68,6 +82,13 @@ impl Credentials {
     /// The session token, if these are temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref().map(String::as_str)
+    }
+
+    /// Which key id and secret these are, for the signing-key cache: equal for clones, distinct
+    /// for credentials made separately (even from the same strings). The session token is not
+    /// part of it, as it does not enter the signing key.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub(crate) fn secret_access_key(&self) -> &str {

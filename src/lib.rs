@@ -19,7 +19,9 @@ mod credentials;
 mod encode;
 mod error;
 mod explanation;
+mod key_cache;
 mod mac;
+mod output;
 mod payload;
 mod request;
 mod settings;
@@ -37,6 +39,6 @@ pub use settings::{
     DEFAULT_EXCLUDED_HEADERS, PathNormalization, PayloadHashHeader, PresignPayload,
     SessionTokenSigning, Settings, UriEncoding,
 };
-pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput};
+pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput, WrittenAuthorization};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;

@@ -5,6 +5,7 @@
 use smallvec::SmallVec;
 
 use crate::canonical_request::Header;
+use crate::mac::Sink;
 use crate::Error;
 
 /// A request to sign, borrowed from wherever it lives.
@@ -113,14 +114,23 @@ impl<'a> SignableRequest<'a> {
         Ok(())
     }
 
-    /// The host to sign: the `host` header if present, else the authority with userinfo and
-    /// the scheme's default port dropped, lowercased.
+    /// The host to sign when there is no `host` header: the authority with userinfo and the
+    /// scheme's default port dropped, lowercased.
+    #[cfg(test)]
     pub(crate) fn host_from_authority(&self) -> Option<String> {
+        let mut out = Vec::new();
+        self.write_host(&mut out)?;
+        String::from_utf8(out).ok()
+    }
+
+    /// Writes the host to sign (as [`SignableRequest::host_from_authority`] gives it) into
+    /// `sink`, without allocating; `None` when the target has no authority.
+    pub(crate) fn write_host<S: Sink + ?Sized>(&self, sink: &mut S) -> Option<()> {
         let authority = self.authority?;
         let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let default_port = match self.scheme.map(str::to_ascii_lowercase).as_deref() {
-            Some("http") => Some("80"),
-            Some("https") => Some("443"),
+        let default_port = match self.scheme {
+            Some(s) if s.eq_ignore_ascii_case("http") => Some("80"),
+            Some(s) if s.eq_ignore_ascii_case("https") => Some("443"),
             _ => None,
         };
         // The port follows the last `:` that is outside IPv6 brackets.
@@ -128,12 +138,18 @@ impl<'a> SignableRequest<'a> {
             Some(i) if !hostport[i..].contains(']') => (&hostport[..i], Some(&hostport[i + 1..])),
             _ => (hostport, None),
         };
-        let mut out = host.to_ascii_lowercase();
-        if let Some(port) = port.filter(|p| !p.is_empty() && Some(*p) != default_port) {
-            out.push(':');
-            out.push_str(port);
+        let mut lower = [0u8; 64];
+        for chunk in host.as_bytes().chunks(lower.len()) {
+            let out = &mut lower[..chunk.len()];
+            out.copy_from_slice(chunk);
+            out.make_ascii_lowercase();
+            sink.put(out);
         }
-        Some(out)
+        if let Some(port) = port.filter(|p| !p.is_empty() && Some(*p) != default_port) {
+            sink.put(b":");
+            sink.put(port.as_bytes());
+        }
+        Some(())
     }
 }
 
