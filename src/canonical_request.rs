@@ -17,9 +17,9 @@ use crate::settings::{PathNormalization, Settings, UriEncoding};
 /// (`host`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`).
 const INLINE_HEADERS: usize = 20;
 
-/// How many query parameters a canonical request holds without a heap allocation: 16 from the
-/// request plus the 6 `X-Amz-*` parameters of a presigned URL.
-const INLINE_PARAMS: usize = 22;
+/// How many query parameters a canonical request holds without a heap allocation (a presigned
+/// URL adds up to 6 `X-Amz-*` parameters to the request's own).
+const INLINE_PARAMS: usize = 16;
 
 /// One header as the request carries it; the name may be in any case.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +60,11 @@ fn put_lowercase<S: Sink + ?Sized>(sink: &mut S, name: &str) {
 /// Writes a header value trimmed, with each run of whitespace (spaces, tabs, and the CR/LF of a
 /// folded line) collapsed to one space.
 pub(crate) fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &[u8]) {
+    // Every whitespace byte is at most 0x20; most values have none and pass as they are.
+    if !value.iter().fold(false, |any, &b| any | (b <= b' ')) {
+        sink.put(value);
+        return;
+    }
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c);
     let mut rest = value;
     while let [first, tail @ ..] = rest {
@@ -244,6 +249,8 @@ pub(crate) fn write_path<S: Sink + ?Sized>(sink: &mut S, path: &str, settings: &
         UriEncoding::Single => encode::encode_path_single(sink, bytes),
     };
     match settings.path_normalization {
+        // Normalisation would change nothing: encode the path as it is.
+        PathNormalization::Enabled if encode::is_normalized(path) => encode(sink, path.as_bytes()),
         PathNormalization::Enabled => {
             let (segs, absolute, trailing) = encode::normalize_segments(path);
             if absolute || segs.is_empty() {

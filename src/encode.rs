@@ -123,6 +123,19 @@ pub(crate) fn normalize_segments(
     (out, absolute, trailing)
 }
 
+/// Whether [`normalize_segments`] would give `path` back unchanged: it is absolute and has no
+/// empty, `.` or `..` segment (a single trailing `/` is kept by normalisation).
+pub(crate) fn is_normalized(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    !rest.is_empty() && rest.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
 /// Iterates the canonical (re-encoded) bytes of one query component.
 ///
 /// `wire` components come from the request as sent: `+` means a space and `%XY` is decoded
@@ -275,5 +288,29 @@ mod tests {
         assert_eq!(join("//example//"), "/example/");
         assert_eq!(join("/a/b/../../.."), "/");
         assert_eq!(join("/a/./b/../c//d"), "/a/c/d");
+    }
+
+    #[test]
+    fn is_normalized_is_exactly_when_normalisation_changes_nothing() {
+        let join = |p: &str| {
+            let (segs, abs, trail) = normalize_segments(p);
+            format!(
+                "{}{}{}",
+                if abs || segs.is_empty() { "/" } else { "" },
+                segs.join("/"),
+                if trail { "/" } else { "" }
+            )
+        };
+        for p in [
+            "", "/", "//", "/a", "/a/", "/a//", "a", "a/b", "/a/b/c", "/a/./b", "/a/../b", "/.", "/..",
+            "/./", "/a/.", "/a/..", "/a/.b", "/a/..b", "/a/b.", "/.a/", "///", "/a b/%20/", "/example/..",
+        ] {
+            // The fast path is taken only when it is exact; for absolute paths, whenever it is.
+            if is_normalized(p) {
+                assert_eq!(join(p), p);
+            } else if p.starts_with('/') {
+                assert_ne!(join(p), p, "{p:?}");
+            }
+        }
     }
 }

@@ -52,6 +52,18 @@ impl fmt::Debug for Signer {
     }
 }
 
+/// The bytes a region or service name may hold: `a-z`, `0-9` and `-`.
+static SCOPE_NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+        i += 1;
+    }
+    t
+};
+
 /// How the signature travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -118,9 +130,7 @@ impl Signer {
 
     fn validate(&self) -> Result<(), Error> {
         let ok = |s: &str| {
-            !s.is_empty()
-                && s.len() <= 64
-                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| SCOPE_NAME_BYTES[usize::from(b)])
         };
         if !ok(&self.region) {
             return Err(Error::InvalidRegion {
@@ -231,15 +241,26 @@ impl Signer {
                 added.push(Header { name: "x-amz-content-sha256", value: payload_hash });
             }
         }
-        let headers = CanonicalHeaders::new(own.chain(added.iter().copied()), &self.settings);
-
-        let mut query = CanonicalQuery::new(req.query);
+        // Built in place: the header and parameter lists are large inline buffers, and moving
+        // them costs more than most of the canonicalisation.
+        let mut canonical = Canonical {
+            request: CanonicalRequest {
+                method: req.method,
+                path: req.path,
+                query: CanonicalQuery::new(req.query),
+                headers: CanonicalHeaders::new(own.chain(added.iter().copied()), &self.settings),
+                payload_hash,
+            },
+            scope,
+            content_sha256: add_hash_header.then_some(hash_buf),
+        };
         if let Mode::Query(seconds) = mode {
             credential.put(self.credentials.access_key_id().as_bytes());
             credential.put(b"/");
             scope.write(&mut credential);
             expires = Decimal::new(seconds);
-            headers.write_signed(&mut signed_list);
+            canonical.request.headers.write_signed(&mut signed_list);
+            let query = &mut canonical.request.query;
             query.push_plain("X-Amz-Algorithm", ALGORITHM);
             query.push_plain_bytes("X-Amz-Credential", &credential);
             query.push_plain("X-Amz-Date", date.as_str());
@@ -249,19 +270,7 @@ impl Signer {
                 query.push_plain("X-Amz-Security-Token", t);
             }
         }
-        query.sort();
-
-        let canonical = Canonical {
-            request: CanonicalRequest {
-                method: req.method,
-                path: req.path,
-                query,
-                headers,
-                payload_hash,
-            },
-            scope,
-            content_sha256: add_hash_header.then_some(hash_buf),
-        };
+        canonical.request.query.sort();
         Ok(f(&canonical))
     }
 
