@@ -2,9 +2,11 @@
 //! shared by a [`Signer`](crate::Signer) and its clones and read without taking a lock.
 //!
 //! A signature then costs one SHA-256 of the canonical request and one HMAC of the string to
-//! sign, instead of four more HMACs to derive the key. The entry is replaced when any part of its
-//! key changes: at midnight UTC, or when the credentials are another generation (a different key
-//! id or secret, see [`Credentials::generation`]).
+//! sign, instead of four more HMACs to derive the key. The entry also keeps the parts of the
+//! string to sign and of the `Authorization` value that stay the same all day, written once.
+//! It is replaced when any part of what it was made for changes: at midnight UTC, or when the
+//! credentials are another generation (a different key id or secret, see
+//! [`Credentials::generation`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,20 +14,46 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 
 use crate::credentials::Credentials;
-use crate::mac::MacSink;
-use crate::signing_key::{Signature, SigningKey};
-use crate::string_to_sign::Scope;
+use crate::mac::Sink;
+use crate::signing_key::SigningKey;
+use crate::string_to_sign::{ALGORITHM, Scope};
 
-/// One derived key and what it was derived for.
-struct CachedKey {
+/// Everything that stays the same for one (credentials, UTC date, region, service).
+pub(crate) struct DayKey {
     generation: u64,
     date: [u8; 8],
     region: Box<str>,
     service: Box<str>,
-    key: SigningKey,
+    /// `kSigning`, keyed into an HMAC state.
+    pub(crate) key: SigningKey,
+    /// `20150830/us-east-1/service/aws4_request`.
+    pub(crate) scope: Box<[u8]>,
+    /// `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=`.
+    pub(crate) authorization_prefix: Box<[u8]>,
 }
 
-impl CachedKey {
+impl DayKey {
+    fn derive(creds: &Credentials, scope: &Scope<'_>, date: [u8; 8]) -> Self {
+        let mut scope_bytes = Vec::new();
+        scope.write(&mut scope_bytes);
+        let mut prefix = Vec::new();
+        prefix.put(ALGORITHM.as_bytes());
+        prefix.put(b" Credential=");
+        prefix.put(creds.access_key_id().as_bytes());
+        prefix.put(b"/");
+        prefix.put(&scope_bytes);
+        prefix.put(b", SignedHeaders=");
+        Self {
+            generation: creds.generation(),
+            date,
+            region: scope.region.into(),
+            service: scope.service.into(),
+            key: SigningKey::derive(creds, scope),
+            scope: scope_bytes.into(),
+            authorization_prefix: prefix.into(),
+        }
+    }
+
     #[inline]
     fn serves(&self, creds: &Credentials, scope: &Scope<'_>) -> bool {
         self.generation == creds.generation()
@@ -35,12 +63,12 @@ impl CachedKey {
     }
 }
 
-/// The latest signing key. Readers load it with [`ArcSwapOption::load`], which takes no lock and
+/// The latest [`DayKey`]. Readers load it with [`ArcSwapOption::load`], which takes no lock and
 /// writes no shared memory in the common case, so threads signing at once do not serialise; a
 /// miss derives the key and publishes it for the others.
 #[derive(Default)]
 pub(crate) struct KeyCache {
-    current: ArcSwapOption<CachedKey>,
+    current: ArcSwapOption<DayKey>,
 }
 
 impl KeyCache {
@@ -48,46 +76,30 @@ impl KeyCache {
         Self::default()
     }
 
-    /// Signs the string to sign that `write` streams in, with the key for `creds` and `scope`:
-    /// from the cache when it holds that key, else derived now and cached.
+    /// Runs `f` with the [`DayKey`] for `creds` and `scope`: the cached one when it matches,
+    /// else one derived now and cached.
     #[inline]
-    pub(crate) fn sign(
-        &self,
-        creds: &Credentials,
-        scope: &Scope<'_>,
-        write: impl FnOnce(&mut MacSink),
-    ) -> Signature {
+    pub(crate) fn with<R>(&self, creds: &Credentials, scope: &Scope<'_>, f: impl FnOnce(&DayKey) -> R) -> R {
         {
             let current = self.current.load();
-            if let Some(entry) = current.as_deref().filter(|e| e.serves(creds, scope)) {
-                return entry.key.sign_streamed(write);
+            if let Some(day) = current.as_deref().filter(|d| d.serves(creds, scope)) {
+                return f(day);
             }
         }
-        self.derive_and_sign(creds, scope, write)
+        self.derive_and_run(creds, scope, f)
     }
 
     #[cold]
-    fn derive_and_sign(
-        &self,
-        creds: &Credentials,
-        scope: &Scope<'_>,
-        write: impl FnOnce(&mut MacSink),
-    ) -> Signature {
-        let key = SigningKey::derive(creds, scope);
-        let signature = key.sign_streamed(write);
+    fn derive_and_run<R>(&self, creds: &Credentials, scope: &Scope<'_>, f: impl FnOnce(&DayKey) -> R) -> R {
         let Ok(date) = <[u8; 8]>::try_from(scope.date.as_bytes()) else {
-            // Not a scope date (an AmzDate always gives 8 digits): sign, but do not cache.
-            return signature;
+            // Not a scope date (an AmzDate always gives 8 digits): use a key, but do not cache.
+            return f(&DayKey::derive(creds, scope, [0; 8]));
         };
+        let day = Arc::new(DayKey::derive(creds, scope, date));
+        let out = f(&day);
         // Threads that miss at the same moment each derive the same key; the last store wins.
-        self.current.store(Some(Arc::new(CachedKey {
-            generation: creds.generation(),
-            date,
-            region: scope.region.into(),
-            service: scope.service.into(),
-            key,
-        })));
-        signature
+        self.current.store(Some(day));
+        out
     }
 
     /// The scope date of the cached key, if any (for tests).
@@ -96,7 +108,7 @@ impl KeyCache {
         self.current
             .load()
             .as_deref()
-            .map(|e| String::from_utf8_lossy(&e.date).into_owned())
+            .map(|d| String::from_utf8_lossy(&d.date).into_owned())
     }
 }
 
@@ -109,7 +121,7 @@ impl fmt::Debug for KeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mac::Sink;
+    use crate::signing_key::Signature;
 
     fn scope<'a>(date: &'a str, region: &'a str) -> Scope<'a> {
         Scope {
@@ -124,7 +136,7 @@ mod tests {
     }
 
     fn cached(cache: &KeyCache, creds: &Credentials, scope: &Scope<'_>, sts: &[u8]) -> Signature {
-        cache.sign(creds, scope, |m| m.put(sts))
+        cache.with(creds, scope, |day| day.key.sign(sts))
     }
 
     #[test]
@@ -135,6 +147,20 @@ mod tests {
         assert_eq!(cached(&cache, &creds, &s, b"one"), fresh(&creds, &s, b"one"));
         assert_eq!(cache.cached_date().as_deref(), Some("20150830"));
         assert_eq!(cached(&cache, &creds, &s, b"two"), fresh(&creds, &s, b"two"));
+    }
+
+    #[test]
+    fn the_day_parts_are_written_for_the_scope() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret");
+        let cache = KeyCache::new();
+        let (scope_line, prefix) = cache.with(&creds, &scope("20150830", "us-east-1"), |day| {
+            (day.scope.to_vec(), day.authorization_prefix.to_vec())
+        });
+        assert_eq!(scope_line, b"20150830/us-east-1/service/aws4_request");
+        assert_eq!(
+            prefix,
+            b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders="
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalReques
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::explanation::Explanation;
-use crate::key_cache::KeyCache;
+use crate::key_cache::{DayKey, KeyCache};
 use crate::mac::{self, Hasher, Sink};
 use crate::output::{self, CompareSink, Decimal, EncodeSink, SliceSink};
 use crate::payload::{Payload, PayloadHash};
@@ -274,14 +274,23 @@ impl Signer {
         Ok(f(&canonical))
     }
 
-    /// Runs ① → ③: the canonical request streamed into SHA-256, and the string to sign
-    /// streamed into the HMAC keyed with the cached signing key.
-    fn signature(&self, c: &Canonical<'_>, date: &AmzDate) -> Signature {
+    /// Runs ① → ③: the canonical request streamed into SHA-256, then the string to sign
+    /// streamed into the HMAC keyed with the day's cached key; `f` gets the signature and the
+    /// day's parts.
+    fn sign_canonical<R>(
+        &self,
+        c: &Canonical<'_>,
+        date: &AmzDate,
+        f: impl FnOnce(&DayKey, Signature) -> R,
+    ) -> R {
         let mut hasher = Hasher::new();
         c.request.write(&mut hasher, &self.settings);
         let digest = hasher.finish();
-        self.keys.sign(&self.credentials, &c.scope, |mac| {
-            string_to_sign::write_string_to_sign(mac, date, &c.scope, &digest);
+        self.keys.with(&self.credentials, &c.scope, |day| {
+            let signature = day.key.sign_streamed(|mac| {
+                string_to_sign::write_string_to_sign(mac, date, &day.scope, &digest);
+            });
+            f(day, signature)
         })
     }
 
@@ -294,18 +303,17 @@ impl Signer {
         authorization: &mut S,
     ) -> Result<HeaderSigned, Error> {
         self.canonicalize(req, payload, date, Mode::Header, |c| {
-            let signature = self.signature(c, date);
-            output::write_authorization(
-                authorization,
-                self.credentials.access_key_id(),
-                &c.scope,
-                &c.request.headers,
-                &signature,
-            );
-            HeaderSigned {
-                signature,
-                content_sha256: c.content_sha256,
-            }
+            self.sign_canonical(c, date, |day, signature| {
+                // As output::write_authorization writes it, with the day's prefix written once.
+                authorization.put(&day.authorization_prefix);
+                c.request.headers.write_signed(authorization);
+                authorization.put(b", Signature=");
+                authorization.put(&signature.to_hex());
+                HeaderSigned {
+                    signature,
+                    content_sha256: c.content_sha256,
+                }
+            })
         })
     }
 
@@ -420,7 +428,7 @@ impl Signer {
         let seconds = check_expiry(expires)?;
         let date = AmzDate::new(time.into())?;
         self.canonicalize(req, payload, &date, Mode::Query(seconds), |c| {
-            let signature = self.signature(c, &date);
+            let signature = self.sign_canonical(c, &date, |_, signature| signature);
             let query_len = req.query.map_or(0, str::len);
             let mut out: Vec<u8> = Vec::with_capacity(req.path.len() + query_len + 512);
             out.put(if req.path.is_empty() { b"/" } else { req.path.as_bytes() });
@@ -546,8 +554,12 @@ impl Signer {
         req: &mut http::Request<B>,
         time: impl Into<OffsetDateTime>,
     ) -> Result<(), Error> {
-        let digest = mac::sha256(req.body().signable_bytes());
-        self.sign_payload_at(req, Payload::Precomputed(digest), time)
+        // Hashed before signing, which changes `req`; an empty body's hash is a constant.
+        let payload = match req.body().signable_bytes() {
+            [] => Payload::Bytes(b""),
+            body => Payload::Precomputed(mac::sha256(body)),
+        };
+        self.sign_payload_at(req, payload, time)
     }
 
     /// Signs `req` (any body type) at `time` with an explicit payload, adding `x-amz-date`,

@@ -35,25 +35,28 @@ impl Scope<'_> {
 /// The string to sign, in a buffer that stays on the stack for usual region and service names.
 pub(crate) type StringToSign = SmallVec<[u8; 256]>;
 
-/// Writes the string to sign for the date, the scope and the canonical request's digest.
+/// Writes the string to sign for the date, the scope (as
+/// [`Scope::write`] writes it) and the canonical request's digest.
 pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(
     sink: &mut S,
     date: &AmzDate,
-    scope: &Scope<'_>,
+    scope: &[u8],
     creq_digest: &[u8; 32],
 ) {
     sink.put(ALGORITHM.as_bytes());
     sink.put(b"\n");
     sink.put(date.bytes());
     sink.put(b"\n");
-    scope.write(sink);
+    sink.put(scope);
     sink.put(b"\n");
     sink.put(&mac::hex32(creq_digest));
 }
 
 /// Builds the string to sign from the date, the scope and the canonical request's digest.
 pub(crate) fn string_to_sign(date: &AmzDate, scope: &Scope<'_>, creq_digest: &[u8; 32]) -> StringToSign {
+    let mut scope_bytes = StringToSign::new();
+    scope.write(&mut scope_bytes);
     let mut s = StringToSign::new();
-    write_string_to_sign(&mut s, date, scope, creq_digest);
+    write_string_to_sign(&mut s, date, &scope_bytes, creq_digest);
     s
 }
