@@ -167,12 +167,8 @@ pub(crate) struct Param<'a> {
 
 impl Param<'_> {
     fn cmp_canonical(&self, other: &Self) -> Ordering {
-        let key = || encode::CanonicalBytes::new(self.key, self.wire);
-        let okey = || encode::CanonicalBytes::new(other.key, other.wire);
-        key().cmp(okey()).then_with(|| {
-            encode::CanonicalBytes::new(self.value, self.wire)
-                .cmp(encode::CanonicalBytes::new(other.value, other.wire))
-        })
+        cmp_component(self.key, self.wire, other.key, other.wire)
+            .then_with(|| cmp_component(self.value, self.wire, other.value, other.wire))
     }
 
     /// `key=value` in canonical encoding.
@@ -181,6 +177,16 @@ impl Param<'_> {
         sink.put(b"=");
         encode::write_component(sink, self.value, self.wire);
     }
+}
+
+/// Orders two query components by their canonical encodings. A component made of unreserved
+/// bytes only (`X-Amz-Date`, `limit`, `10`) is its own canonical form and is compared as it is.
+fn cmp_component(a: &[u8], a_wire: bool, b: &[u8], b_wire: bool) -> Ordering {
+    let as_is = |c: &[u8]| c.iter().all(|&x| encode::is_unreserved(x));
+    if as_is(a) && as_is(b) {
+        return a.cmp(b);
+    }
+    encode::CanonicalBytes::new(a, a_wire).cmp(encode::CanonicalBytes::new(b, b_wire))
 }
 
 /// Splits a raw query string into parameters: `&` separates them, the first `=` splits key from

@@ -20,6 +20,8 @@ pub struct Credentials {
     /// Names this key id and secret: clones share it, every `new`/`from_env` gets a fresh one,
     /// so a cached signing key is never reused for another secret.
     generation: u64,
+    /// Whether these credentials can sign, checked once when they are made (they never change).
+    checked: Result<(), Error>,
 }
 
 /// Hands out [`Credentials::generation`] numbers.
@@ -38,7 +40,9 @@ impl Credentials {
             secret_access_key: Zeroizing::new(secret_access_key.into()),
             session_token: None,
             generation: next_generation(),
+            checked: Ok(()),
         }
+        .checked()
     }
 
     /// Adds the session token of temporary credentials (STS, SSO, a role). It is sent as
@@ -46,7 +50,7 @@ impl Credentials {
     #[must_use]
     pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
         self.session_token = Some(Zeroizing::new(token.into()));
-        self
+        self.checked()
     }
 
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set, `AWS_SESSION_TOKEN`.
@@ -71,7 +75,9 @@ impl Credentials {
             secret_access_key: secret,
             session_token: read("AWS_SESSION_TOKEN"),
             generation: next_generation(),
-        })
+            checked: Ok(()),
+        }
+        .checked())
     }
 
     /// The access key id (not a secret).
@@ -95,8 +101,19 @@ impl Credentials {
         &self.secret_access_key
     }
 
-    /// Checks that the key id can be written into a `Credential=` field and the secret is set.
+    /// Checks that the key id can be written into a `Credential=` field, the secret is set and
+    /// the session token can be sent as a header. Checked once, when the credentials are made.
     pub(crate) fn validate(&self) -> Result<(), Error> {
+        self.checked.clone()
+    }
+
+    /// `self` with [`Credentials::validate`]'s answer worked out.
+    fn checked(mut self) -> Self {
+        self.checked = self.check();
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
         let id = self.access_key_id.as_bytes();
         if id.is_empty()
             || !id
@@ -107,6 +124,15 @@ impl Credentials {
         }
         if self.secret_access_key.is_empty() {
             return Err(Error::EmptySecretKey);
+        }
+        if let Some(t) = self.session_token() {
+            crate::request::validate_header("x-amz-security-token", t.as_bytes())?;
+            if t.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
+                return Err(Error::InvalidHeaderValue {
+                    name: "x-amz-security-token".into(),
+                    reason: "the session token contains a line break; check AWS_SESSION_TOKEN",
+                });
+            }
         }
         Ok(())
     }
@@ -150,5 +176,8 @@ mod tests {
             Credentials::new("AKID", "").validate(),
             Err(Error::EmptySecretKey)
         );
+        let folded = Credentials::new("AKID", "s").with_session_token("tok\r\n en");
+        assert!(matches!(folded.validate(), Err(Error::InvalidHeaderValue { .. })));
+        assert_eq!(Credentials::new("AKID", "s").with_session_token("tok").validate(), Ok(()));
     }
 }

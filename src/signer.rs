@@ -153,22 +153,6 @@ impl Signer {
         }
     }
 
-    fn session_token(&self) -> Result<Option<&str>, Error> {
-        match self.credentials.session_token() {
-            Some(t) => {
-                crate::request::validate_header("x-amz-security-token", t.as_bytes())?;
-                if t.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-                    return Err(Error::InvalidHeaderValue {
-                        name: "x-amz-security-token".into(),
-                        reason: "the session token contains a line break; check AWS_SESSION_TOKEN",
-                    });
-                }
-                Ok(Some(t))
-            }
-            None => Ok(None),
-        }
-    }
-
     /// Builds the canonical request for `mode` and hands it to `f` with the scope; this is the
     /// single place where the signer decides which headers and parameters are signed.
     fn canonicalize<R>(
@@ -187,7 +171,8 @@ impl Signer {
         let expires;
         self.validate()?;
         req.validate()?;
-        let token = self.session_token()?;
+        // Checked by validate() above.
+        let token = self.credentials.session_token();
         let scope = self.scope(date);
         let has = |name: &str| req.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name));
         if mode != Mode::Header && has("authorization") {
@@ -334,7 +319,7 @@ impl Signer {
         let date = AmzDate::new(time.into())?;
         let mut authorization = Vec::with_capacity(256);
         let signed = self.sign_header(req, payload, &date, &mut authorization)?;
-        let token = self.session_token()?;
+        let token = self.credentials.session_token();
         Ok(SigningOutput {
             authorization: ascii_string(authorization),
             amz_date: date,
@@ -588,7 +573,7 @@ impl Signer {
             let signed = self.sign_header(&parts, payload, &date, &mut authorization)?;
             (signed, parts.query.and_then(wire_query))
         };
-        let token = self.session_token()?;
+        let token = self.credentials.session_token();
         let headers = req.headers_mut();
         // Static names: a `&str` name that is not a standard header would be copied.
         headers.insert(X_AMZ_DATE, header_value(X_AMZ_DATE.as_str(), date.bytes(), false)?);
