@@ -419,13 +419,65 @@ fn threads(c: &mut Criterion) {
             t0.elapsed()
         })
     };
+    let run_own = |threads: usize, iters: u64| {
+        let start = Barrier::new(threads + 1);
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let own = signer(None, "service");
+                        let mut buf = [0u8; 256];
+                        own.sign_into(&req, Payload::Bytes(b""), time, &mut buf).expect("signed");
+                        start.wait();
+                        for _ in 0..iters {
+                            own.sign_into(black_box(&req), Payload::Bytes(b""), black_box(time), &mut buf).expect("signed");
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            let t0 = Instant::now();
+            for w in workers {
+                w.join().expect("worker");
+            }
+            t0.elapsed()
+        })
+    };
+
+    // The control: the crypto floor shares nothing between threads, so its scaling is what the
+    // machine itself allows (other processes take cores too).
+    let floor = Floor::get_vanilla();
+    let run_floor = |threads: usize, iters: u64| {
+        let start = Barrier::new(threads + 1);
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        for _ in 0..iters {
+                            black_box(black_box(&floor).sign());
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            let t0 = Instant::now();
+            for w in workers {
+                w.join().expect("worker");
+            }
+            t0.elapsed()
+        })
+    };
 
     let mut g = c.benchmark_group("f_shared_signer_threads");
     // One iteration is one signature per thread, so elements/s is the total throughput.
     g.throughput(Throughput::Elements(1));
     g.bench_function("1_thread", |bch| bch.iter_custom(|iters| run(1, iters)));
+    g.bench_function("floor_1_thread", |bch| bch.iter_custom(|iters| run_floor(1, iters)));
     g.throughput(Throughput::Elements(2));
     g.bench_function("2_threads", |bch| bch.iter_custom(|iters| run(2, iters)));
+    g.bench_function("2_threads_own_signers", |bch| bch.iter_custom(|iters| run_own(2, iters)));
+    g.bench_function("floor_2_threads", |bch| bch.iter_custom(|iters| run_floor(2, iters)));
     g.finish();
 }
 

@@ -36,6 +36,13 @@ pub(crate) fn escape(b: u8) -> [u8; 3] {
 
 /// Writes `bytes` percent-encoded; `/` is kept when `keep_slash`.
 pub(crate) fn encode_into<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
+    // Most values (dates, hex, names) need no escape: check all bytes at once (a fold without
+    // early exit vectorises) and pass them on in one piece.
+    let keeps = |b: u8| is_unreserved(b) || (keep_slash && b == b'/');
+    if bytes.iter().fold(true, |all, &b| all & keeps(b)) {
+        sink.put(bytes);
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if is_unreserved(b) || (keep_slash && b == b'/') {
