@@ -60,10 +60,12 @@ fn json_1kib() -> Vec<u8> {
 
 /// An API Gateway POST: 1 KiB of JSON, two query parameters (signed with a session token).
 fn api_gateway_post(body: &[u8]) -> http::Request<&[u8]> {
-    http::Request::post("https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc")
-        .header("content-type", "application/json")
-        .body(body)
-        .expect("valid request")
+    http::Request::post(
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json")
+    .body(body)
+    .expect("valid request")
 }
 
 /// The object of the AWS documentation's presigned-URL example.
@@ -82,7 +84,8 @@ fn big_put(body: &[u8]) -> http::Request<&[u8]> {
 // ---- aws-sigv4 -----------------------------------------------------------------------------------
 
 fn aws_identity(token: Option<&str>) -> Identity {
-    aws_credential_types::Credentials::new(AKID, SECRET, token.map(str::to_string), None, "bench").into()
+    aws_credential_types::Credentials::new(AKID, SECRET, token.map(str::to_string), None, "bench")
+        .into()
 }
 
 fn aws_s3_presign_settings() -> SigningSettings {
@@ -118,8 +121,9 @@ fn aws_sign<B>(
             .headers()
             .iter()
             .map(|(k, v)| (k.as_str(), v.to_str().expect("ASCII header")));
-        let signable = SignableRequest::new(req.method().as_str(), req.uri().to_string(), headers, body)
-            .expect("signable");
+        let signable =
+            SignableRequest::new(req.method().as_str(), req.uri().to_string(), headers, body)
+                .expect("signable");
         sign(signable, &params).expect("signed")
     };
     let (instructions, signature) = output.into_parts();
@@ -139,7 +143,10 @@ fn signer(token: Option<&str>, service: &str) -> Signer {
 
 fn signature_of<B>(req: &http::Request<B>) -> String {
     let auth = req.headers()["authorization"].to_str().expect("ASCII");
-    auth.rsplit_once("Signature=").expect("signature").1.to_string()
+    auth.rsplit_once("Signature=")
+        .expect("signature")
+        .1
+        .to_string()
 }
 
 fn query_signature(uri: &http::Uri) -> String {
@@ -181,7 +188,9 @@ impl Floor {
     fn get_vanilla() -> Self {
         let signer = signer(None, "service");
         let req = get_vanilla();
-        let ex = signer.explain_at(&req, Payload::Bytes(b""), at(SUITE_TIME)).expect("explained");
+        let ex = signer
+            .explain_at(&req, Payload::Bytes(b""), at(SUITE_TIME))
+            .expect("explained");
         let k_date = hmac(format!("AWS4{SECRET}").as_bytes(), b"20150830");
         let k_region = hmac(&k_date, b"us-east-1");
         let k_service = hmac(&k_region, b"service");
@@ -216,9 +225,23 @@ fn get_vanilla_header(c: &mut Criterion) {
     let mut a = get_vanilla();
     ours.sign_at(&mut a, time).expect("signed");
     let mut b = get_vanilla();
-    let theirs = aws_sign(&identity, "service", SigningSettings::default(), time, &mut b, SignableBody::Bytes(b""));
-    assert_eq!(signature_of(&a), theirs, "both crates sign get-vanilla alike");
-    assert_eq!(theirs, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    let theirs = aws_sign(
+        &identity,
+        "service",
+        SigningSettings::default(),
+        time,
+        &mut b,
+        SignableBody::Bytes(b""),
+    );
+    assert_eq!(
+        signature_of(&a),
+        theirs,
+        "both crates sign get-vanilla alike"
+    );
+    assert_eq!(
+        theirs,
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+    );
 
     let mut g = c.benchmark_group("a_get_vanilla_header");
     g.bench_function("awssig", |bch| {
@@ -235,7 +258,14 @@ fn get_vanilla_header(c: &mut Criterion) {
         bch.iter_batched(
             get_vanilla,
             |mut r| {
-                aws_sign(&identity, "service", SigningSettings::default(), black_box(time), &mut r, SignableBody::Bytes(b""));
+                aws_sign(
+                    &identity,
+                    "service",
+                    SigningSettings::default(),
+                    black_box(time),
+                    &mut r,
+                    SignableBody::Bytes(b""),
+                );
                 r
             },
             BatchSize::SmallInput,
@@ -253,9 +283,19 @@ fn api_gateway_post_case(c: &mut Criterion) {
     let mut a = api_gateway_post(&body);
     ours.sign_at(&mut a, time).expect("signed");
     let mut b = api_gateway_post(&body);
-    let theirs = aws_sign(&identity, "execute-api", SigningSettings::default(), time, &mut b, SignableBody::Bytes(&body));
+    let theirs = aws_sign(
+        &identity,
+        "execute-api",
+        SigningSettings::default(),
+        time,
+        &mut b,
+        SignableBody::Bytes(&body),
+    );
     assert_eq!(signature_of(&a), theirs, "both crates sign the POST alike");
-    assert_eq!(a.headers()["x-amz-security-token"], b.headers()["x-amz-security-token"]);
+    assert_eq!(
+        a.headers()["x-amz-security-token"],
+        b.headers()["x-amz-security-token"]
+    );
 
     let mut g = c.benchmark_group("b_api_gateway_post_1kib_token");
     g.bench_function("awssig", |bch| {
@@ -273,7 +313,14 @@ fn api_gateway_post_case(c: &mut Criterion) {
             || api_gateway_post(&body),
             |mut r| {
                 let body = SignableBody::Bytes(r.body());
-                aws_sign(&identity, "execute-api", SigningSettings::default(), black_box(time), &mut r, body);
+                aws_sign(
+                    &identity,
+                    "execute-api",
+                    SigningSettings::default(),
+                    black_box(time),
+                    &mut r,
+                    body,
+                );
                 r
             },
             BatchSize::SmallInput,
@@ -284,23 +331,46 @@ fn api_gateway_post_case(c: &mut Criterion) {
 
 fn s3_presign(c: &mut Criterion) {
     // The AWS documentation's example credentials for this URL.
-    let (akid, secret) = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-    let ours = Signer::new(Credentials::new(akid, secret), "us-east-1", "s3").with_settings(Settings::s3());
-    let identity: Identity = aws_credential_types::Credentials::new(akid, secret, None, None, "bench").into();
+    let (akid, secret) = (
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    );
+    let ours = Signer::new(Credentials::new(akid, secret), "us-east-1", "s3")
+        .with_settings(Settings::s3());
+    let identity: Identity =
+        aws_credential_types::Credentials::new(akid, secret, None, None, "bench").into();
     let time = at(S3_EXAMPLE_TIME);
     let expires = Duration::from_secs(86_400);
-    let uri = ours.presign_at(&s3_get(), expires, time).expect("presigned");
+    let uri = ours
+        .presign_at(&s3_get(), expires, time)
+        .expect("presigned");
     let mut b = s3_get();
-    let theirs = aws_sign(&identity, "s3", aws_s3_presign_settings(), time, &mut b, SignableBody::UnsignedPayload);
+    let theirs = aws_sign(
+        &identity,
+        "s3",
+        aws_s3_presign_settings(),
+        time,
+        &mut b,
+        SignableBody::UnsignedPayload,
+    );
     assert_eq!(query_signature(&uri), theirs, "both crates presign alike");
     // The AWS documentation's example URL carries this signature.
-    assert_eq!(theirs, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+    assert_eq!(
+        theirs,
+        "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    );
 
     let mut g = c.benchmark_group("c_s3_presigned_get");
     g.bench_function("awssig", |bch| {
         bch.iter_batched(
             s3_get,
-            |r| (ours.presign_at(&r, expires, black_box(time)).expect("presigned"), r),
+            |r| {
+                (
+                    ours.presign_at(&r, expires, black_box(time))
+                        .expect("presigned"),
+                    r,
+                )
+            },
             BatchSize::SmallInput,
         )
     });
@@ -308,7 +378,14 @@ fn s3_presign(c: &mut Criterion) {
         bch.iter_batched(
             s3_get,
             |mut r| {
-                aws_sign(&identity, "s3", aws_s3_presign_settings(), black_box(time), &mut r, SignableBody::UnsignedPayload);
+                aws_sign(
+                    &identity,
+                    "s3",
+                    aws_s3_presign_settings(),
+                    black_box(time),
+                    &mut r,
+                    SignableBody::UnsignedPayload,
+                );
                 r
             },
             BatchSize::SmallInput,
@@ -318,19 +395,34 @@ fn s3_presign(c: &mut Criterion) {
 }
 
 fn one_mib_body(c: &mut Criterion) {
-    let body: Vec<u8> = (0..1u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let body: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     let ours = signer(None, "s3");
     let identity = aws_identity(None);
     let time = at(SUITE_TIME);
     let mut a = big_put(&body);
     ours.sign_at(&mut a, time).expect("signed");
     let mut b = big_put(&body);
-    let theirs = aws_sign(&identity, "s3", SigningSettings::default(), time, &mut b, SignableBody::Bytes(&body));
-    assert_eq!(signature_of(&a), theirs, "both crates sign the 1 MiB body alike");
+    let theirs = aws_sign(
+        &identity,
+        "s3",
+        SigningSettings::default(),
+        time,
+        &mut b,
+        SignableBody::Bytes(&body),
+    );
+    assert_eq!(
+        signature_of(&a),
+        theirs,
+        "both crates sign the 1 MiB body alike"
+    );
 
     let mut g = c.benchmark_group("d_1mib_body");
     g.throughput(Throughput::Bytes(body.len() as u64));
-    g.bench_function("sha2", |bch| bch.iter(|| Sha256::digest(black_box(&body[..]))));
+    g.bench_function("sha2", |bch| {
+        bch.iter(|| Sha256::digest(black_box(&body[..])))
+    });
     g.bench_function("awssig", |bch| {
         bch.iter_batched(
             || big_put(&body),
@@ -346,7 +438,14 @@ fn one_mib_body(c: &mut Criterion) {
             || big_put(&body),
             |mut r| {
                 let body = SignableBody::Bytes(r.body());
-                aws_sign(&identity, "s3", SigningSettings::default(), black_box(time), &mut r, body);
+                aws_sign(
+                    &identity,
+                    "s3",
+                    SigningSettings::default(),
+                    black_box(time),
+                    &mut r,
+                    body,
+                );
                 r
             },
             BatchSize::SmallInput,
@@ -360,18 +459,30 @@ fn crypto_floor(c: &mut Criterion) {
     let ours = signer(None, "service");
     let time = at(SUITE_TIME);
     let expected = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
-    assert_eq!(&floor.sign()[..], expected.as_bytes(), "the floor computes the real signature");
+    assert_eq!(
+        &floor.sign()[..],
+        expected.as_bytes(),
+        "the floor computes the real signature"
+    );
     let req = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
     let mut buf = [0u8; 256];
-    let n = ours.sign_into(&req, Payload::Bytes(b""), time, &mut buf).expect("signed").len();
+    let n = ours
+        .sign_into(&req, Payload::Bytes(b""), time, &mut buf)
+        .expect("signed")
+        .len();
     assert!(buf[..n].ends_with(expected.as_bytes()));
 
     let mut g = c.benchmark_group("e_get_vanilla_vs_floor");
     g.bench_function("floor", |bch| bch.iter(|| black_box(&floor).sign()));
     g.bench_function("awssig_sign_into", |bch| {
         bch.iter(|| {
-            ours.sign_into(black_box(&req), Payload::Bytes(b""), black_box(time), &mut buf)
-                .expect("signed")
+            ours.sign_into(
+                black_box(&req),
+                Payload::Bytes(b""),
+                black_box(time),
+                &mut buf,
+            )
+            .expect("signed")
         })
     });
     g.bench_function("awssig_http_request", |bch| {
@@ -427,10 +538,17 @@ fn threads(c: &mut Criterion) {
                     s.spawn(|| {
                         let own = signer(None, "service");
                         let mut buf = [0u8; 256];
-                        own.sign_into(&req, Payload::Bytes(b""), time, &mut buf).expect("signed");
+                        own.sign_into(&req, Payload::Bytes(b""), time, &mut buf)
+                            .expect("signed");
                         start.wait();
                         for _ in 0..iters {
-                            own.sign_into(black_box(&req), Payload::Bytes(b""), black_box(time), &mut buf).expect("signed");
+                            own.sign_into(
+                                black_box(&req),
+                                Payload::Bytes(b""),
+                                black_box(time),
+                                &mut buf,
+                            )
+                            .expect("signed");
                         }
                     })
                 })
@@ -473,11 +591,17 @@ fn threads(c: &mut Criterion) {
     // One iteration is one signature per thread, so elements/s is the total throughput.
     g.throughput(Throughput::Elements(1));
     g.bench_function("1_thread", |bch| bch.iter_custom(|iters| run(1, iters)));
-    g.bench_function("floor_1_thread", |bch| bch.iter_custom(|iters| run_floor(1, iters)));
+    g.bench_function("floor_1_thread", |bch| {
+        bch.iter_custom(|iters| run_floor(1, iters))
+    });
     g.throughput(Throughput::Elements(2));
     g.bench_function("2_threads", |bch| bch.iter_custom(|iters| run(2, iters)));
-    g.bench_function("2_threads_own_signers", |bch| bch.iter_custom(|iters| run_own(2, iters)));
-    g.bench_function("floor_2_threads", |bch| bch.iter_custom(|iters| run_floor(2, iters)));
+    g.bench_function("2_threads_own_signers", |bch| {
+        bch.iter_custom(|iters| run_own(2, iters))
+    });
+    g.bench_function("floor_2_threads", |bch| {
+        bch.iter_custom(|iters| run_floor(2, iters))
+    });
     g.finish();
 }
 

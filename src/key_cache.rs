@@ -79,7 +79,12 @@ impl KeyCache {
     /// Runs `f` with the [`DayKey`] for `creds` and `scope`: the cached one when it matches,
     /// else one derived now and cached.
     #[inline]
-    pub(crate) fn with<R>(&self, creds: &Credentials, scope: &Scope<'_>, f: impl FnOnce(&DayKey) -> R) -> R {
+    pub(crate) fn with<R>(
+        &self,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        f: impl FnOnce(&DayKey) -> R,
+    ) -> R {
         {
             let current = self.current.load();
             if let Some(day) = current.as_deref().filter(|d| d.serves(creds, scope)) {
@@ -90,7 +95,12 @@ impl KeyCache {
     }
 
     #[cold]
-    fn derive_and_run<R>(&self, creds: &Credentials, scope: &Scope<'_>, f: impl FnOnce(&DayKey) -> R) -> R {
+    fn derive_and_run<R>(
+        &self,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        f: impl FnOnce(&DayKey) -> R,
+    ) -> R {
         let Ok(date) = <[u8; 8]>::try_from(scope.date.as_bytes()) else {
             // Not a scope date (an AmzDate always gives 8 digits): use a key, but do not cache.
             return f(&DayKey::derive(creds, scope, [0; 8]));
@@ -144,9 +154,15 @@ mod tests {
         let creds = Credentials::new("AKIDEXAMPLE", "secret");
         let cache = KeyCache::new();
         let s = scope("20150830", "us-east-1");
-        assert_eq!(cached(&cache, &creds, &s, b"one"), fresh(&creds, &s, b"one"));
+        assert_eq!(
+            cached(&cache, &creds, &s, b"one"),
+            fresh(&creds, &s, b"one")
+        );
         assert_eq!(cache.cached_date().as_deref(), Some("20150830"));
-        assert_eq!(cached(&cache, &creds, &s, b"two"), fresh(&creds, &s, b"two"));
+        assert_eq!(
+            cached(&cache, &creds, &s, b"two"),
+            fresh(&creds, &s, b"two")
+        );
     }
 
     #[test]
@@ -169,7 +185,11 @@ mod tests {
         let cache = KeyCache::new();
         for date in ["20150830", "20150831", "20150830"] {
             let s = scope(date, "us-east-1");
-            assert_eq!(cached(&cache, &creds, &s, b"sts"), fresh(&creds, &s, b"sts"), "{date}");
+            assert_eq!(
+                cached(&cache, &creds, &s, b"sts"),
+                fresh(&creds, &s, b"sts"),
+                "{date}"
+            );
             assert_eq!(cache.cached_date().as_deref(), Some(date));
         }
     }

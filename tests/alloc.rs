@@ -19,7 +19,11 @@ fn time() -> OffsetDateTime {
 }
 
 fn signer() -> Signer {
-    Signer::new(Credentials::new(common::AKID, common::SECRET), "us-east-1", "service")
+    Signer::new(
+        Credentials::new(common::AKID, common::SECRET),
+        "us-east-1",
+        "service",
+    )
 }
 
 fn token_signer() -> Signer {
@@ -31,7 +35,9 @@ fn token_signer() -> Signer {
 /// small per-thread record, made on a thread's first read): both happen once, not per signature.
 fn warm_up(signer: &Signer) {
     let req = SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
-    signer.sign_request_at(&req, Payload::Bytes(b""), time()).unwrap();
+    signer
+        .sign_request_at(&req, Payload::Bytes(b""), time())
+        .expect("signed");
 }
 
 #[test]
@@ -51,17 +57,20 @@ fn header_signing_of_get_vanilla_allocates_only_the_two_header_values_it_inserts
         .unwrap();
     // x-amz-date and authorization: one `HeaderValue` (one `Bytes` buffer) each.
     assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2);
-    assert!(req.headers()["authorization"]
-        .to_str()
-        .unwrap()
-        .ends_with("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
+    assert!(
+        req.headers()["authorization"].to_str().unwrap().ends_with(
+            "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        )
+    );
     // Signing again replaces the two values: still two.
     assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2);
 
     // Without a `host` header the host is taken from the URI without allocating. This request
     // has no header at all, so its `HeaderMap` has no storage yet: the first insert allocates
     // the map's index table and entry vector (http's own cost), then the two values.
-    let mut req = http::Request::get("https://example.amazonaws.com/").body(()).unwrap();
+    let mut req = http::Request::get("https://example.amazonaws.com/")
+        .body(())
+        .unwrap();
     assert_eq!(req.headers().capacity(), 0);
     assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2 + 2);
     // Once the map has storage, re-signing allocates the two values only.
@@ -73,15 +82,18 @@ fn header_signing_with_a_session_token_allocates_one_more_value() {
     let signer = token_signer();
     warm_up(&signer);
     let body = vec![b'x'; 1024];
-    let mut req = http::Request::post("https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc")
-        .header("content-type", "application/json")
-        .body(body)
-        .unwrap();
+    let mut req = http::Request::post(
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json")
+    .body(body)
+    .unwrap();
     // x-amz-date, x-amz-security-token, authorization.
     assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 3);
 
     // With x-amz-content-sha256 sent too (as S3 wants): a fourth value.
-    let signer = token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
+    let signer =
+        token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
     warm_up(&signer);
     assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 4);
 }
@@ -94,14 +106,18 @@ fn sign_into_allocates_nothing() {
 
     let req = SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
     let n = count(|| {
-        signer.sign_into(&req, Payload::Bytes(b""), time(), &mut buf).unwrap();
+        signer
+            .sign_into(&req, Payload::Bytes(b""), time(), &mut buf)
+            .unwrap();
     });
     assert_eq!(n, 0, "get-vanilla");
 
     // An absolute URL whose host must be lowercased and its default port dropped.
     let req = SignableRequest::new("GET", "https://Example.AmazonAWS.com:443/a/./b/../c");
     let n = count(|| {
-        signer.sign_into(&req, Payload::Bytes(b""), time(), &mut buf).unwrap();
+        signer
+            .sign_into(&req, Payload::Bytes(b""), time(), &mut buf)
+            .unwrap();
     });
     assert_eq!(n, 0, "absolute URL");
 
@@ -109,20 +125,29 @@ fn sign_into_allocates_nothing() {
     let signer = token_signer();
     warm_up(&signer);
     let body = vec![b'x'; 1024];
-    let req = SignableRequest::new("POST", "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc")
-        .header("content-type", "application/json");
+    let req = SignableRequest::new(
+        "POST",
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json");
     let n = count(|| {
-        signer.sign_into(&req, Payload::Bytes(&body), time(), &mut buf).unwrap();
+        signer
+            .sign_into(&req, Payload::Bytes(&body), time(), &mut buf)
+            .unwrap();
     });
     assert_eq!(n, 0, "POST with token");
 }
 
 #[test]
 fn sign_into_allocates_nothing_at_sixteen_headers_and_sixteen_parameters() {
-    let signer = token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
+    let signer =
+        token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
     warm_up(&signer);
     let names: Vec<String> = (0..15).map(|i| format!("x-custom-{i:02}")).collect();
-    let query: String = (0..16).map(|i| format!("p{i:02}=v{i}")).collect::<Vec<_>>().join("&");
+    let query: String = (0..16)
+        .map(|i| format!("p{i:02}=v{i}"))
+        .collect::<Vec<_>>()
+        .join("&");
     let target = format!("/items?{query}");
     let mut req = SignableRequest::new("GET", &target).header("host", "example.amazonaws.com");
     for n in &names {
@@ -132,11 +157,20 @@ fn sign_into_allocates_nothing_at_sixteen_headers_and_sixteen_parameters() {
     // the token and the payload hash on top.
     let mut buf = [0u8; 1024];
     let n = count(|| {
-        signer.sign_into(&req, Payload::Bytes(b"{}"), time(), &mut buf).unwrap();
+        signer
+            .sign_into(&req, Payload::Bytes(b"{}"), time(), &mut buf)
+            .unwrap();
     });
     assert_eq!(n, 0);
     // And it signs what the readable path explains.
-    let written = signer.sign_into(&req, Payload::Bytes(b"{}"), time(), &mut buf).unwrap();
-    let ex = signer.explain_request_at(&req, Payload::Bytes(b"{}"), time()).unwrap();
-    assert_eq!(std::str::from_utf8(&buf[..written.len()]).unwrap(), ex.authorization().unwrap());
+    let written = signer
+        .sign_into(&req, Payload::Bytes(b"{}"), time(), &mut buf)
+        .unwrap();
+    let ex = signer
+        .explain_request_at(&req, Payload::Bytes(b"{}"), time())
+        .unwrap();
+    assert_eq!(
+        std::str::from_utf8(&buf[..written.len()]).unwrap(),
+        ex.authorization().unwrap()
+    );
 }

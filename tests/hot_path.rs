@@ -5,12 +5,16 @@
 
 mod common;
 
-use awssig::{Credentials, Error, Payload, SignableRequest, Signer, Settings};
+use awssig::{Credentials, Error, Payload, Settings, SignableRequest, Signer};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 fn signer() -> Signer {
-    Signer::new(Credentials::new(common::AKID, common::SECRET), "us-east-1", "service")
+    Signer::new(
+        Credentials::new(common::AKID, common::SECRET),
+        "us-east-1",
+        "service",
+    )
 }
 
 fn get_vanilla() -> SignableRequest<'static> {
@@ -19,12 +23,16 @@ fn get_vanilla() -> SignableRequest<'static> {
 
 /// The `Authorization` value the readable path gives, with a freshly derived key.
 fn explained(signer: &Signer, req: &SignableRequest<'_>, time: OffsetDateTime) -> String {
-    let ex = signer.explain_request_at(req, Payload::Bytes(b""), time).unwrap();
-    ex.authorization().unwrap().to_string()
+    let ex = signer
+        .explain_request_at(req, Payload::Bytes(b""), time)
+        .expect("explained");
+    ex.authorization().expect("header mode").to_string()
 }
 
 fn signed(signer: &Signer, req: &SignableRequest<'_>, time: OffsetDateTime) -> String {
-    let out = signer.sign_request_at(req, Payload::Bytes(b""), time).unwrap();
+    let out = signer
+        .sign_request_at(req, Payload::Bytes(b""), time)
+        .expect("signed");
     out.authorization().to_string()
 }
 
@@ -35,10 +43,17 @@ fn the_cached_key_rolls_over_at_midnight_utc() {
     let before = datetime!(2015-08-30 23:59:59 UTC);
     let after = datetime!(2015-08-31 00:00:00 UTC);
     // Forward over midnight, then back (a clock corrected backwards, a presign for yesterday).
-    for (time, scope_date) in [(before, "20150830"), (after, "20150831"), (before, "20150830")] {
+    for (time, scope_date) in [
+        (before, "20150830"),
+        (after, "20150831"),
+        (before, "20150830"),
+    ] {
         let auth = signed(&signer, &req, time);
         assert_eq!(auth, explained(&signer, &req, time), "{time}");
-        assert!(auth.contains(&format!("/{scope_date}/us-east-1/service/")), "{auth}");
+        assert!(
+            auth.contains(&format!("/{scope_date}/us-east-1/service/")),
+            "{auth}"
+        );
         // Twice on the same day: the second signature comes from the cache.
         assert_eq!(signed(&signer, &req, time), auth);
     }
@@ -90,7 +105,11 @@ fn different_credentials_never_share_a_key() {
     let time = common::suite_time();
     let req = get_vanilla();
     let a = signer();
-    let b = Signer::new(Credentials::new(common::AKID, "another-secret"), "us-east-1", "service");
+    let b = Signer::new(
+        Credentials::new(common::AKID, "another-secret"),
+        "us-east-1",
+        "service",
+    );
     let (sa, sb) = (signed(&a, &req, time), signed(&b, &req, time));
     assert_ne!(sa, sb);
     assert_eq!(sa, explained(&a, &req, time));
@@ -103,8 +122,12 @@ fn sign_into_writes_the_same_value_as_sign_request_at() {
     let req = get_vanilla();
     let time = common::suite_time();
     let mut buf = [0u8; 256];
-    let written = signer.sign_into(&req, Payload::Bytes(b""), time, &mut buf).unwrap();
-    let out = signer.sign_request_at(&req, Payload::Bytes(b""), time).unwrap();
+    let written = signer
+        .sign_into(&req, Payload::Bytes(b""), time, &mut buf)
+        .unwrap();
+    let out = signer
+        .sign_request_at(&req, Payload::Bytes(b""), time)
+        .unwrap();
     assert_eq!(&buf[..written.len()], out.authorization().as_bytes());
     assert_eq!(written.signature(), out.signature());
     assert_eq!(written.amz_date(), out.amz_date());
@@ -119,11 +142,25 @@ fn sign_into_says_how_large_the_buffer_must_be() {
     let time = common::suite_time();
     let value = explained(&signer, &req, time);
     let mut small = [0u8; 10];
-    let err = signer.sign_into(&req, Payload::Bytes(b""), time, &mut small).unwrap_err();
-    assert_eq!(err, Error::BufferTooSmall { needed: value.len(), len: 10 });
-    assert!(err.to_string().contains(&format!("at least {} bytes", value.len())), "{err}");
+    let err = signer
+        .sign_into(&req, Payload::Bytes(b""), time, &mut small)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::BufferTooSmall {
+            needed: value.len(),
+            len: 10
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains(&format!("at least {} bytes", value.len())),
+        "{err}"
+    );
     let mut exact = vec![0u8; value.len()];
-    let written = signer.sign_into(&req, Payload::Bytes(b""), time, &mut exact).unwrap();
+    let written = signer
+        .sign_into(&req, Payload::Bytes(b""), time, &mut exact)
+        .unwrap();
     assert_eq!(written.len(), value.len());
     assert_eq!(exact, value.as_bytes());
 }
@@ -135,8 +172,12 @@ fn sign_into_lists_the_other_headers_to_send() {
     let req = SignableRequest::new("GET", "https://bucket.s3.amazonaws.com/key");
     let time = common::suite_time();
     let mut buf = [0u8; 512];
-    let written = signer.sign_into(&req, Payload::Unsigned, time, &mut buf).unwrap();
-    let out = signer.sign_request_at(&req, Payload::Unsigned, time).unwrap();
+    let written = signer
+        .sign_into(&req, Payload::Unsigned, time, &mut buf)
+        .unwrap();
+    let out = signer
+        .sign_request_at(&req, Payload::Unsigned, time)
+        .unwrap();
     assert_eq!(&buf[..written.len()], out.authorization().as_bytes());
     assert_eq!(written.content_sha256(), Some("UNSIGNED-PAYLOAD"));
     assert!(written.needs_security_token());
@@ -156,11 +197,16 @@ fn sign_into_refuses_a_query_it_would_have_to_re_encode() {
         let got = signer.sign_into(&req, Payload::Bytes(b""), time, &mut buf);
         assert_eq!(got.unwrap_err(), Error::QueryNotCanonical, "{query}");
         // sign_request_at signs it and says which query to send instead.
-        let out = signer.sign_request_at(&req, Payload::Bytes(b""), time).unwrap();
+        let out = signer
+            .sign_request_at(&req, Payload::Bytes(b""), time)
+            .unwrap();
         assert!(out.query().is_some(), "{query}");
     }
-    let req = SignableRequest::new("GET", "/?a=b%20c&Z=%2B&flag").header("host", "example.amazonaws.com");
-    let written = signer.sign_into(&req, Payload::Bytes(b""), time, &mut buf).unwrap();
+    let req =
+        SignableRequest::new("GET", "/?a=b%20c&Z=%2B&flag").header("host", "example.amazonaws.com");
+    let written = signer
+        .sign_into(&req, Payload::Bytes(b""), time, &mut buf)
+        .unwrap();
     assert_eq!(
         std::str::from_utf8(&buf[..written.len()]).unwrap(),
         explained(&signer, &req, time)
