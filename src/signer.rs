@@ -193,14 +193,11 @@ impl Signer {
             Some(&host_buf)
         };
         let given_hash = req.header_value("x-amz-content-sha256");
-        let hash_buf: PayloadHash = match given_hash {
-            // The request states its hash: the body need not be hashed.
-            Some(_) => PayloadHash::Unsigned,
-            None => payload.hash(),
-        };
-        let payload_hash: &[u8] = match given_hash {
-            Some(v) => trim(v),
-            None => hash_buf.as_bytes(),
+        // The payload is hashed only when the request does not state its hash.
+        let hash_buf: Option<PayloadHash> = given_hash.is_none().then(|| payload.hash());
+        let payload_hash: &[u8] = match (&hash_buf, given_hash) {
+            (Some(h), _) => h.as_bytes(),
+            (None, given) => trim(given.unwrap_or_default()),
         };
         let add_hash_header = mode == Mode::Header
             && given_hash.is_none()
@@ -237,7 +234,7 @@ impl Signer {
                 payload_hash,
             },
             scope,
-            content_sha256: add_hash_header.then_some(hash_buf),
+            content_sha256: hash_buf.filter(|_| add_hash_header),
         };
         if let Mode::Query(seconds) = mode {
             credential.put(self.credentials.access_key_id().as_bytes());

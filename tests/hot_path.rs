@@ -212,3 +212,36 @@ fn sign_into_refuses_a_query_it_would_have_to_re_encode() {
         explained(&signer, &req, time)
     );
 }
+
+#[test]
+fn a_stated_payload_hash_is_signed_instead_of_hashing_the_body() {
+    let signer = signer().with_settings(Settings::default().payload_hash_header(true));
+    let time = common::suite_time();
+    let stated = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    let padded = format!("  {stated} ");
+    let req = SignableRequest::new("GET", "/")
+        .header("host", "example.amazonaws.com")
+        .header("x-amz-content-sha256", padded.as_str());
+    // The body given is not what the stated hash covers: the stated hash wins.
+    let ex = signer
+        .explain_request_at(&req, Payload::Bytes(b"other body"), time)
+        .expect("explained");
+    assert!(
+        ex.canonical_request().ends_with(&format!("\n{stated}")),
+        "{}",
+        ex.canonical_request()
+    );
+    let mut buf = [0u8; 512];
+    let written = signer
+        .sign_into(&req, Payload::Bytes(b"other body"), time, &mut buf)
+        .expect("signed");
+    assert_eq!(
+        written.content_sha256(),
+        None,
+        "the request already carries the header"
+    );
+    assert_eq!(
+        &buf[..written.len()],
+        ex.authorization().expect("header mode").as_bytes()
+    );
+}
