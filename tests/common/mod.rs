@@ -43,12 +43,8 @@ pub fn suites() -> Suites {
         };
     }
     let fallback = Suites {
-        aws_c_auth_v4: registry_aws_sigv4()
-            .map(|p| p.join("aws-signing-test-suite/v4"))
-            .unwrap_or_default(),
-        classic: botocore_sdist()
-            .map(|p| p.join("tests/unit/auth/aws4_testsuite"))
-            .unwrap_or_default(),
+        aws_c_auth_v4: registry_aws_sigv4().map(|p| p.join("aws-signing-test-suite/v4")).unwrap_or_default(),
+        classic: botocore_sdist().map(|p| p.join("tests/unit/auth/aws4_testsuite")).unwrap_or_default(),
         smithy_extras: manifest_dir().join("target/suites/smithy-rs-sigv4-extras"),
     };
     fallback
@@ -62,12 +58,7 @@ fn registry_aws_sigv4() -> Option<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
         .ok()?
         .flatten()
-        .flat_map(|index| {
-            std::fs::read_dir(index.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
+        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten().flatten())
         .map(|e| e.path())
         .filter(|p| {
             p.file_name()
@@ -134,9 +125,7 @@ impl RawRequest {
         let mut lines = head.split('\n');
         let request_line = lines.next().expect("request line");
         let (method, rest) = request_line.split_once(' ').expect("method");
-        let target = rest
-            .strip_suffix(" HTTP/1.1")
-            .expect("HTTP/1.1 request line");
+        let target = rest.strip_suffix(" HTTP/1.1").expect("HTTP/1.1 request line");
         let mut headers: Vec<(String, String)> = Vec::new();
         for line in lines {
             if line.starts_with([' ', '\t']) {
@@ -174,9 +163,7 @@ impl RawRequest {
             .1
             .clone();
         let uri: http::Uri = format!("https://{host}{}", self.target).parse().ok()?;
-        let mut b = http::Request::builder()
-            .method(self.method.as_str())
-            .uri(uri);
+        let mut b = http::Request::builder().method(self.method.as_str()).uri(uri);
         for (n, v) in &self.headers {
             let v = http::HeaderValue::from_str(v).ok()?;
             b = b.header(n.as_str(), v);
@@ -192,6 +179,5 @@ pub fn suite_time() -> time::OffsetDateTime {
 
 /// Parses the `timestamp` of a context.json (`2015-08-30T12:36:00Z`).
 pub fn parse_timestamp(s: &str) -> time::OffsetDateTime {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .expect("RFC 3339 timestamp")
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).expect("RFC 3339 timestamp")
 }
