@@ -12,6 +12,15 @@ use crate::encode;
 use crate::mac::Sink;
 use crate::settings::{PathNormalization, Settings, UriEncoding};
 
+/// How many headers a canonical request holds without a heap allocation: the 16 a
+/// [`SignableRequest`](crate::SignableRequest) holds inline, plus the 4 the signer may add
+/// (`host`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`).
+const INLINE_HEADERS: usize = 20;
+
+/// How many query parameters a canonical request holds without a heap allocation (a presigned
+/// URL adds up to 6 `X-Amz-*` parameters to the request's own).
+const INLINE_PARAMS: usize = 16;
+
 /// One header as the request carries it; the name may be in any case.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Header<'a> {
@@ -51,6 +60,11 @@ fn put_lowercase<S: Sink + ?Sized>(sink: &mut S, name: &str) {
 /// Writes a header value trimmed, with each run of whitespace (spaces, tabs, and the CR/LF of a
 /// folded line) collapsed to one space.
 pub(crate) fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &[u8]) {
+    // Every whitespace byte is at most 0x20; most values have none and pass as they are.
+    if !value.iter().fold(false, |any, &b| any | (b <= b' ')) {
+        sink.put(value);
+        return;
+    }
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c);
     let mut rest = value;
     while let [first, tail @ ..] = rest {
@@ -87,24 +101,10 @@ pub(crate) fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &[u8]) {
 /// The signed headers, sorted by lowercase name; repeated names keep their original order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CanonicalHeaders<'a> {
-    list: SmallVec<[Header<'a>; 16]>,
+    list: SmallVec<[Header<'a>; INLINE_HEADERS]>,
 }
 
 impl<'a> CanonicalHeaders<'a> {
-    /// Keeps the headers `settings` signs and sorts them.
-    pub(crate) fn new(headers: impl IntoIterator<Item = Header<'a>>, settings: &Settings) -> Self {
-        let mut list: SmallVec<[(usize, Header<'a>); 16]> = headers
-            .into_iter()
-            .filter(|h| !settings.is_excluded(h.name))
-            .enumerate()
-            .collect();
-        // Unstable sort with the original position as tie-break: stable, without allocating.
-        list.sort_unstable_by(|(i, a), (j, b)| cmp_lowercase(a.name, b.name).then(i.cmp(j)));
-        Self {
-            list: list.into_iter().map(|(_, h)| h).collect(),
-        }
-    }
-
     /// The headers a client claims to have signed (its `SignedHeaders` list, lowercase), taken
     /// from `headers` without applying any deny-list: a verifier recomputes exactly what was
     /// claimed. A claimed header the request lacks is written with an empty value, as AWS
@@ -131,6 +131,18 @@ impl<'a> CanonicalHeaders<'a> {
             }
         }
         (Self { list }, absent)
+    }
+
+    /// Keeps the headers `settings` signs and sorts them.
+    pub(crate) fn new(headers: impl IntoIterator<Item = Header<'a>>, settings: &Settings) -> Self {
+        let mut list: SmallVec<[Header<'a>; INLINE_HEADERS]> = headers
+            .into_iter()
+            .filter(|h| !settings.is_excluded(h.name))
+            .collect();
+        // A stable sort keeps repeated names in order. std's stable sort does not allocate for
+        // short slices (tests/alloc.rs signs 20 headers with no allocation).
+        list.sort_by(|a, b| cmp_lowercase(a.name, b.name));
+        Self { list }
     }
 
     /// Runs of headers that share one name.
@@ -183,12 +195,8 @@ pub(crate) struct Param<'a> {
 
 impl Param<'_> {
     fn cmp_canonical(&self, other: &Self) -> Ordering {
-        let key = || encode::CanonicalBytes::new(self.key, self.wire);
-        let okey = || encode::CanonicalBytes::new(other.key, other.wire);
-        key().cmp(okey()).then_with(|| {
-            encode::CanonicalBytes::new(self.value, self.wire)
-                .cmp(encode::CanonicalBytes::new(other.value, other.wire))
-        })
+        cmp_component(self.key, self.wire, other.key, other.wire)
+            .then_with(|| cmp_component(self.value, self.wire, other.value, other.wire))
     }
 
     /// `key=value` in canonical encoding.
@@ -197,6 +205,16 @@ impl Param<'_> {
         sink.put(b"=");
         encode::write_component(sink, self.value, self.wire);
     }
+}
+
+/// Orders two query components by their canonical encodings. A component made of unreserved
+/// bytes only (`X-Amz-Date`, `limit`, `10`) is its own canonical form and is compared as it is.
+fn cmp_component(a: &[u8], a_wire: bool, b: &[u8], b_wire: bool) -> Ordering {
+    let as_is = |c: &[u8]| c.iter().all(|&x| encode::is_unreserved(x));
+    if as_is(a) && as_is(b) {
+        return a.cmp(b);
+    }
+    encode::CanonicalBytes::new(a, a_wire).cmp(encode::CanonicalBytes::new(b, b_wire))
 }
 
 /// Splits a raw query string into parameters: `&` separates them, the first `=` splits key from
@@ -215,7 +233,7 @@ pub(crate) fn parse_query(raw: &str) -> impl Iterator<Item = Param<'_>> {
 /// The canonical query: every parameter encoded, sorted by encoded key, then encoded value.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CanonicalQuery<'a> {
-    params: SmallVec<[Param<'a>; 16]>,
+    params: SmallVec<[Param<'a>; INLINE_PARAMS]>,
 }
 
 impl<'a> CanonicalQuery<'a> {
@@ -234,6 +252,16 @@ impl<'a> CanonicalQuery<'a> {
         });
     }
 
+    /// Adds a plain-text parameter whose value is in a byte buffer.
+    pub(crate) fn push_plain_bytes(&mut self, key: &'a str, value: &'a [u8]) {
+        self.params.push(Param {
+            key: key.as_bytes(),
+            value,
+            wire: false,
+        });
+    }
+
+    /// Sorts into canonical order.
     /// Keeps only the parameters for which `keep(decoded key)` holds (a verifier drops
     /// `X-Amz-Signature`).
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
@@ -246,7 +274,6 @@ impl<'a> CanonicalQuery<'a> {
         });
     }
 
-    /// Sorts into canonical order.
     pub(crate) fn sort(&mut self) {
         self.params.sort_unstable_by(Param::cmp_canonical);
     }
@@ -268,6 +295,8 @@ pub(crate) fn write_path<S: Sink + ?Sized>(sink: &mut S, path: &str, settings: &
         UriEncoding::Single => encode::encode_path_single(sink, bytes),
     };
     match settings.path_normalization {
+        // Normalisation would change nothing: encode the path as it is.
+        PathNormalization::Enabled if encode::is_normalized(path) => encode(sink, path.as_bytes()),
         PathNormalization::Enabled => {
             let (segs, absolute, trailing) = encode::normalize_segments(path);
             if absolute || segs.is_empty() {

@@ -2,6 +2,7 @@
 //! optional session token for temporary credentials.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use zeroize::Zeroizing;
@@ -17,7 +18,21 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
+    /// Names this key id and secret: clones share it, every `new`/`from_env` gets a fresh one,
+    /// so a cached signing key is never reused for another secret.
+    generation: u64,
+    /// Whether these credentials can sign, checked once when they are made (they never change).
+    checked: Result<(), Error>,
+    /// When temporary credentials stop working.
     expiry: Option<SystemTime>,
+}
+
+/// Hands out [`Credentials::generation`] numbers.
+static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    // Only uniqueness matters, so no ordering with other memory is needed.
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Credentials {
@@ -27,8 +42,11 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: Zeroizing::new(secret_access_key.into()),
             session_token: None,
+            generation: next_generation(),
+            checked: Ok(()),
             expiry: None,
         }
+        .checked()
     }
 
     /// Marks these credentials as valid until `expiry` (temporary credentials). A
@@ -50,7 +68,7 @@ impl Credentials {
     #[must_use]
     pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
         self.session_token = Some(Zeroizing::new(token.into()));
-        self
+        self.checked()
     }
 
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set, `AWS_SESSION_TOKEN`.
@@ -90,8 +108,11 @@ impl Credentials {
             access_key_id: id.to_string(),
             secret_access_key: secret,
             session_token: read("AWS_SESSION_TOKEN"),
+            generation: next_generation(),
+            checked: Ok(()),
             expiry: None,
-        })
+        }
+        .checked())
     }
 
     /// The access key id (not a secret).
@@ -104,12 +125,30 @@ impl Credentials {
         self.session_token.as_deref().map(String::as_str)
     }
 
+    /// Which key id and secret these are, for the signing-key cache: equal for clones, distinct
+    /// for credentials made separately (even from the same strings). The session token is not
+    /// part of it, as it does not enter the signing key.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub(crate) fn secret_access_key(&self) -> &str {
         &self.secret_access_key
     }
 
-    /// Checks that the key id can be written into a `Credential=` field and the secret is set.
+    /// Checks that the key id can be written into a `Credential=` field, the secret is set and
+    /// the session token can be sent as a header. Checked once, when the credentials are made.
     pub(crate) fn validate(&self) -> Result<(), Error> {
+        self.checked.clone()
+    }
+
+    /// `self` with [`Credentials::validate`]'s answer worked out.
+    fn checked(mut self) -> Self {
+        self.checked = self.check();
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
         let id = self.access_key_id.as_bytes();
         if id.is_empty()
             || !id
@@ -120,6 +159,15 @@ impl Credentials {
         }
         if self.secret_access_key.is_empty() {
             return Err(Error::EmptySecretKey);
+        }
+        if let Some(t) = self.session_token() {
+            crate::request::validate_header("x-amz-security-token", t.as_bytes())?;
+            if t.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
+                return Err(Error::InvalidHeaderValue {
+                    name: "x-amz-security-token".into(),
+                    reason: "the session token contains a line break; check AWS_SESSION_TOKEN",
+                });
+            }
         }
         Ok(())
     }
@@ -163,6 +211,17 @@ mod tests {
         assert_eq!(
             Credentials::new("AKID", "").validate(),
             Err(Error::EmptySecretKey)
+        );
+        let folded = Credentials::new("AKID", "s").with_session_token("tok\r\n en");
+        assert!(matches!(
+            folded.validate(),
+            Err(Error::InvalidHeaderValue { .. })
+        ));
+        assert_eq!(
+            Credentials::new("AKID", "s")
+                .with_session_token("tok")
+                .validate(),
+            Ok(())
         );
     }
 }

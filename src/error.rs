@@ -142,4 +142,23 @@ pub enum Error {
         "the request body is not in memory and cannot be hashed: use sign_payload_at with Payload::Unsigned or Payload::Precomputed"
     )]
     BodyNotInMemory,
+
+    /// The caller's buffer is too small for the `Authorization` value
+    /// ([`Signer::sign_into`](crate::Signer::sign_into)).
+    #[error(
+        "the buffer holds {len} bytes but the authorization value needs {needed}: pass a buffer of at least {needed} bytes"
+    )]
+    BufferTooSmall {
+        /// How many bytes the value needs.
+        needed: usize,
+        /// How many bytes the buffer holds.
+        len: usize,
+    },
+
+    /// The query is not in canonical percent-encoding, so the server would decode another query
+    /// than the one signed, and [`Signer::sign_into`](crate::Signer::sign_into) cannot rewrite it.
+    #[error(
+        "the query is not in canonical percent-encoding (a `+`, a raw space or UTF-8 byte, a lowercase escape or an empty `&&` piece): encode it as SigV4 does, or use sign_request_at, whose output gives the query to send"
+    )]
+    QueryNotCanonical,
 }

@@ -27,7 +27,9 @@ mod explanation;
 #[cfg(feature = "gateway")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
 pub mod gateway;
+mod key_cache;
 mod mac;
+mod output;
 mod payload;
 mod provider;
 mod request;
@@ -69,7 +71,7 @@ pub use settings::{
     DEFAULT_EXCLUDED_HEADERS, PathNormalization, PayloadHashHeader, PresignPayload,
     SessionTokenSigning, Settings, UriEncoding,
 };
-pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput};
+pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput, WrittenAuthorization};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;
 pub use verifier::{

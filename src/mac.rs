@@ -24,25 +24,59 @@ impl Sink for Vec<u8> {
     }
 }
 
-/// A SHA-256 hasher that is also a [`Sink`].
-#[derive(Clone, Default)]
-pub(crate) struct Hasher(Sha256);
+impl<const N: usize> Sink for smallvec::SmallVec<[u8; N]> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// How many bytes [`Hasher`] gathers before handing them to SHA-256: canonical requests arrive
+/// as many tiny pieces (`\n`, `:`, a header name), and one `update` per piece costs more than
+/// copying them into a buffer first.
+const HASHER_BUFFER: usize = 128;
+
+/// A SHA-256 hasher that is also a [`Sink`], with a small buffer in front.
+#[derive(Clone)]
+pub(crate) struct Hasher {
+    sha: Sha256,
+    buf: [u8; HASHER_BUFFER],
+    len: usize,
+}
 
 impl Hasher {
     pub(crate) fn new() -> Self {
-        Self(Sha256::new())
+        Self {
+            sha: Sha256::new(),
+            buf: [0; HASHER_BUFFER],
+            len: 0,
+        }
     }
 
     /// The digest of everything put so far.
-    pub(crate) fn finish(self) -> [u8; 32] {
-        self.0.finalize().into()
+    pub(crate) fn finish(mut self) -> [u8; 32] {
+        Digest::update(&mut self.sha, &self.buf[..self.len]);
+        self.sha.finalize().into()
     }
 }
 
 impl Sink for Hasher {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        Digest::update(&mut self.0, bytes);
+        let end = self.len + bytes.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+            self.len = end;
+            return;
+        }
+        Digest::update(&mut self.sha, &self.buf[..self.len]);
+        self.len = 0;
+        if bytes.len() >= HASHER_BUFFER {
+            Digest::update(&mut self.sha, bytes);
+        } else {
+            self.buf[..bytes.len()].copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
     }
 }
 
@@ -77,13 +111,42 @@ pub(crate) fn hmac_with(state: &Hmac<Sha256>, message: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// An HMAC-SHA256 computation that is also a [`Sink`], so the string to sign can be streamed
+/// into it without being built first.
+pub(crate) struct MacSink(Hmac<Sha256>);
+
+impl Sink for MacSink {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+/// HMAC-SHA256, with a prepared key state, of whatever `write` puts.
+#[inline]
+pub(crate) fn hmac_streamed(state: &Hmac<Sha256>, write: impl FnOnce(&mut MacSink)) -> [u8; 32] {
+    let mut mac = MacSink(state.clone());
+    write(&mut mac);
+    mac.0.finalize().into_bytes().into()
+}
+
+/// The two lowercase hex digits of every byte.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX_LOWER[i >> 4], HEX_LOWER[i & 0x0f]];
+        i += 1;
+    }
+    t
+};
+
 /// Lowercase hex of 32 bytes into a fixed buffer.
 #[inline]
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX_LOWER[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX_LOWER[usize::from(b & 0x0f)];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
     }
     out
 }
@@ -110,6 +173,27 @@ mod tests {
             hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn buffered_hasher_matches_one_shot_sha256_for_any_split() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + 3) as u8).collect();
+        let expected = sha256(&data);
+        for piece in [1, 2, 3, 63, 64, 65, 127, 128, 129, 200, 999, 1000] {
+            let mut h = Hasher::new();
+            for chunk in data.chunks(piece) {
+                h.put(chunk);
+            }
+            assert_eq!(h.finish(), expected, "pieces of {piece}");
+        }
+        // Mixed sizes: tiny pieces around a large one.
+        let mut h = Hasher::new();
+        h.put(&data[..5]);
+        h.put(&data[5..900]);
+        h.put(&data[900..901]);
+        h.put(&data[901..]);
+        assert_eq!(h.finish(), expected);
+        assert_eq!(Hasher::new().finish(), sha256(b""));
     }
 
     #[test]

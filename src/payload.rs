@@ -5,6 +5,10 @@ use crate::mac;
 /// The literal AWS uses in place of a payload hash when the body is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// The SHA-256 of an empty body, which most requests (every GET) sign; the AWS SigV4
+/// documentation lists it. A test checks it against `sha256("")`.
+const EMPTY_SHA256: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// The body as far as the signature is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -22,6 +26,7 @@ impl Payload<'_> {
     /// The payload-hash line of the canonical request, in a fixed buffer.
     pub(crate) fn hash(&self) -> PayloadHash {
         match self {
+            Payload::Bytes([]) => PayloadHash::Hex(*EMPTY_SHA256),
             Payload::Bytes(b) => PayloadHash::Hex(mac::hex32(&mac::sha256(b))),
             Payload::Precomputed(h) => PayloadHash::Hex(mac::hex32(h)),
             Payload::Unsigned => PayloadHash::Unsigned,
@@ -36,11 +41,28 @@ pub(crate) enum PayloadHash {
     Unsigned,
 }
 
+impl std::fmt::Debug for PayloadHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.as_bytes()))
+    }
+}
+
 impl PayloadHash {
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
             PayloadHash::Hex(h) => h,
             PayloadHash::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_body_hash_constant_is_sha256_of_nothing() {
+        assert_eq!(EMPTY_SHA256, &mac::hex32(&mac::sha256(b"")));
+        assert_eq!(Payload::Bytes(b"").hash().as_bytes(), EMPTY_SHA256);
     }
 }

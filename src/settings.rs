@@ -97,6 +97,20 @@ pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
     "x-amzn-trace-id",
 ];
 
+/// Bit `n` is set when a name in [`DEFAULT_EXCLUDED_HEADERS`] is `n` bytes long (all are
+/// shorter than 32).
+const DEFAULT_EXCLUDED_LENGTHS: u32 = {
+    let mut mask = 0u32;
+    let mut i = 0;
+    while i < DEFAULT_EXCLUDED_HEADERS.len() {
+        let len = DEFAULT_EXCLUDED_HEADERS[i].len();
+        assert!(len < 32, "excluded header names are shorter than 32 bytes");
+        mask |= 1 << len;
+        i += 1;
+    }
+    mask
+};
+
 /// Canonicalisation settings. Start from [`Settings::default()`] (every service but S3) or
 /// [`Settings::s3()`], then adjust.
 ///
@@ -195,9 +209,12 @@ impl Settings {
 
     /// Whether a (lowercase or mixed-case) header name is left out of the signature.
     pub fn is_excluded(&self, name: &str) -> bool {
-        DEFAULT_EXCLUDED_HEADERS
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(name))
+        // Most signed names (host, x-amz-date, content-type) have a length no default name has.
+        let default_length = name.len() < 32 && DEFAULT_EXCLUDED_LENGTHS & (1 << name.len()) != 0;
+        (default_length
+            && DEFAULT_EXCLUDED_HEADERS
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name)))
             || self.excluded.iter().any(|h| h.eq_ignore_ascii_case(name))
     }
 }

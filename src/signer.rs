@@ -2,8 +2,10 @@
 //! (`Authorization` and `x-amz-*` headers, or a presigned query string).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use smallvec::SmallVec;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
@@ -15,7 +17,9 @@ use crate::canonical_request::{
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::explanation::Explanation;
-use crate::mac::{self, Hasher};
+use crate::key_cache::{DayKey, KeyCache};
+use crate::mac::{self, Hasher, Sink};
+use crate::output::{self, CompareSink, Decimal, EncodeSink, SliceSink};
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
 use crate::settings::{PayloadHashHeader, SessionTokenSigning, Settings};
@@ -27,13 +31,16 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(604_800);
 
 /// Signs requests for one region and service with one set of credentials.
 ///
-/// `Signer` is `Clone + Send + Sync`; share one across threads.
+/// `Signer` is `Clone + Send + Sync`; share one across threads. It caches the signing key it
+/// derives (valid for one UTC day), and clones share that cache: reading it takes no lock, so
+/// threads signing at once do not wait for each other.
 #[derive(Clone)]
 pub struct Signer {
     credentials: Credentials,
     region: String,
     service: String,
     settings: Settings,
+    keys: Arc<KeyCache>,
     clock_offset: time::Duration,
 }
 
@@ -49,6 +56,18 @@ impl fmt::Debug for Signer {
     }
 }
 
+/// The bytes a region or service name may hold: `a-z`, `0-9` and `-`.
+static SCOPE_NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+        i += 1;
+    }
+    t
+};
+
 /// How the signature travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -58,11 +77,18 @@ enum Mode {
     Query(u64),
 }
 
-/// What stage ④ needs from ①–③, in owned form.
-struct Outcome {
-    date: AmzDate,
+/// What `canonicalize` hands on: the canonical request, its scope, and the
+/// `x-amz-content-sha256` value the signer adds in header mode, if any.
+struct Canonical<'c> {
+    request: CanonicalRequest<'c>,
+    scope: Scope<'c>,
+    content_sha256: Option<PayloadHash>,
+}
+
+/// What header signing produced besides the `Authorization` value.
+struct HeaderSigned {
     signature: Signature,
-    signed_headers: String,
+    content_sha256: Option<PayloadHash>,
 }
 
 impl Signer {
@@ -79,6 +105,7 @@ impl Signer {
             region: region.into(),
             service: service.into(),
             settings: Settings::default(),
+            keys: Arc::new(KeyCache::new()),
             clock_offset: time::Duration::ZERO,
         }
     }
@@ -134,10 +161,7 @@ impl Signer {
 
     fn validate(&self) -> Result<(), Error> {
         let ok = |s: &str| {
-            !s.is_empty()
-                && s.len() <= 64
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| SCOPE_NAME_BYTES[usize::from(b)])
         };
         if !ok(&self.region) {
             return Err(Error::InvalidRegion {
@@ -160,22 +184,6 @@ impl Signer {
         }
     }
 
-    fn session_token(&self) -> Result<Option<&str>, Error> {
-        match self.credentials.session_token() {
-            Some(t) => {
-                crate::request::validate_header("x-amz-security-token", t.as_bytes())?;
-                if t.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-                    return Err(Error::InvalidHeaderValue {
-                        name: "x-amz-security-token".into(),
-                        reason: "the session token contains a line break; check AWS_SESSION_TOKEN",
-                    });
-                }
-                Ok(Some(t))
-            }
-            None => Ok(None),
-        }
-    }
-
     /// Builds the canonical request for `mode` and hands it to `f` with the scope; this is the
     /// single place where the signer decides which headers and parameters are signed.
     fn canonicalize<R>(
@@ -184,15 +192,18 @@ impl Signer {
         payload: Payload<'_>,
         date: &AmzDate,
         mode: Mode,
-        f: impl FnOnce(&CanonicalRequest<'_>, &Scope<'_>) -> R,
+        f: impl FnOnce(&Canonical<'_>) -> R,
     ) -> Result<R, Error> {
-        // Declared first: the canonical request borrows them, so they must outlive it.
-        let credential;
+        // Declared first: the canonical request borrows them, so they must outlive it. They are
+        // stack buffers, so a usual request is canonicalised without a heap allocation.
+        let mut host_buf: SmallVec<[u8; 128]> = SmallVec::new();
+        let mut credential: SmallVec<[u8; 128]> = SmallVec::new();
+        let mut signed_list: SmallVec<[u8; 256]> = SmallVec::new();
         let expires;
-        let signed_list;
         self.validate()?;
         req.validate()?;
-        let token = self.session_token()?;
+        // Checked by validate() above.
+        let token = self.credentials.session_token();
         let scope = self.scope(date);
         let has = |name: &str| {
             req.headers
@@ -210,16 +221,18 @@ impl Signer {
             return Err(Error::AlreadySigned);
         }
 
-        let host = if has("host") {
+        let host: Option<&[u8]> = if has("host") {
             None
         } else {
-            Some(req.host_from_authority().ok_or(Error::MissingHost)?)
+            req.write_host(&mut host_buf).ok_or(Error::MissingHost)?;
+            Some(&host_buf)
         };
         let given_hash = req.header_value("x-amz-content-sha256");
-        let hash_buf: PayloadHash = payload.hash();
-        let payload_hash: &[u8] = match given_hash {
-            Some(v) => trim(v),
-            None => hash_buf.as_bytes(),
+        // The payload is hashed only when the request does not state its hash.
+        let hash_buf: Option<PayloadHash> = given_hash.is_none().then(|| payload.hash());
+        let payload_hash: &[u8] = match (&hash_buf, given_hash) {
+            (Some(h), _) => h.as_bytes(),
+            (None, given) => trim(given.unwrap_or_default()),
         };
         let add_hash_header = mode == Mode::Header
             && given_hash.is_none()
@@ -233,11 +246,11 @@ impl Signer {
             !(h.name.eq_ignore_ascii_case("x-amz-date")
                 || (token.is_some() && h.name.eq_ignore_ascii_case("x-amz-security-token")))
         });
-        let mut added: smallvec::SmallVec<[Header<'_>; 4]> = smallvec::SmallVec::new();
-        if let Some(host) = host.as_deref() {
+        let mut added: SmallVec<[Header<'_>; 4]> = SmallVec::new();
+        if let Some(host) = host {
             added.push(Header {
                 name: "host",
-                value: host.as_bytes(),
+                value: host,
             });
         }
         if mode == Mode::Header {
@@ -258,68 +271,80 @@ impl Signer {
                 });
             }
         }
-        let headers = CanonicalHeaders::new(own.chain(added.iter().copied()), &self.settings);
-
-        let mut query = CanonicalQuery::new(req.query);
+        // Built in place: the header and parameter lists are large inline buffers, and moving
+        // them costs more than most of the canonicalisation.
+        let mut canonical = Canonical {
+            request: CanonicalRequest {
+                method: req.method,
+                path: req.path,
+                query: CanonicalQuery::new(req.query),
+                headers: CanonicalHeaders::new(own.chain(added.iter().copied()), &self.settings),
+                payload_hash,
+            },
+            scope,
+            content_sha256: hash_buf.filter(|_| add_hash_header),
+        };
         if let Mode::Query(seconds) = mode {
-            credential = format!(
-                "{}/{}",
-                self.credentials.access_key_id(),
-                ScopeDisplay(&scope)
-            );
-            expires = seconds.to_string();
-            signed_list = headers.signed_list();
+            credential.put(self.credentials.access_key_id().as_bytes());
+            credential.put(b"/");
+            scope.write(&mut credential);
+            expires = Decimal::new(seconds);
+            canonical.request.headers.write_signed(&mut signed_list);
+            let query = &mut canonical.request.query;
             query.push_plain("X-Amz-Algorithm", ALGORITHM);
-            query.push_plain("X-Amz-Credential", &credential);
+            query.push_plain_bytes("X-Amz-Credential", &credential);
             query.push_plain("X-Amz-Date", date.as_str());
-            query.push_plain("X-Amz-Expires", &expires);
-            query.push_plain("X-Amz-SignedHeaders", &signed_list);
+            query.push_plain_bytes("X-Amz-Expires", expires.as_bytes());
+            query.push_plain_bytes("X-Amz-SignedHeaders", &signed_list);
             if let Some(t) = signed_token {
                 query.push_plain("X-Amz-Security-Token", t);
             }
         }
-        query.sort();
-
-        let creq = CanonicalRequest {
-            method: req.method,
-            path: req.path,
-            query,
-            headers,
-            payload_hash,
-        };
-        Ok(f(&creq, &scope))
+        canonical.request.query.sort();
+        Ok(f(&canonical))
     }
 
-    /// Runs ① → ③ with the canonical request streamed into SHA-256.
-    fn compute(
+    /// Runs ① → ③: the canonical request streamed into SHA-256, then the string to sign
+    /// streamed into the HMAC keyed with the day's cached key; `f` gets the signature and the
+    /// day's parts.
+    fn sign_canonical<R>(
         &self,
-        req: &SignableRequest<'_>,
-        payload: Payload<'_>,
-        date: AmzDate,
-        mode: Mode,
-    ) -> Result<Outcome, Error> {
-        self.canonicalize(req, payload, &date, mode, |creq, scope| {
-            let mut hasher = Hasher::new();
-            creq.write(&mut hasher, &self.settings);
-            let sts = string_to_sign::string_to_sign(&date, scope, &hasher.finish());
-            let key = SigningKey::derive(&self.credentials, scope);
-            Outcome {
-                date,
-                signature: key.sign(&sts),
-                signed_headers: creq.headers.signed_list(),
-            }
+        c: &Canonical<'_>,
+        date: &AmzDate,
+        f: impl FnOnce(&DayKey, Signature) -> R,
+    ) -> R {
+        let mut hasher = Hasher::new();
+        c.request.write(&mut hasher, &self.settings);
+        let digest = hasher.finish();
+        self.keys.with(&self.credentials, &c.scope, |day| {
+            let signature = day.key.sign_streamed(|mac| {
+                string_to_sign::write_string_to_sign(mac, date, &day.scope, &digest);
+            });
+            f(day, signature)
         })
     }
 
-    fn authorization(&self, outcome: &Outcome) -> String {
-        let scope = self.scope(&outcome.date);
-        format!(
-            "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={}",
-            self.credentials.access_key_id(),
-            ScopeDisplay(&scope),
-            outcome.signed_headers,
-            outcome.signature
-        )
+    /// Header signing, with the `Authorization` value written into `authorization`.
+    fn sign_header<S: Sink + ?Sized>(
+        &self,
+        req: &SignableRequest<'_>,
+        payload: Payload<'_>,
+        date: &AmzDate,
+        authorization: &mut S,
+    ) -> Result<HeaderSigned, Error> {
+        self.canonicalize(req, payload, date, Mode::Header, |c| {
+            self.sign_canonical(c, date, |day, signature| {
+                // As output::write_authorization writes it, with the day's prefix written once.
+                authorization.put(&day.authorization_prefix);
+                c.request.headers.write_signed(authorization);
+                authorization.put(b", Signature=");
+                authorization.put(&signature.to_hex());
+                HeaderSigned {
+                    signature,
+                    content_sha256: c.content_sha256,
+                }
+            })
+        })
     }
 
     /// Signs a [`SignableRequest`] with an `Authorization` header, at `time`.
@@ -337,23 +362,82 @@ impl Signer {
         time: impl Into<OffsetDateTime>,
     ) -> Result<SigningOutput, Error> {
         let date = self.amz_date(time.into())?;
-        let outcome = self.compute(req, payload, date, Mode::Header)?;
-        let token = self.session_token()?;
-        let content_sha256 = if req.header_value("x-amz-content-sha256").is_none()
-            && (self.settings.payload_hash_header == PayloadHashHeader::Always
-                || payload == Payload::Unsigned)
-        {
-            Some(String::from_utf8_lossy(payload.hash().as_bytes()).into_owned())
-        } else {
-            None
-        };
+        let mut authorization = Vec::with_capacity(256);
+        let signed = self.sign_header(req, payload, &date, &mut authorization)?;
+        let token = self.credentials.session_token();
         Ok(SigningOutput {
-            authorization: self.authorization(&outcome),
-            amz_date: outcome.date,
-            signature: outcome.signature,
+            authorization: ascii_string(authorization),
+            amz_date: date,
+            signature: signed.signature,
             security_token: token.map(|t| Zeroizing::new(t.to_string())),
-            content_sha256,
+            content_sha256: signed
+                .content_sha256
+                .map(|h| ascii_string(h.as_bytes().to_vec())),
             query: req.query.and_then(wire_query),
+        })
+    }
+
+    /// Signs a [`SignableRequest`] with an `Authorization` header, at `time`, writing the
+    /// header's value into `out` and allocating nothing: the entry point for callers that bring
+    /// their own buffers. 256 bytes hold the value for a usual request; the error says how many
+    /// a larger one needs.
+    ///
+    /// The request must also carry the headers [`WrittenAuthorization`] lists (`x-amz-date`,
+    /// and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
+    ///
+    /// ```
+    /// use awssig::{Credentials, Payload, SignableRequest, Signer};
+    /// # fn main() -> Result<(), awssig::Error> {
+    /// let signer = Signer::new(
+    ///     Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+    ///     "us-east-1",
+    ///     "service",
+    /// );
+    /// let req = SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    /// let time = time::macros::datetime!(2015-08-30 12:36:00 UTC);
+    /// let mut buf = [0u8; 256];
+    /// let written = signer.sign_into(&req, Payload::Bytes(b""), time, &mut buf)?;
+    /// assert_eq!(
+    ///     &buf[..written.len()],
+    ///     b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+    ///       SignedHeaders=host;x-amz-date, \
+    ///       Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+    /// );
+    /// assert_eq!(written.amz_date().as_str(), "20150830T123600Z");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Signer::sign_request_at`], plus [`Error::BufferTooSmall`] when `out` cannot hold
+    /// the value (its contents are then unspecified) and [`Error::QueryNotCanonical`] when the
+    /// query would have to be re-encoded to be sent as signed.
+    pub fn sign_into(
+        &self,
+        req: &SignableRequest<'_>,
+        payload: Payload<'_>,
+        time: impl Into<OffsetDateTime>,
+        out: &mut [u8],
+    ) -> Result<WrittenAuthorization, Error> {
+        let date = self.amz_date(time.into())?;
+        if req.query.is_some_and(|q| !wire_query_is(q)) {
+            return Err(Error::QueryNotCanonical);
+        }
+        let len = out.len();
+        let mut sink = SliceSink::new(out);
+        let signed = self.sign_header(req, payload, &date, &mut sink)?;
+        if !sink.fits() {
+            return Err(Error::BufferTooSmall {
+                needed: sink.needed(),
+                len,
+            });
+        }
+        Ok(WrittenAuthorization {
+            len: sink.needed(),
+            amz_date: date,
+            signature: signed.signature,
+            content_sha256: signed.content_sha256,
+            security_token: self.credentials.session_token().is_some(),
         })
     }
 
@@ -373,49 +457,56 @@ impl Signer {
     ) -> Result<String, Error> {
         let seconds = check_expiry(expires)?;
         let date = self.amz_date(time.into())?;
-        let outcome = self.compute(req, payload, date, Mode::Query(seconds))?;
-        let mut out = String::with_capacity(req.path.len() + 256);
-        out.push_str(if req.path.is_empty() { "/" } else { req.path });
-        out.push('?');
-        if let Some(q) = req.query {
-            let q = wire_query(q).unwrap_or_else(|| q.to_string());
-            if !q.is_empty() {
-                out.push_str(&q);
-                out.push('&');
+        self.canonicalize(req, payload, &date, Mode::Query(seconds), |c| {
+            let signature = self.sign_canonical(c, &date, |_, signature| signature);
+            let query_len = req.query.map_or(0, str::len);
+            let mut out: Vec<u8> = Vec::with_capacity(req.path.len() + query_len + 512);
+            out.put(if req.path.is_empty() {
+                b"/"
+            } else {
+                req.path.as_bytes()
+            });
+            out.put(b"?");
+            if let Some(q) = req.query {
+                let before = out.len();
+                write_wire_query(&mut out, q);
+                if out.len() > before {
+                    out.put(b"&");
+                }
             }
-        }
-        let mut put = |k: &str, v: &str| {
-            let mut buf = Vec::new();
-            encode::encode_into(&mut buf, v.as_bytes(), false);
-            out.push_str(k);
-            out.push('=');
-            out.push_str(&String::from_utf8_lossy(&buf));
-            out.push('&');
-        };
-        let scope = self.scope(&outcome.date);
-        put("X-Amz-Algorithm", ALGORITHM);
-        put(
-            "X-Amz-Credential",
-            &format!(
-                "{}/{}",
-                self.credentials.access_key_id(),
-                ScopeDisplay(&scope)
-            ),
-        );
-        put("X-Amz-Date", outcome.date.as_str());
-        put("X-Amz-Expires", &seconds.to_string());
-        put("X-Amz-SignedHeaders", &outcome.signed_headers);
-        let token = self.session_token()?;
-        let signed = self.settings.session_token == SessionTokenSigning::Signed;
-        if let Some(t) = token.filter(|_| signed) {
-            put("X-Amz-Security-Token", t);
-        }
-        put("X-Amz-Signature", &outcome.signature.to_string());
-        if let Some(t) = token.filter(|_| !signed) {
-            put("X-Amz-Security-Token", t);
-        }
-        out.pop();
-        Ok(out)
+            let put = |out: &mut Vec<u8>, key: &str, value: &[u8]| {
+                out.put(key.as_bytes());
+                out.put(b"=");
+                encode::encode_into(out, value, false);
+                out.put(b"&");
+            };
+            put(&mut out, "X-Amz-Algorithm", ALGORITHM.as_bytes());
+            out.put(b"X-Amz-Credential=");
+            {
+                let mut value = EncodeSink(&mut out);
+                value.put(self.credentials.access_key_id().as_bytes());
+                value.put(b"/");
+                c.scope.write(&mut value);
+            }
+            out.put(b"&");
+            put(&mut out, "X-Amz-Date", date.bytes());
+            put(&mut out, "X-Amz-Expires", Decimal::new(seconds).as_bytes());
+            out.put(b"X-Amz-SignedHeaders=");
+            c.request.headers.write_signed(&mut EncodeSink(&mut out));
+            out.put(b"&");
+            // canonicalize() has checked the token.
+            let token = self.credentials.session_token();
+            let signed = self.settings.session_token == SessionTokenSigning::Signed;
+            if let Some(t) = token.filter(|_| signed) {
+                put(&mut out, "X-Amz-Security-Token", t.as_bytes());
+            }
+            put(&mut out, "X-Amz-Signature", &signature.to_hex());
+            if let Some(t) = token.filter(|_| !signed) {
+                put(&mut out, "X-Amz-Security-Token", t.as_bytes());
+            }
+            out.pop();
+            ascii_string(out)
+        })
     }
 
     /// The canonical request, string to sign and signature that header signing would produce,
@@ -459,30 +550,27 @@ impl Signer {
         date: AmzDate,
         mode: Mode,
     ) -> Result<Explanation, Error> {
-        let (creq, sts, signed_headers) =
-            self.canonicalize(req, payload, &date, mode, |creq, scope| {
-                let mut bytes = Vec::with_capacity(512);
-                creq.write(&mut bytes, &self.settings);
-                let sts = string_to_sign::string_to_sign(&date, scope, &mac::sha256(&bytes));
-                (bytes, sts, creq.headers.signed_list())
-            })?;
-        let key = SigningKey::derive(&self.credentials, &self.scope(&date));
-        let outcome = Outcome {
-            date,
-            signature: key.sign(&sts),
-            signed_headers,
-        };
-        let authorization = match mode {
-            Mode::Header => Some(self.authorization(&outcome)),
-            Mode::Query(_) => None,
-        };
-        Ok(Explanation {
-            canonical_request: String::from_utf8_lossy(&creq).into_owned(),
-            string_to_sign: String::from_utf8_lossy(&sts).into_owned(),
-            signature: outcome.signature.to_string(),
-            signed_headers: outcome.signed_headers,
-            authorization,
-            amz_date: date,
+        // The readable path: every stage into its own buffer, and a freshly derived key (not the
+        // cache), so an explanation also cross-checks the fast path.
+        self.canonicalize(req, payload, &date, mode, |c| {
+            let mut creq = Vec::with_capacity(512);
+            c.request.write(&mut creq, &self.settings);
+            let sts = string_to_sign::string_to_sign(&date, &c.scope, &mac::sha256(&creq));
+            let signature = SigningKey::derive(&self.credentials, &c.scope).sign(&sts);
+            let authorization = (mode == Mode::Header).then(|| {
+                let mut a = Vec::with_capacity(256);
+                let id = self.credentials.access_key_id();
+                output::write_authorization(&mut a, id, &c.scope, &c.request.headers, &signature);
+                ascii_string(a)
+            });
+            Explanation {
+                canonical_request: String::from_utf8_lossy(&creq).into_owned(),
+                string_to_sign: String::from_utf8_lossy(&sts).into_owned(),
+                signature: signature.to_string(),
+                signed_headers: c.request.headers.signed_list(),
+                authorization,
+                amz_date: date,
+            }
         })
     }
 
@@ -505,8 +593,12 @@ impl Signer {
         req: &mut http::Request<B>,
         time: impl Into<OffsetDateTime>,
     ) -> Result<(), Error> {
-        let digest = mac::sha256(req.body().signable_bytes());
-        self.sign_payload_at(req, Payload::Precomputed(digest), time)
+        // Hashed before signing, which changes `req`; an empty body's hash is a constant.
+        let payload = match req.body().signable_bytes() {
+            [] => Payload::Bytes(b""),
+            body => Payload::Precomputed(mac::sha256(body)),
+        };
+        self.sign_payload_at(req, payload, time)
     }
 
     /// Signs `req` (any body type) at `time` with an explicit payload, adding `x-amz-date`,
@@ -526,11 +618,36 @@ impl Signer {
         payload: Payload<'_>,
         time: impl Into<OffsetDateTime>,
     ) -> Result<(), Error> {
-        let out = {
+        // Only the header values inserted below allocate: the `Authorization` value is built
+        // in a stack buffer, and the query is rewritten only when its encoding is ambiguous.
+        let date = self.amz_date(time.into())?;
+        let mut authorization: SmallVec<[u8; 512]> = SmallVec::new();
+        let (signed, query) = {
             let parts = signable(req)?;
-            self.sign_request_at(&parts, payload, time)?
+            let signed = self.sign_header(&parts, payload, &date, &mut authorization)?;
+            (signed, parts.query.and_then(wire_query))
         };
-        out.apply_to(req)
+        let token = self.credentials.session_token();
+        let headers = req.headers_mut();
+        // Static names: a `&str` name that is not a standard header would be copied.
+        headers.insert(
+            X_AMZ_DATE,
+            header_value(X_AMZ_DATE.as_str(), date.bytes(), false)?,
+        );
+        if let Some(t) = token {
+            let v = header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true)?;
+            headers.insert(X_AMZ_SECURITY_TOKEN, v);
+        }
+        if let Some(h) = signed.content_sha256 {
+            let v = header_value(X_AMZ_CONTENT_SHA256.as_str(), h.as_bytes(), false)?;
+            headers.insert(X_AMZ_CONTENT_SHA256, v);
+        }
+        let v = header_value(http::header::AUTHORIZATION.as_str(), &authorization, true)?;
+        headers.insert(http::header::AUTHORIZATION, v);
+        if let Some(q) = query {
+            set_query(req, &q)?;
+        }
+        Ok(())
     }
 
     /// A presigned URL for `req` at `time`, valid for `expires` (1 s to 7 days). The payload is
@@ -652,24 +769,75 @@ pub(crate) fn signable<B>(req: &http::Request<B>) -> Result<SignableRequest<'_>,
     Ok(parts)
 }
 
-/// The query with each component in canonical percent-encoding and the original order, or
-/// `None` when it already is.
-fn wire_query(raw: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(raw.len() + 8);
+/// Writes the query with each component in canonical percent-encoding, in the original order.
+fn write_wire_query<S: Sink + ?Sized>(sink: &mut S, raw: &str) {
     for (k, piece) in raw.split('&').filter(|p| !p.is_empty()).enumerate() {
         if k > 0 {
-            out.push(b'&');
+            sink.put(b"&");
         }
         match piece.split_once('=') {
             Some((key, value)) => {
-                encode::write_component(&mut out, key.as_bytes(), true);
-                out.push(b'=');
-                encode::write_component(&mut out, value.as_bytes(), true);
+                encode::write_component(sink, key.as_bytes(), true);
+                sink.put(b"=");
+                encode::write_component(sink, value.as_bytes(), true);
             }
-            None => encode::write_component(&mut out, piece.as_bytes(), true),
+            None => encode::write_component(sink, piece.as_bytes(), true),
         }
     }
-    (out != raw.as_bytes()).then(|| String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Whether the query is already in canonical encoding (checked without allocating).
+fn wire_query_is(raw: &str) -> bool {
+    let mut same = CompareSink::new(raw.as_bytes());
+    write_wire_query(&mut same, raw);
+    same.matches()
+}
+
+/// The query with each component in canonical percent-encoding and the original order, or
+/// `None` when it already is.
+fn wire_query(raw: &str) -> Option<String> {
+    if wire_query_is(raw) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len() + 8);
+    write_wire_query(&mut out, raw);
+    Some(ascii_string(out))
+}
+
+/// A string from bytes the signer wrote, which are ASCII (or copied from a `&str`).
+fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+const X_AMZ_DATE: http::HeaderName = http::HeaderName::from_static("x-amz-date");
+const X_AMZ_SECURITY_TOKEN: http::HeaderName =
+    http::HeaderName::from_static("x-amz-security-token");
+const X_AMZ_CONTENT_SHA256: http::HeaderName =
+    http::HeaderName::from_static("x-amz-content-sha256");
+
+/// A header value the signer sets, marked sensitive when it is a credential.
+fn header_value(name: &str, value: &[u8], sensitive: bool) -> Result<http::HeaderValue, Error> {
+    let mut v = http::HeaderValue::from_bytes(value).map_err(|_| Error::InvalidHeaderValue {
+        name: name.to_string(),
+        reason: "the value is not a valid HTTP header value",
+    })?;
+    v.set_sensitive(sensitive);
+    Ok(v)
+}
+
+/// Replaces the query of `req`'s URI.
+fn set_query<B>(req: &mut http::Request<B>, query: &str) -> Result<(), Error> {
+    let uri = req.uri();
+    let invalid = || Error::InvalidUri {
+        target: uri.to_string(),
+        reason: "the normalised query does not form a valid URI",
+    };
+    let mut parts = uri.clone().into_parts();
+    let pq = format!("{}?{}", uri.path(), query);
+    parts.path_and_query = Some(pq.parse().map_err(|_| invalid())?);
+    let new = http::Uri::from_parts(parts).map_err(|_| invalid())?;
+    *req.uri_mut() = new;
+    Ok(())
 }
 
 fn trim(v: &[u8]) -> &[u8] {
@@ -690,16 +858,6 @@ fn check_expiry(expires: Duration) -> Result<u64, Error> {
         return Err(Error::InvalidExpiry { seconds });
     }
     Ok(seconds)
-}
-
-/// Writes a scope as `date/region/service/aws4_request`.
-struct ScopeDisplay<'a>(&'a Scope<'a>);
-
-impl fmt::Display for ScopeDisplay<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
-        write!(f, "{}/{}/{}/aws4_request", s.date, s.region, s.service)
-    }
 }
 
 /// What header signing adds to a request.
@@ -758,30 +916,56 @@ impl SigningOutput {
     /// invalid bytes), [`Error::InvalidUri`] if the rewritten URI does not parse.
     pub fn apply_to<B>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
         for (name, value) in self.headers() {
-            let mut v =
-                http::HeaderValue::from_str(value).map_err(|_| Error::InvalidHeaderValue {
-                    name: name.to_string(),
-                    reason: "the value is not a valid HTTP header value",
-                })?;
-            if matches!(name, "authorization" | "x-amz-security-token") {
-                v.set_sensitive(true);
-            }
+            let sensitive = matches!(name, "authorization" | "x-amz-security-token");
+            let v = header_value(name, value.as_bytes(), sensitive)?;
             req.headers_mut().insert(name, v);
         }
         if let Some(q) = &self.query {
-            let uri = req.uri();
-            let mut parts = uri.clone().into_parts();
-            let pq = format!("{}?{}", uri.path(), q);
-            parts.path_and_query = Some(pq.parse().map_err(|_| Error::InvalidUri {
-                target: uri.to_string(),
-                reason: "the normalised query does not form a valid URI",
-            })?);
-            *req.uri_mut() = http::Uri::from_parts(parts).map_err(|_| Error::InvalidUri {
-                target: req.uri().to_string(),
-                reason: "the normalised query does not form a valid URI",
-            })?;
+            set_query(req, q)?;
         }
         Ok(())
+    }
+}
+
+/// What [`Signer::sign_into`] wrote, and the other headers the request must carry.
+#[derive(Debug, Clone, Copy)]
+pub struct WrittenAuthorization {
+    len: usize,
+    amz_date: AmzDate,
+    signature: Signature,
+    content_sha256: Option<PayloadHash>,
+    security_token: bool,
+}
+
+impl WrittenAuthorization {
+    /// How many bytes of the buffer hold the `Authorization` value.
+    #[allow(clippy::len_without_is_empty)] // the value is never empty
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The `X-Amz-Date` value to send.
+    pub fn amz_date(&self) -> AmzDate {
+        self.amz_date
+    }
+
+    /// The signature.
+    pub fn signature(&self) -> Signature {
+        self.signature
+    }
+
+    /// The `x-amz-content-sha256` value to send, when the settings (or an unsigned payload)
+    /// require the header and the request did not carry it.
+    pub fn content_sha256(&self) -> Option<&str> {
+        self.content_sha256
+            .as_ref()
+            .map(|h| std::str::from_utf8(h.as_bytes()).unwrap_or_default())
+    }
+
+    /// Whether the request must also send the credentials' session token as
+    /// `x-amz-security-token`.
+    pub fn needs_security_token(&self) -> bool {
+        self.security_token
     }
 }
 

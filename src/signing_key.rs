@@ -40,6 +40,12 @@ impl SigningKey {
     pub(crate) fn sign(&self, string_to_sign: &[u8]) -> Signature {
         Signature(mac::hmac_with(&self.state, &[string_to_sign]))
     }
+
+    /// HMAC-SHA256 of the string to sign that `write` streams in.
+    #[inline]
+    pub(crate) fn sign_streamed(&self, write: impl FnOnce(&mut mac::MacSink)) -> Signature {
+        Signature(mac::hmac_streamed(&self.state, write))
+    }
 }
 
 impl fmt::Debug for SigningKey {

@@ -32,15 +32,25 @@ impl Scope<'_> {
     }
 }
 
-impl Sink for SmallVec<[u8; 256]> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
 /// The string to sign, in a buffer that stays on the stack for usual region and service names.
 pub(crate) type StringToSign = SmallVec<[u8; 256]>;
+
+/// Writes the string to sign for the date, the scope (as
+/// [`Scope::write`] writes it) and the canonical request's digest.
+pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(
+    sink: &mut S,
+    date: &AmzDate,
+    scope: &[u8],
+    creq_digest: &[u8; 32],
+) {
+    sink.put(ALGORITHM.as_bytes());
+    sink.put(b"\n");
+    sink.put(date.bytes());
+    sink.put(b"\n");
+    sink.put(scope);
+    sink.put(b"\n");
+    sink.put(&mac::hex32(creq_digest));
+}
 
 /// Builds the string to sign from the date, the scope and the canonical request's digest.
 pub(crate) fn string_to_sign(
@@ -48,13 +58,9 @@ pub(crate) fn string_to_sign(
     scope: &Scope<'_>,
     creq_digest: &[u8; 32],
 ) -> StringToSign {
+    let mut scope_bytes = StringToSign::new();
+    scope.write(&mut scope_bytes);
     let mut s = StringToSign::new();
-    s.put(ALGORITHM.as_bytes());
-    s.put(b"\n");
-    s.put(date.bytes());
-    s.put(b"\n");
-    scope.write(&mut s);
-    s.put(b"\n");
-    s.put(&mac::hex32(creq_digest));
+    write_string_to_sign(&mut s, date, &scope_bytes, creq_digest);
     s
 }

@@ -109,7 +109,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     // Sign exactly what the client signed: leave out every header it did not sign.
     for (name, _) in &req.headers {
         let lower = name.to_ascii_lowercase();
-        if !auth.signed_headers().iter().any(|s| *s == lower) {
+        if !auth.signed_headers().contains(&lower) {
             settings = settings.exclude_header(&lower);
         }
     }

@@ -1,0 +1,616 @@
+//! awssig and `aws-sigv4` on the same inputs, in one criterion run (see BENCHMARKS.md).
+//!
+//! Before each case is measured, both crates sign its input once and the signatures are
+//! asserted equal, so the two sides do the same work. Every case signs a fresh, unsigned
+//! `http::Request` built outside the timed section, as a client would.
+//!
+//! Run: `cargo bench --bench sign`.
+
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_sigv4::http_request::{
+    PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+    UriPathNormalizationMode, sign,
+};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use awssig::{Credentials, Payload, Settings, Signer};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
+/// 2015-08-30T12:36:00Z, the SigV4 test suite's clock.
+const SUITE_TIME: u64 = 1_440_938_160;
+/// 2013-05-24T00:00:00Z, the clock of the S3 presigned-URL example in the AWS documentation.
+const S3_EXAMPLE_TIME: u64 = 1_369_353_600;
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+// ---- inputs ------------------------------------------------------------------------------------
+
+/// The suite's get-vanilla request, as the suite's http form has it: absolute URI, `host` header.
+fn get_vanilla() -> http::Request<&'static [u8]> {
+    http::Request::get("https://example.amazonaws.com/")
+        .header("host", "example.amazonaws.com")
+        .body(&b""[..])
+        .expect("valid request")
+}
+
+fn json_1kib() -> Vec<u8> {
+    let mut body = String::from("{\"items\":[");
+    let mut i = 0;
+    while body.len() < 1000 {
+        body.push_str(&format!("{{\"id\":{i},\"name\":\"item-{i}\"}},"));
+        i += 1;
+    }
+    body.pop();
+    body.push_str("]}");
+    while body.len() < 1024 {
+        body.insert(1, ' ');
+    }
+    body.into_bytes()
+}
+
+/// An API Gateway POST: 1 KiB of JSON, two query parameters (signed with a session token).
+fn api_gateway_post(body: &[u8]) -> http::Request<&[u8]> {
+    http::Request::post(
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json")
+    .body(body)
+    .expect("valid request")
+}
+
+/// The object of the AWS documentation's presigned-URL example.
+fn s3_get() -> http::Request<&'static [u8]> {
+    http::Request::get("https://examplebucket.s3.amazonaws.com/test.txt")
+        .body(&b""[..])
+        .expect("valid request")
+}
+
+fn big_put(body: &[u8]) -> http::Request<&[u8]> {
+    http::Request::put("https://examplebucket.s3.amazonaws.com/big.bin")
+        .body(body)
+        .expect("valid request")
+}
+
+// ---- aws-sigv4 -----------------------------------------------------------------------------------
+
+fn aws_identity(token: Option<&str>) -> Identity {
+    aws_credential_types::Credentials::new(AKID, SECRET, token.map(str::to_string), None, "bench")
+        .into()
+}
+
+fn aws_s3_presign_settings() -> SigningSettings {
+    let mut s = SigningSettings::default();
+    s.percent_encoding_mode = PercentEncodingMode::Single;
+    s.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    s.signature_location = SignatureLocation::QueryParams;
+    s.expires_in = Some(Duration::from_secs(86_400));
+    s
+}
+
+/// Signs `req` in place with aws-sigv4, as the AWS SDK does: view it as a `SignableRequest`,
+/// sign, apply the instructions. Returns the signature.
+fn aws_sign<B>(
+    identity: &Identity,
+    service: &str,
+    settings: SigningSettings,
+    time: SystemTime,
+    req: &mut http::Request<B>,
+    body: SignableBody<'_>,
+) -> String {
+    let params = v4::SigningParams::builder()
+        .identity(identity)
+        .region("us-east-1")
+        .name(service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .expect("complete params")
+        .into();
+    let output = {
+        let headers = req
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.to_str().expect("ASCII header")));
+        let signable =
+            SignableRequest::new(req.method().as_str(), req.uri().to_string(), headers, body)
+                .expect("signable");
+        sign(signable, &params).expect("signed")
+    };
+    let (instructions, signature) = output.into_parts();
+    instructions.apply_to_request_http1x(req);
+    signature
+}
+
+// ---- awssig --------------------------------------------------------------------------------------
+
+fn signer(token: Option<&str>, service: &str) -> Signer {
+    let mut creds = Credentials::new(AKID, SECRET);
+    if let Some(t) = token {
+        creds = creds.with_session_token(t);
+    }
+    Signer::new(creds, "us-east-1", service)
+}
+
+fn signature_of<B>(req: &http::Request<B>) -> String {
+    let auth = req.headers()["authorization"].to_str().expect("ASCII");
+    auth.rsplit_once("Signature=")
+        .expect("signature")
+        .1
+        .to_string()
+}
+
+fn query_signature(uri: &http::Uri) -> String {
+    let q = uri.query().expect("query");
+    q.split('&')
+        .find_map(|p| p.strip_prefix("X-Amz-Signature="))
+        .expect("X-Amz-Signature")
+        .to_string()
+}
+
+// ---- the crypto floor ---------------------------------------------------------------------------
+
+/// The cryptography alone, with sha2 and hmac directly: SHA-256 of the canonical request, hex,
+/// one HMAC of the string to sign with the key state already keyed, hex.
+struct Floor {
+    canonical_request: Vec<u8>,
+    amz_date: [u8; 16],
+    scope: Vec<u8>,
+    key: Hmac<Sha256>,
+}
+
+fn hex(bytes: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    }
+    out
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+impl Floor {
+    fn get_vanilla() -> Self {
+        let signer = signer(None, "service");
+        let req = get_vanilla();
+        let ex = signer
+            .explain_at(&req, Payload::Bytes(b""), at(SUITE_TIME))
+            .expect("explained");
+        let k_date = hmac(format!("AWS4{SECRET}").as_bytes(), b"20150830");
+        let k_region = hmac(&k_date, b"us-east-1");
+        let k_service = hmac(&k_region, b"service");
+        let k_signing = hmac(&k_service, b"aws4_request");
+        Self {
+            canonical_request: ex.canonical_request().as_bytes().to_vec(),
+            amz_date: *b"20150830T123600Z",
+            scope: b"20150830/us-east-1/service/aws4_request".to_vec(),
+            key: <Hmac<Sha256> as KeyInit>::new_from_slice(&k_signing).expect("any key length"),
+        }
+    }
+
+    fn sign(&self) -> [u8; 64] {
+        let digest: [u8; 32] = Sha256::digest(&self.canonical_request).into();
+        let mut mac = self.key.clone();
+        mac.update(b"AWS4-HMAC-SHA256\n");
+        mac.update(&self.amz_date);
+        mac.update(b"\n");
+        mac.update(&self.scope);
+        mac.update(b"\n");
+        mac.update(&hex(&digest));
+        hex(&mac.finalize().into_bytes().into())
+    }
+}
+
+// ---- cases ---------------------------------------------------------------------------------------
+
+fn get_vanilla_header(c: &mut Criterion) {
+    let ours = signer(None, "service");
+    let identity = aws_identity(None);
+    let time = at(SUITE_TIME);
+    let mut a = get_vanilla();
+    ours.sign_at(&mut a, time).expect("signed");
+    let mut b = get_vanilla();
+    let theirs = aws_sign(
+        &identity,
+        "service",
+        SigningSettings::default(),
+        time,
+        &mut b,
+        SignableBody::Bytes(b""),
+    );
+    assert_eq!(
+        signature_of(&a),
+        theirs,
+        "both crates sign get-vanilla alike"
+    );
+    assert_eq!(
+        theirs,
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+    );
+
+    let mut g = c.benchmark_group("a_get_vanilla_header");
+    g.bench_function("awssig", |bch| {
+        bch.iter_batched(
+            get_vanilla,
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("aws-sigv4", |bch| {
+        bch.iter_batched(
+            get_vanilla,
+            |mut r| {
+                aws_sign(
+                    &identity,
+                    "service",
+                    SigningSettings::default(),
+                    black_box(time),
+                    &mut r,
+                    SignableBody::Bytes(b""),
+                );
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn api_gateway_post_case(c: &mut Criterion) {
+    let body = json_1kib();
+    assert_eq!(body.len(), 1024);
+    let ours = signer(Some(TOKEN), "execute-api");
+    let identity = aws_identity(Some(TOKEN));
+    let time = at(SUITE_TIME);
+    let mut a = api_gateway_post(&body);
+    ours.sign_at(&mut a, time).expect("signed");
+    let mut b = api_gateway_post(&body);
+    let theirs = aws_sign(
+        &identity,
+        "execute-api",
+        SigningSettings::default(),
+        time,
+        &mut b,
+        SignableBody::Bytes(&body),
+    );
+    assert_eq!(signature_of(&a), theirs, "both crates sign the POST alike");
+    assert_eq!(
+        a.headers()["x-amz-security-token"],
+        b.headers()["x-amz-security-token"]
+    );
+
+    let mut g = c.benchmark_group("b_api_gateway_post_1kib_token");
+    g.bench_function("awssig", |bch| {
+        bch.iter_batched(
+            || api_gateway_post(&body),
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("aws-sigv4", |bch| {
+        bch.iter_batched(
+            || api_gateway_post(&body),
+            |mut r| {
+                let body = SignableBody::Bytes(r.body());
+                aws_sign(
+                    &identity,
+                    "execute-api",
+                    SigningSettings::default(),
+                    black_box(time),
+                    &mut r,
+                    body,
+                );
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn s3_presign(c: &mut Criterion) {
+    // The AWS documentation's example credentials for this URL.
+    let (akid, secret) = (
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    );
+    let ours = Signer::new(Credentials::new(akid, secret), "us-east-1", "s3")
+        .with_settings(Settings::s3());
+    let identity: Identity =
+        aws_credential_types::Credentials::new(akid, secret, None, None, "bench").into();
+    let time = at(S3_EXAMPLE_TIME);
+    let expires = Duration::from_secs(86_400);
+    let uri = ours
+        .presign_at(&s3_get(), expires, time)
+        .expect("presigned");
+    let mut b = s3_get();
+    let theirs = aws_sign(
+        &identity,
+        "s3",
+        aws_s3_presign_settings(),
+        time,
+        &mut b,
+        SignableBody::UnsignedPayload,
+    );
+    assert_eq!(query_signature(&uri), theirs, "both crates presign alike");
+    // The AWS documentation's example URL carries this signature.
+    assert_eq!(
+        theirs,
+        "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    );
+
+    let mut g = c.benchmark_group("c_s3_presigned_get");
+    g.bench_function("awssig", |bch| {
+        bch.iter_batched(
+            s3_get,
+            |r| {
+                (
+                    ours.presign_at(&r, expires, black_box(time))
+                        .expect("presigned"),
+                    r,
+                )
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("aws-sigv4", |bch| {
+        bch.iter_batched(
+            s3_get,
+            |mut r| {
+                aws_sign(
+                    &identity,
+                    "s3",
+                    aws_s3_presign_settings(),
+                    black_box(time),
+                    &mut r,
+                    SignableBody::UnsignedPayload,
+                );
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn one_mib_body(c: &mut Criterion) {
+    let body: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let ours = signer(None, "s3");
+    let identity = aws_identity(None);
+    let time = at(SUITE_TIME);
+    let mut a = big_put(&body);
+    ours.sign_at(&mut a, time).expect("signed");
+    let mut b = big_put(&body);
+    let theirs = aws_sign(
+        &identity,
+        "s3",
+        SigningSettings::default(),
+        time,
+        &mut b,
+        SignableBody::Bytes(&body),
+    );
+    assert_eq!(
+        signature_of(&a),
+        theirs,
+        "both crates sign the 1 MiB body alike"
+    );
+
+    let mut g = c.benchmark_group("d_1mib_body");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("sha2", |bch| {
+        bch.iter(|| Sha256::digest(black_box(&body[..])))
+    });
+    g.bench_function("awssig", |bch| {
+        bch.iter_batched(
+            || big_put(&body),
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("aws-sigv4", |bch| {
+        bch.iter_batched(
+            || big_put(&body),
+            |mut r| {
+                let body = SignableBody::Bytes(r.body());
+                aws_sign(
+                    &identity,
+                    "s3",
+                    SigningSettings::default(),
+                    black_box(time),
+                    &mut r,
+                    body,
+                );
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn crypto_floor(c: &mut Criterion) {
+    let floor = Floor::get_vanilla();
+    let ours = signer(None, "service");
+    let time = at(SUITE_TIME);
+    let expected = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+    assert_eq!(
+        &floor.sign()[..],
+        expected.as_bytes(),
+        "the floor computes the real signature"
+    );
+    let req = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    let mut buf = [0u8; 256];
+    let n = ours
+        .sign_into(&req, Payload::Bytes(b""), time, &mut buf)
+        .expect("signed")
+        .len();
+    assert!(buf[..n].ends_with(expected.as_bytes()));
+
+    let mut g = c.benchmark_group("e_get_vanilla_vs_floor");
+    g.bench_function("floor", |bch| bch.iter(|| black_box(&floor).sign()));
+    g.bench_function("awssig_sign_into", |bch| {
+        bch.iter(|| {
+            ours.sign_into(
+                black_box(&req),
+                Payload::Bytes(b""),
+                black_box(time),
+                &mut buf,
+            )
+            .expect("signed")
+        })
+    });
+    g.bench_function("awssig_http_request", |bch| {
+        bch.iter_batched(
+            get_vanilla,
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn threads(c: &mut Criterion) {
+    let shared = signer(None, "service");
+    let time = at(SUITE_TIME);
+    let req = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    let sign_once = |buf: &mut [u8; 256]| {
+        shared
+            .sign_into(black_box(&req), Payload::Bytes(b""), black_box(time), buf)
+            .expect("signed");
+    };
+    let run = |threads: usize, iters: u64| {
+        let start = Barrier::new(threads + 1);
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut buf = [0u8; 256];
+                        sign_once(&mut buf); // this thread's first read of the key cache
+                        start.wait();
+                        for _ in 0..iters {
+                            sign_once(&mut buf);
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            let t0 = Instant::now();
+            for w in workers {
+                w.join().expect("worker");
+            }
+            t0.elapsed()
+        })
+    };
+    let run_own = |threads: usize, iters: u64| {
+        let start = Barrier::new(threads + 1);
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let own = signer(None, "service");
+                        let mut buf = [0u8; 256];
+                        own.sign_into(&req, Payload::Bytes(b""), time, &mut buf)
+                            .expect("signed");
+                        start.wait();
+                        for _ in 0..iters {
+                            own.sign_into(
+                                black_box(&req),
+                                Payload::Bytes(b""),
+                                black_box(time),
+                                &mut buf,
+                            )
+                            .expect("signed");
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            let t0 = Instant::now();
+            for w in workers {
+                w.join().expect("worker");
+            }
+            t0.elapsed()
+        })
+    };
+
+    // The control: the crypto floor shares nothing between threads, so its scaling is what the
+    // machine itself allows (other processes take cores too).
+    let floor = Floor::get_vanilla();
+    let run_floor = |threads: usize, iters: u64| {
+        let start = Barrier::new(threads + 1);
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        for _ in 0..iters {
+                            black_box(black_box(&floor).sign());
+                        }
+                    })
+                })
+                .collect();
+            start.wait();
+            let t0 = Instant::now();
+            for w in workers {
+                w.join().expect("worker");
+            }
+            t0.elapsed()
+        })
+    };
+
+    let mut g = c.benchmark_group("f_shared_signer_threads");
+    // One iteration is one signature per thread, so elements/s is the total throughput.
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("1_thread", |bch| bch.iter_custom(|iters| run(1, iters)));
+    g.bench_function("floor_1_thread", |bch| {
+        bch.iter_custom(|iters| run_floor(1, iters))
+    });
+    g.throughput(Throughput::Elements(2));
+    g.bench_function("2_threads", |bch| bch.iter_custom(|iters| run(2, iters)));
+    g.bench_function("2_threads_own_signers", |bch| {
+        bch.iter_custom(|iters| run_own(2, iters))
+    });
+    g.bench_function("floor_2_threads", |bch| {
+        bch.iter_custom(|iters| run_floor(2, iters))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(50);
+    targets = get_vanilla_header, api_gateway_post_case, s3_presign, one_mib_body, crypto_floor, threads
+}
+criterion_main!(benches);

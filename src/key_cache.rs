@@ -1,0 +1,227 @@
+//! The signing-key cache: the derived key for one (credentials, UTC date, region, service),
+//! shared by a [`Signer`](crate::Signer) and its clones and read without taking a lock.
+//!
+//! A signature then costs one SHA-256 of the canonical request and one HMAC of the string to
+//! sign, instead of four more HMACs to derive the key. The entry also keeps the parts of the
+//! string to sign and of the `Authorization` value that stay the same all day, written once.
+//! It is replaced when any part of what it was made for changes: at midnight UTC, or when the
+//! credentials are another generation (a different key id or secret, see
+//! [`Credentials::generation`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use arc_swap::ArcSwapOption;
+
+use crate::credentials::Credentials;
+use crate::mac::Sink;
+use crate::signing_key::SigningKey;
+use crate::string_to_sign::{ALGORITHM, Scope};
+
+/// Everything that stays the same for one (credentials, UTC date, region, service).
+pub(crate) struct DayKey {
+    generation: u64,
+    date: [u8; 8],
+    region: Box<str>,
+    service: Box<str>,
+    /// `kSigning`, keyed into an HMAC state.
+    pub(crate) key: SigningKey,
+    /// `20150830/us-east-1/service/aws4_request`.
+    pub(crate) scope: Box<[u8]>,
+    /// `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=`.
+    pub(crate) authorization_prefix: Box<[u8]>,
+}
+
+impl DayKey {
+    fn derive(creds: &Credentials, scope: &Scope<'_>, date: [u8; 8]) -> Self {
+        let mut scope_bytes = Vec::new();
+        scope.write(&mut scope_bytes);
+        let mut prefix = Vec::new();
+        prefix.put(ALGORITHM.as_bytes());
+        prefix.put(b" Credential=");
+        prefix.put(creds.access_key_id().as_bytes());
+        prefix.put(b"/");
+        prefix.put(&scope_bytes);
+        prefix.put(b", SignedHeaders=");
+        Self {
+            generation: creds.generation(),
+            date,
+            region: scope.region.into(),
+            service: scope.service.into(),
+            key: SigningKey::derive(creds, scope),
+            scope: scope_bytes.into(),
+            authorization_prefix: prefix.into(),
+        }
+    }
+
+    #[inline]
+    fn serves(&self, creds: &Credentials, scope: &Scope<'_>) -> bool {
+        self.generation == creds.generation()
+            && self.date.as_slice() == scope.date.as_bytes()
+            && *self.region == *scope.region
+            && *self.service == *scope.service
+    }
+}
+
+/// The latest [`DayKey`]. Readers load it with [`ArcSwapOption::load`], which takes no lock and
+/// writes no shared memory in the common case, so threads signing at once do not serialise; a
+/// miss derives the key and publishes it for the others.
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    current: ArcSwapOption<DayKey>,
+}
+
+impl KeyCache {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs `f` with the [`DayKey`] for `creds` and `scope`: the cached one when it matches,
+    /// else one derived now and cached.
+    #[inline]
+    pub(crate) fn with<R>(
+        &self,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        f: impl FnOnce(&DayKey) -> R,
+    ) -> R {
+        {
+            let current = self.current.load();
+            if let Some(day) = current.as_deref().filter(|d| d.serves(creds, scope)) {
+                return f(day);
+            }
+        }
+        self.derive_and_run(creds, scope, f)
+    }
+
+    #[cold]
+    fn derive_and_run<R>(
+        &self,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        f: impl FnOnce(&DayKey) -> R,
+    ) -> R {
+        let Ok(date) = <[u8; 8]>::try_from(scope.date.as_bytes()) else {
+            // Not a scope date (an AmzDate always gives 8 digits): use a key, but do not cache.
+            return f(&DayKey::derive(creds, scope, [0; 8]));
+        };
+        let day = Arc::new(DayKey::derive(creds, scope, date));
+        let out = f(&day);
+        // Threads that miss at the same moment each derive the same key; the last store wins.
+        self.current.store(Some(day));
+        out
+    }
+
+    /// The scope date of the cached key, if any (for tests).
+    #[cfg(test)]
+    fn cached_date(&self) -> Option<String> {
+        self.current
+            .load()
+            .as_deref()
+            .map(|d| String::from_utf8_lossy(&d.date).into_owned())
+    }
+}
+
+impl fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyCache(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing_key::Signature;
+
+    fn scope<'a>(date: &'a str, region: &'a str) -> Scope<'a> {
+        Scope {
+            date,
+            region,
+            service: "service",
+        }
+    }
+
+    fn fresh(creds: &Credentials, scope: &Scope<'_>, sts: &[u8]) -> Signature {
+        SigningKey::derive(creds, scope).sign(sts)
+    }
+
+    fn cached(cache: &KeyCache, creds: &Credentials, scope: &Scope<'_>, sts: &[u8]) -> Signature {
+        cache.with(creds, scope, |day| day.key.sign(sts))
+    }
+
+    #[test]
+    fn a_hit_signs_like_a_freshly_derived_key() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret");
+        let cache = KeyCache::new();
+        let s = scope("20150830", "us-east-1");
+        assert_eq!(
+            cached(&cache, &creds, &s, b"one"),
+            fresh(&creds, &s, b"one")
+        );
+        assert_eq!(cache.cached_date().as_deref(), Some("20150830"));
+        assert_eq!(
+            cached(&cache, &creds, &s, b"two"),
+            fresh(&creds, &s, b"two")
+        );
+    }
+
+    #[test]
+    fn the_day_parts_are_written_for_the_scope() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret");
+        let cache = KeyCache::new();
+        let (scope_line, prefix) = cache.with(&creds, &scope("20150830", "us-east-1"), |day| {
+            (day.scope.to_vec(), day.authorization_prefix.to_vec())
+        });
+        assert_eq!(scope_line, b"20150830/us-east-1/service/aws4_request");
+        assert_eq!(
+            prefix,
+            b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders="
+        );
+    }
+
+    #[test]
+    fn the_key_rolls_over_with_the_date_and_back() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret");
+        let cache = KeyCache::new();
+        for date in ["20150830", "20150831", "20150830"] {
+            let s = scope(date, "us-east-1");
+            assert_eq!(
+                cached(&cache, &creds, &s, b"sts"),
+                fresh(&creds, &s, b"sts"),
+                "{date}"
+            );
+            assert_eq!(cache.cached_date().as_deref(), Some(date));
+        }
+    }
+
+    #[test]
+    fn other_credentials_region_or_service_never_reuse_the_key() {
+        let a = Credentials::new("AKIDEXAMPLE", "secret-a");
+        // Same key id, another secret: a rotated secret must not reuse the old key.
+        let b = Credentials::new("AKIDEXAMPLE", "secret-b");
+        let cache = KeyCache::new();
+        let s = scope("20150830", "us-east-1");
+        let sig_a = cached(&cache, &a, &s, b"sts");
+        let sig_b = cached(&cache, &b, &s, b"sts");
+        assert_eq!(sig_a, fresh(&a, &s, b"sts"));
+        assert_eq!(sig_b, fresh(&b, &s, b"sts"));
+        assert_ne!(sig_a, sig_b);
+        // A clone is the same generation and shares the key.
+        assert_eq!(cached(&cache, &b.clone(), &s, b"sts"), sig_b);
+        let west = scope("20150830", "us-west-2");
+        assert_eq!(cached(&cache, &b, &west, b"sts"), fresh(&b, &west, b"sts"));
+        let other_service = Scope {
+            service: "s3",
+            ..west
+        };
+        assert_eq!(
+            cached(&cache, &b, &other_service, b"sts"),
+            fresh(&b, &other_service, b"sts")
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_key() {
+        assert_eq!(format!("{:?}", KeyCache::new()), "KeyCache(<redacted>)");
+    }
+}

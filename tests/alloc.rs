@@ -1,0 +1,176 @@
+//! Heap allocations per signature, counted exactly. `allocation-counter` is the global allocator
+//! of this test binary only, and counts the allocations of the current thread only, so other
+//! tests running in parallel do not disturb the counts.
+//!
+//! Header signing of an `http::Request` allocates once per header value it inserts (the bytes of
+//! each `http::HeaderValue`) and nothing else; [`Signer::sign_into`] allocates nothing.
+
+mod common;
+
+use awssig::{Credentials, Payload, SignableRequest, Signer};
+use time::OffsetDateTime;
+
+fn count(f: impl FnOnce()) -> u64 {
+    allocation_counter::measure(f).count_total
+}
+
+fn time() -> OffsetDateTime {
+    common::suite_time()
+}
+
+fn signer() -> Signer {
+    Signer::new(
+        Credentials::new(common::AKID, common::SECRET),
+        "us-east-1",
+        "service",
+    )
+}
+
+fn token_signer() -> Signer {
+    let creds = Credentials::new(common::AKID, common::SECRET).with_session_token("session-token");
+    Signer::new(creds, "us-east-1", "execute-api")
+}
+
+/// Signs once so that the key is cached and this thread is known to the cache (arc-swap keeps a
+/// small per-thread record, made on a thread's first read): both happen once, not per signature.
+fn warm_up(signer: &Signer) {
+    let req = SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    signer
+        .sign_request_at(&req, Payload::Bytes(b""), time())
+        .expect("signed");
+}
+
+#[test]
+fn the_counter_counts() {
+    // Guards against a vacuous zero: one box is one allocation.
+    assert_eq!(count(|| drop(std::hint::black_box(Box::new(1u64)))), 1);
+}
+
+#[test]
+fn header_signing_of_get_vanilla_allocates_only_the_two_header_values_it_inserts() {
+    let signer = signer();
+    warm_up(&signer);
+    // As the suite's get-vanilla arrives: an absolute URI and a `host` header.
+    let mut req = http::Request::get("https://example.amazonaws.com/")
+        .header("host", "example.amazonaws.com")
+        .body(())
+        .unwrap();
+    // x-amz-date and authorization: one `HeaderValue` (one `Bytes` buffer) each.
+    assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2);
+    assert!(
+        req.headers()["authorization"].to_str().unwrap().ends_with(
+            "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        )
+    );
+    // Signing again replaces the two values: still two.
+    assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2);
+
+    // Without a `host` header the host is taken from the URI without allocating. This request
+    // has no header at all, so its `HeaderMap` has no storage yet: the first insert allocates
+    // the map's index table and entry vector (http's own cost), then the two values.
+    let mut req = http::Request::get("https://example.amazonaws.com/")
+        .body(())
+        .unwrap();
+    assert_eq!(req.headers().capacity(), 0);
+    assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2 + 2);
+    // Once the map has storage, re-signing allocates the two values only.
+    assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 2);
+}
+
+#[test]
+fn header_signing_with_a_session_token_allocates_one_more_value() {
+    let signer = token_signer();
+    warm_up(&signer);
+    let body = vec![b'x'; 1024];
+    let mut req = http::Request::post(
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json")
+    .body(body)
+    .unwrap();
+    // x-amz-date, x-amz-security-token, authorization.
+    assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 3);
+
+    // With x-amz-content-sha256 sent too (as S3 wants): a fourth value.
+    let signer =
+        token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
+    warm_up(&signer);
+    assert_eq!(count(|| signer.sign_at(&mut req, time()).unwrap()), 4);
+}
+
+#[test]
+fn sign_into_allocates_nothing() {
+    let signer = signer();
+    warm_up(&signer);
+    let mut buf = [0u8; 512];
+
+    let req = SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    let n = count(|| {
+        signer
+            .sign_into(&req, Payload::Bytes(b""), time(), &mut buf)
+            .unwrap();
+    });
+    assert_eq!(n, 0, "get-vanilla");
+
+    // An absolute URL whose host must be lowercased and its default port dropped.
+    let req = SignableRequest::new("GET", "https://Example.AmazonAWS.com:443/a/./b/../c");
+    let n = count(|| {
+        signer
+            .sign_into(&req, Payload::Bytes(b""), time(), &mut buf)
+            .unwrap();
+    });
+    assert_eq!(n, 0, "absolute URL");
+
+    // A POST with a session token, a 1 KiB body and two query parameters.
+    let signer = token_signer();
+    warm_up(&signer);
+    let body = vec![b'x'; 1024];
+    let req = SignableRequest::new(
+        "POST",
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json");
+    let n = count(|| {
+        signer
+            .sign_into(&req, Payload::Bytes(&body), time(), &mut buf)
+            .unwrap();
+    });
+    assert_eq!(n, 0, "POST with token");
+}
+
+#[test]
+fn sign_into_allocates_nothing_at_sixteen_headers_and_sixteen_parameters() {
+    let signer =
+        token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
+    warm_up(&signer);
+    let names: Vec<String> = (0..15).map(|i| format!("x-custom-{i:02}")).collect();
+    let query: String = (0..16)
+        .map(|i| format!("p{i:02}=v{i}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let target = format!("/items?{query}");
+    let mut req = SignableRequest::new("GET", &target).header("host", "example.amazonaws.com");
+    for n in &names {
+        req.push_header(n, b"  some   value ");
+    }
+    // 16 headers of its own, plus host... no: host is one of the 16; the signer adds x-amz-date,
+    // the token and the payload hash on top.
+    let mut buf = [0u8; 1024];
+    let n = count(|| {
+        signer
+            .sign_into(&req, Payload::Bytes(b"{}"), time(), &mut buf)
+            .unwrap();
+    });
+    assert_eq!(n, 0);
+    // And it signs what the readable path explains.
+    let written = signer
+        .sign_into(&req, Payload::Bytes(b"{}"), time(), &mut buf)
+        .unwrap();
+    let ex = signer
+        .explain_request_at(&req, Payload::Bytes(b"{}"), time())
+        .unwrap();
+    assert_eq!(
+        std::str::from_utf8(&buf[..written.len()]).unwrap(),
+        ex.authorization().unwrap()
+    );
+}
