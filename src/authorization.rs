@@ -105,7 +105,8 @@ fn parse_signed_headers(list: &str) -> Result<Vec<String>, VerifyError> {
 }
 
 fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
-    if hex.len() != 64 {
+    // SigV4 signatures are lowercase hex; AWS compares them as strings, so uppercase is refused.
+    if hex.len() != 64 || hex.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(VerifyError::MalformedSignature);
     }
     Signature::from_hex(hex).ok_or(VerifyError::MalformedSignature)

@@ -789,20 +789,15 @@ impl fmt::Display for Diagnosis {
             f.write_str("\nThe server's canonical request differs from ours:\n")?;
             for d in &self.differences {
                 writeln!(f, "  {}:", d.part)?;
-                writeln!(
-                    f,
-                    "    - ours:   {}",
-                    d.local
-                        .as_deref()
-                        .map_or("(absent)".to_string(), |v| format!("{v:?}"))
-                )?;
-                writeln!(
-                    f,
-                    "    + server: {}",
-                    d.server
-                        .as_deref()
-                        .map_or("(absent)".to_string(), |v| format!("{v:?}"))
-                )?;
+                // A session token is a secret: say that it differs, never what it is.
+                let token = matches!(&d.part, Part::Header(n) if n.eq_ignore_ascii_case("x-amz-security-token"));
+                let show = |v: Option<&str>| match v {
+                    None => "(absent)".to_string(),
+                    Some(_) if token => "<redacted>".to_string(),
+                    Some(v) => format!("{:?}", crate::explanation::redact_tokens(v)),
+                };
+                writeln!(f, "    - ours:   {}", show(d.local.as_deref()))?;
+                writeln!(f, "    + server: {}", show(d.server.as_deref()))?;
             }
         } else if self.evidence == Evidence::CanonicalRequest {
             f.write_str(

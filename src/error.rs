@@ -14,7 +14,7 @@ pub enum Error {
     /// The request target or URI could not be understood.
     #[error("invalid request target `{target}`: {reason}")]
     InvalidUri {
-        /// The target as given.
+        /// The target as given, without userinfo or query (either may hold a secret).
         target: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -76,9 +76,10 @@ pub enum Error {
         seconds: u64,
     },
 
-    /// A presign was asked for a request that already carries an `authorization` header.
+    /// A presign was asked for a request that already carries an `authorization` header or
+    /// presigned `X-Amz-*` query parameters.
     #[error(
-        "cannot presign a request that already has an `authorization` header: remove it, or use sign() for header signing instead"
+        "cannot presign a request that is already signed (it has an `authorization` header or `X-Amz-*` auth parameters): remove them, or use sign() for header signing instead"
     )]
     AlreadySigned,
 
@@ -161,4 +162,33 @@ pub enum Error {
         "the query is not in canonical percent-encoding (a `+`, a raw space or UTF-8 byte, a lowercase escape or an empty `&&` piece): encode it as SigV4 does, or use sign_request_at, whose output gives the query to send"
     )]
     QueryNotCanonical,
+}
+
+/// A target for an error message: scheme, host and path, without userinfo (`user:pass@`) or the
+/// query (a presigned URL's `X-Amz-Security-Token`), which may be secrets.
+pub(crate) fn shown_target(target: &str) -> String {
+    let no_query = target.split(['?', '#']).next().unwrap_or_default();
+    match no_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            format!("{scheme}://{host}{path}")
+        }
+        None => no_query.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_target;
+
+    #[test]
+    fn shown_targets_drop_userinfo_and_query() {
+        assert_eq!(
+            shown_target("https://user:pass@h.example/p?X-Amz-Security-Token=t#f"),
+            "https://h.example/p"
+        );
+        assert_eq!(shown_target("/p?token=t"), "/p");
+        assert_eq!(shown_target("relative"), "relative");
+    }
 }

@@ -1,9 +1,44 @@
 //! The readable, allocating view of a signature: what to print when AWS answers 403.
 
+use std::fmt;
+
 use crate::amz_date::AmzDate;
 
+/// Replaces session-token values in canonical text (an `x-amz-security-token:` header line or an
+/// `X-Amz-Security-Token=` query parameter) with `<redacted>`, for printing.
+pub(crate) fn redact_tokens(text: &str) -> String {
+    const HEADER: &str = "x-amz-security-token:";
+    const PARAM: &str = "X-Amz-Security-Token=";
+    let mut out = String::with_capacity(text.len());
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        if line.len() >= HEADER.len() && line[..HEADER.len()].eq_ignore_ascii_case(HEADER) {
+            out.push_str(&line[..HEADER.len()]);
+            out.push_str("<redacted>");
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find(PARAM) {
+            let value_start = i + PARAM.len();
+            out.push_str(&rest[..value_start]);
+            out.push_str("<redacted>");
+            rest = rest[value_start..]
+                .find('&')
+                .map_or("", |j| &rest[value_start + j..]);
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
 /// The intermediate values of one signature, as strings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` shows the canonical request with any session token redacted; print
+/// [`Explanation::canonical_request_redacted`] rather than the exact text where logs may be read
+/// by others.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub(crate) canonical_request: String,
     pub(crate) string_to_sign: String,
@@ -14,9 +49,15 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    /// The canonical request (stage ①), exactly as hashed.
+    /// The canonical request (stage ①), exactly as hashed. It contains the session token of
+    /// temporary credentials: print [`Explanation::canonical_request_redacted`] instead.
     pub fn canonical_request(&self) -> &str {
         &self.canonical_request
+    }
+
+    /// The canonical request with the session token (header or query) shown as `<redacted>`.
+    pub fn canonical_request_redacted(&self) -> String {
+        redact_tokens(&self.canonical_request)
     }
 
     /// The string to sign (stage ②).
@@ -42,5 +83,33 @@ impl Explanation {
     /// The signing time.
     pub fn amz_date(&self) -> AmzDate {
         self.amz_date
+    }
+}
+
+impl fmt::Debug for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Explanation")
+            .field("canonical_request", &self.canonical_request_redacted())
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature)
+            .field("signed_headers", &self.signed_headers)
+            .field("amz_date", &self.amz_date)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_tokens;
+
+    #[test]
+    fn session_tokens_are_redacted_in_header_and_query_form() {
+        let creq = "GET\n/\na=1&X-Amz-Security-Token=SECRET%2Ftok&b=2\nhost:h\nX-Amz-Security-Token:SECRET\n\nhost\nUNSIGNED-PAYLOAD";
+        let shown = redact_tokens(creq);
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert_eq!(
+            shown,
+            "GET\n/\na=1&X-Amz-Security-Token=<redacted>&b=2\nhost:h\nX-Amz-Security-Token:<redacted>\n\nhost\nUNSIGNED-PAYLOAD"
+        );
     }
 }

@@ -384,6 +384,8 @@ impl Gateway {
         ] {
             parts.headers.remove(hop);
         }
+        // The upstream trusts this header: never pass on one the client sent.
+        parts.headers.remove("x-awssig-access-key-id");
         if let Ok(id) = http::HeaderValue::from_str(v.access_key_id()) {
             parts.headers.insert("x-awssig-access-key-id", id);
         }

@@ -98,13 +98,13 @@ impl<'a> SignableRequest<'a> {
         }
         if self.authority.is_none() && !(self.path.starts_with('/') || self.path == "*") {
             return Err(Error::InvalidUri {
-                target: self.target.to_string(),
+                target: crate::error::shown_target(self.target),
                 reason: "use origin-form (`/path?query`) or an absolute http(s) URL",
             });
         }
         if self.authority == Some("") {
             return Err(Error::InvalidUri {
-                target: self.target.to_string(),
+                target: crate::error::shown_target(self.target),
                 reason: "the URL has an empty host",
             });
         }
@@ -149,6 +149,26 @@ impl<'a> SignableRequest<'a> {
             sink.put(port.as_bytes());
         }
         Some(())
+    }
+}
+
+/// The view of an `http::Request`: method, URI parts and every header, borrowed.
+impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
+    fn from(req: &'a http::Request<B>) -> Self {
+        let uri = req.uri();
+        let mut parts = SignableRequest {
+            method: req.method().as_str(),
+            target: uri.path(),
+            scheme: uri.scheme_str(),
+            authority: uri.authority().map(http::uri::Authority::as_str),
+            path: uri.path(),
+            query: uri.query(),
+            headers: SmallVec::new(),
+        };
+        for (name, value) in req.headers() {
+            parts.push_header(name.as_str(), value.as_bytes());
+        }
+        parts
     }
 }
 

@@ -193,10 +193,26 @@ impl Settings {
     /// Never signs the header `name` (case-insensitive), on top of
     /// [`DEFAULT_EXCLUDED_HEADERS`]. Use it for headers a proxy rewrites, such as
     /// `x-forwarded-for` or `via`.
+    ///
+    /// The headers AWS requires to be signed (`host`, `x-amz-date`, `x-amz-content-sha256`,
+    /// `x-amz-security-token`) cannot be excluded; naming one has no effect.
+    ///
+    /// ```
+    /// use awssig::Settings;
+    /// let s = Settings::default().exclude_header("Via").exclude_header("host");
+    /// assert!(s.is_excluded("via"));
+    /// assert!(!s.is_excluded("host"));
+    /// ```
     #[must_use]
     pub fn exclude_header(mut self, name: impl AsRef<str>) -> Self {
+        const ALWAYS_SIGNED: [&str; 4] = [
+            "host",
+            "x-amz-date",
+            "x-amz-content-sha256",
+            "x-amz-security-token",
+        ];
         let name = name.as_ref().to_ascii_lowercase();
-        if !self.excluded.contains(&name) {
+        if !ALWAYS_SIGNED.contains(&name.as_str()) && !self.excluded.contains(&name) {
             self.excluded.push(name);
         }
         self

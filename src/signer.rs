@@ -215,7 +215,17 @@ impl Signer {
         }
         if mode != Mode::Header
             && req.query.is_some_and(|q| {
-                parse_query(q).any(|p| p.key.eq_ignore_ascii_case(b"X-Amz-Signature"))
+                // Any of the parameters presigning adds: a second copy would make the URL
+                // ambiguous (and AWS refuses it).
+                const AUTH_PARAMS: [&[u8]; 6] = [
+                    b"X-Amz-Algorithm",
+                    b"X-Amz-Credential",
+                    b"X-Amz-Date",
+                    b"X-Amz-Expires",
+                    b"X-Amz-SignedHeaders",
+                    b"X-Amz-Signature",
+                ];
+                parse_query(q).any(|p| AUTH_PARAMS.iter().any(|a| p.key.eq_ignore_ascii_case(a)))
             })
         {
             return Err(Error::AlreadySigned);
@@ -232,7 +242,7 @@ impl Signer {
         let hash_buf: Option<PayloadHash> = given_hash.is_none().then(|| payload.hash());
         let payload_hash: &[u8] = match (&hash_buf, given_hash) {
             (Some(h), _) => h.as_bytes(),
-            (None, given) => trim(given.unwrap_or_default()),
+            (None, given) => given.unwrap_or_default().trim_ascii(),
         };
         let add_hash_header = mode == Mode::Header
             && given_hash.is_none()
@@ -623,7 +633,7 @@ impl Signer {
         let date = self.amz_date(time.into())?;
         let mut authorization: SmallVec<[u8; 512]> = SmallVec::new();
         let (signed, query) = {
-            let parts = signable(req)?;
+            let parts = SignableRequest::from(&*req);
             let signed = self.sign_header(&parts, payload, &date, &mut authorization)?;
             (signed, parts.query.and_then(wire_query))
         };
@@ -680,7 +690,7 @@ impl Signer {
         expires: Duration,
         time: impl Into<OffsetDateTime>,
     ) -> Result<http::Uri, Error> {
-        let parts = signable(req)?;
+        let parts = SignableRequest::from(req);
         let path_and_query = self.presign_request_at(&parts, payload, expires, time)?;
         let uri = req.uri();
         let mut builder = http::Uri::builder();
@@ -694,7 +704,7 @@ impl Signer {
             .path_and_query(path_and_query)
             .build()
             .map_err(|_| Error::InvalidUri {
-                target: uri.to_string(),
+                target: crate::error::shown_target(&uri.to_string()),
                 reason: "the presigned URI could not be rebuilt",
             })
     }
@@ -710,7 +720,7 @@ impl Signer {
         payload: Payload<'_>,
         time: impl Into<OffsetDateTime>,
     ) -> Result<Explanation, Error> {
-        self.explain_request_at(&signable(req)?, payload, time)
+        self.explain_request_at(&SignableRequest::from(req), payload, time)
     }
 }
 
@@ -749,24 +759,6 @@ impl SignableBody for bytes::Bytes {
     fn signable_bytes(&self) -> &[u8] {
         self
     }
-}
-
-/// The [`SignableRequest`] view of an `http::Request`.
-pub(crate) fn signable<B>(req: &http::Request<B>) -> Result<SignableRequest<'_>, Error> {
-    let uri = req.uri();
-    let mut parts = SignableRequest {
-        method: req.method().as_str(),
-        target: uri.path(),
-        scheme: uri.scheme_str(),
-        authority: uri.authority().map(http::uri::Authority::as_str),
-        path: uri.path(),
-        query: uri.query(),
-        headers: smallvec::SmallVec::new(),
-    };
-    for (name, value) in req.headers() {
-        parts.push_header(name.as_str(), value.as_bytes());
-    }
-    Ok(parts)
 }
 
 /// Writes the query with each component in canonical percent-encoding, in the original order.
@@ -829,7 +821,7 @@ fn header_value(name: &str, value: &[u8], sensitive: bool) -> Result<http::Heade
 fn set_query<B>(req: &mut http::Request<B>, query: &str) -> Result<(), Error> {
     let uri = req.uri();
     let invalid = || Error::InvalidUri {
-        target: uri.to_string(),
+        target: crate::error::shown_target(&uri.to_string()),
         reason: "the normalised query does not form a valid URI",
     };
     let mut parts = uri.clone().into_parts();
@@ -838,18 +830,6 @@ fn set_query<B>(req: &mut http::Request<B>, query: &str) -> Result<(), Error> {
     let new = http::Uri::from_parts(parts).map_err(|_| invalid())?;
     *req.uri_mut() = new;
     Ok(())
-}
-
-fn trim(v: &[u8]) -> &[u8] {
-    let start = v
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(v.len());
-    let end = v
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &v[start..end]
 }
 
 fn check_expiry(expires: Duration) -> Result<u64, Error> {

@@ -55,8 +55,16 @@ impl fmt::Debug for SigningKey {
 }
 
 /// A SigV4 signature: 32 bytes, shown as 64 lowercase hex digits.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// `==` compares in constant time, like [`Signature::ct_eq`].
+#[derive(Clone, Copy, Eq)]
 pub struct Signature(pub(crate) [u8; 32]);
+
+impl PartialEq for Signature {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other)
+    }
+}
 
 impl Signature {
     /// The 32 bytes.

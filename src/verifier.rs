@@ -343,7 +343,7 @@ impl Verifier {
         payload: Payload<'_>,
         now: impl Into<OffsetDateTime>,
     ) -> Result<Verified, VerifyError> {
-        self.verify_request_at(&signable(req), payload, now)
+        self.verify_request_at(&SignableRequest::from(req), payload, now)
     }
 
     /// Verifies an `http::Request` against the system clock.
@@ -367,7 +367,7 @@ impl Verifier {
         req: &http::Request<B>,
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
-        self.server_view_at(&signable(req), payload)
+        self.server_view_at(&SignableRequest::from(req), payload)
     }
 
     /// Whether clients add the session token after signing (some IoT endpoints): then it is
@@ -474,8 +474,8 @@ impl Verifier {
             });
         };
         let skew = time::Duration::try_from(self.max_skew).unwrap_or(time::Duration::MAX);
-        let earliest = now.checked_sub(skew).unwrap_or(now);
-        let latest = now.checked_add(skew).unwrap_or(now);
+        let earliest = now.saturating_sub(skew);
+        let latest = now.saturating_add(skew);
         match claims.presign {
             None => {
                 let window_minutes = self.max_skew.as_secs() / 60;
@@ -503,7 +503,7 @@ impl Verifier {
                     });
                 }
                 let lifetime = time::Duration::seconds(i64::try_from(expires).unwrap_or(i64::MAX));
-                let expires_at = signed_at.checked_add(lifetime).unwrap_or(signed_at);
+                let expires_at = signed_at.saturating_add(lifetime);
                 if now > expires_at {
                     return Err(VerifyError::PresignExpired {
                         expires_at: at(expires_at),
@@ -535,7 +535,7 @@ impl Verifier {
                 p => Ok(p.hash().as_bytes().to_vec()),
             };
         };
-        let given = trim(given);
+        let given = given.trim_ascii();
         if given == UNSIGNED_PAYLOAD.as_bytes() {
             return unsigned();
         }
@@ -612,7 +612,7 @@ fn check_token(
         (None, None) => true,
         (Some(expected), Some(given)) => {
             use subtle::ConstantTimeEq;
-            bool::from(expected.as_bytes().ct_eq(trim(given)))
+            bool::from(expected.as_bytes().ct_eq(given.trim_ascii()))
         }
         _ => false,
     };
@@ -655,34 +655,4 @@ fn check_signed_headers(
     names.sort_unstable();
     names.dedup();
     Err(VerifyError::HeadersNotSigned { names })
-}
-
-fn trim(v: &[u8]) -> &[u8] {
-    let start = v
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(v.len());
-    let end = v
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &v[start..end]
-}
-
-/// The [`SignableRequest`] view of an `http::Request` (infallible for verification).
-fn signable<B>(req: &http::Request<B>) -> SignableRequest<'_> {
-    let uri = req.uri();
-    let mut parts = SignableRequest {
-        method: req.method().as_str(),
-        target: uri.path(),
-        scheme: uri.scheme_str(),
-        authority: uri.authority().map(http::uri::Authority::as_str),
-        path: uri.path(),
-        query: uri.query(),
-        headers: smallvec::SmallVec::new(),
-    };
-    for (name, value) in req.headers() {
-        parts.push_header(name.as_str(), value.as_bytes());
-    }
-    parts
 }

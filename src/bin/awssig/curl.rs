@@ -105,7 +105,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
         writeln!(
             err,
             "* canonical request:\n{}",
-            indent(explained.canonical_request())
+            indent(&explained.canonical_request_redacted())
         )?;
         writeln!(
             err,
