@@ -102,7 +102,15 @@ impl<'a> SignableRequest<'a> {
                 reason: "use origin-form (`/path?query`) or an absolute http(s) URL",
             });
         }
-        if self.authority == Some("") {
+        // An authority that names no host (`https:///p`, `https://user@/p`, `https://:443/p`).
+        let host = self.authority.map(|a| {
+            let hostport = a.rsplit_once('@').map_or(a, |(_, h)| h);
+            match hostport.rfind(':') {
+                Some(i) if !hostport[i..].contains(']') => &hostport[..i],
+                _ => hostport,
+            }
+        });
+        if host == Some("") {
             return Err(Error::InvalidUri {
                 target: crate::error::shown_target(self.target),
                 reason: "the URL has an empty host",

@@ -236,3 +236,76 @@ fn secrets_never_appear_in_debug_output() {
         "authorization is sensitive: {shown}"
     );
 }
+
+#[test]
+fn presigning_a_url_that_carries_auth_parameters_is_refused() {
+    for leftover in [
+        "X-Amz-Date=20260101T000000Z",
+        "x-amz-credential=AKID%2F20260101",
+        "X-Amz-Expires=60",
+    ] {
+        let req = get(&format!("https://h/p?a=1&{leftover}"));
+        assert_eq!(
+            signer()
+                .presign_at(&req, Duration::from_secs(60), now())
+                .unwrap_err(),
+            Error::AlreadySigned,
+            "{leftover}"
+        );
+    }
+}
+
+#[test]
+fn uri_errors_do_not_repeat_userinfo_or_query() {
+    let req = SignableRequest::new("GET", "https://user:hunter2@/p?X-Amz-Security-Token=tok");
+    let e = signer()
+        .sign_request_at(&req, Payload::Bytes(b""), now())
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidUri { .. }), "{e}");
+    let text = e.to_string();
+    assert!(!text.contains("hunter2") && !text.contains("tok"), "{text}");
+}
+
+#[test]
+fn explanations_redact_the_session_token_when_printed() {
+    let req = SignableRequest::new("GET", "https://h/");
+    let ex = signer()
+        .explain_request_at(&req, Payload::Bytes(b""), now())
+        .unwrap();
+    assert!(
+        ex.canonical_request().contains(TOKEN),
+        "the exact text is what was hashed"
+    );
+    assert!(!ex.canonical_request_redacted().contains(TOKEN));
+    assert!(!format!("{ex:?}").contains(TOKEN));
+    let url = signer()
+        .presign_at(&get("https://h/"), Duration::from_secs(60), now())
+        .unwrap();
+    let ex = signer()
+        .explain_presign_request_at(
+            &SignableRequest::new("GET", "https://h/"),
+            Payload::Bytes(b""),
+            Duration::from_secs(60),
+            now(),
+        )
+        .unwrap();
+    assert!(url.to_string().contains("X-Amz-Security-Token="));
+    assert!(!ex.canonical_request_redacted().contains(TOKEN));
+}
+
+#[test]
+fn headers_aws_requires_signed_cannot_be_excluded() {
+    let settings = awssig::Settings::default()
+        .exclude_header("host")
+        .exclude_header("X-Amz-Date")
+        .exclude_header("x-amz-security-token");
+    let s = signer().with_settings(settings);
+    let ex = s
+        .explain_request_at(
+            &SignableRequest::new("GET", "https://h/"),
+            Payload::Bytes(b""),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(ex.signed_headers(), "host;x-amz-date;x-amz-security-token");
+}
