@@ -7,6 +7,11 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::Error;
 
+/// Month abbreviations as HTTP dates (RFC 9110 IMF-fixdate) write them.
+pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// A UTC time written as `20150830T123600Z`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AmzDate([u8; 16]);

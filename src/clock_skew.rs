@@ -156,10 +156,9 @@ pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     let [_, day, month, year, hms, "GMT"] = parts.as_slice() else {
         return None;
     };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month)?;
+    let month = crate::amz_date::MONTH_ABBREVIATIONS
+        .iter()
+        .position(|m| m == month)?;
     build(num(year)?, u8::try_from(month + 1).ok()?, num(day)?, hms)
 }
 

@@ -9,9 +9,6 @@ use crate::clock_skew::{self, ClockOffset};
 use crate::error_body::ErrorBody;
 use crate::explanation::Explanation;
 
-/// The SHA-256 of an empty body, as a payload-hash line.
-const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
 /// Headers that proxies, CDNs and AWS front doors add to or rewrite.
 fn is_proxy_header(name: &str) -> bool {
     matches!(
@@ -712,7 +709,7 @@ fn causes_from_differences(
 /// request.
 fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
     let mut out = Vec::new();
-    let bodyless = local.payload == EMPTY_SHA256
+    let bodyless = local.payload.as_bytes() == crate::payload::EMPTY_SHA256
         || matches!(local.method.as_str(), "GET" | "HEAD" | "DELETE" | "OPTIONS");
     for (name, _) in &local.headers {
         if bodyless && (name == "content-type" || name == "content-length") {
@@ -746,7 +743,9 @@ fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
             server: None,
         });
     }
-    if local.payload != EMPTY_SHA256 && local.payload != "UNSIGNED-PAYLOAD" {
+    if local.payload.as_bytes() != crate::payload::EMPTY_SHA256
+        && local.payload != "UNSIGNED-PAYLOAD"
+    {
         out.push(Cause::PayloadHash);
     }
     if local.query.contains("%2B") || local.query.contains("%25") || local.query.contains("%20") {

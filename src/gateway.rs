@@ -43,13 +43,8 @@ use crate::verify_error::VerifyError;
 /// The largest request body the gateway reads by default: 10 MiB, as API Gateway.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 
-/// The delimiters API Gateway puts around its canonical request and string to sign.
-pub const CANONICAL_STRING_INTRO: &str =
-    "\n\nThe Canonical String for this request should have been\n'";
-/// Between the canonical request and the string to sign.
-pub const STRING_TO_SIGN_INTRO: &str = "'\n\nThe String-to-Sign should have been\n'";
-/// After the string to sign.
-pub const STRING_TO_SIGN_OUTRO: &str = "'\n";
+pub use crate::verify_error::{CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO};
+use crate::verify_error::{json_message, json_string};
 
 /// How the gateway is set up.
 #[derive(Debug, Clone)]
@@ -266,14 +261,7 @@ impl Gateway {
     /// The answer API Gateway gives for `error`; `view` adds the canonical request and string to
     /// sign after a signature mismatch.
     pub fn reject(&self, error: &VerifyError, view: Option<&ServerView>) -> http::Response<Bytes> {
-        let mut message = error.to_string();
-        if let Some(view) = view {
-            message.push_str(CANONICAL_STRING_INTRO);
-            message.push_str(view.canonical_request());
-            message.push_str(STRING_TO_SIGN_INTRO);
-            message.push_str(view.string_to_sign());
-            message.push_str(STRING_TO_SIGN_OUTRO);
-        }
+        let message = error.api_gateway_message(view);
         let status =
             http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::FORBIDDEN);
         self.json(status, Some(error.error_type()), &message)
@@ -286,10 +274,7 @@ impl Gateway {
         error_type: Option<&str>,
         message: &str,
     ) -> http::Response<Bytes> {
-        let mut body = String::from("{\"message\":");
-        json_string(&mut body, message);
-        body.push('}');
-        let mut res = self.response(status, body);
+        let mut res = self.response(status, json_message(message));
         if let Some(t) = error_type.and_then(|t| http::HeaderValue::from_str(t).ok()) {
             res.headers_mut().insert("x-amzn-errortype", t);
         }
@@ -445,36 +430,14 @@ impl Drop for GatewayHandle {
     }
 }
 
-/// Appends `s` as a JSON string literal.
-pub(crate) fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// `Sun, 30 Aug 2015 12:36:00 GMT` for `now + offset`.
 fn http_date(now: SystemTime, offset: time::Duration) -> String {
     let t = OffsetDateTime::from(now)
         .checked_add(offset)
         .unwrap_or_else(|| OffsetDateTime::from(now));
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let day = DAYS[usize::from(t.weekday().number_days_from_monday())];
-    let month = MONTHS[usize::from(u8::from(t.month()) - 1)];
+    let month = crate::amz_date::MONTH_ABBREVIATIONS[usize::from(u8::from(t.month()) - 1)];
     format!(
         "{day}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
         t.day(),

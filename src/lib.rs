@@ -77,4 +77,7 @@ pub use string_to_sign::ALGORITHM;
 pub use verifier::{
     CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, UnsignedPayload, Verified, Verifier,
 };
-pub use verify_error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
+pub use verify_error::{
+    CANONICAL_STRING_INTRO, SIGNATURE_MISMATCH_MESSAGE, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,
+    VerifyError,
+};

@@ -7,7 +7,8 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// The SHA-256 of an empty body, which most requests (every GET) sign; the AWS SigV4
 /// documentation lists it. A test checks it against `sha256("")`.
-const EMPTY_SHA256: &[u8; 64] = b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub(crate) const EMPTY_SHA256: &[u8; 64] =
+    b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// The body as far as the signature is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -147,17 +147,10 @@ fn reject<ResBody: From<Bytes>>(
     payload: Payload<'_>,
     error: &VerifyError,
 ) -> Response<ResBody> {
-    let mut message = error.to_string();
     let view = (layer.include_canonical && *error == VerifyError::SignatureMismatch)
         .then(|| layer.verifier.server_view(head, payload).ok())
         .flatten();
-    if let Some(view) = view {
-        message.push_str("\n\nThe Canonical String for this request should have been\n'");
-        message.push_str(view.canonical_request());
-        message.push_str("'\n\nThe String-to-Sign should have been\n'");
-        message.push_str(view.string_to_sign());
-        message.push_str("'\n");
-    }
+    let message = error.api_gateway_message(view.as_ref());
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
     json(status, Some(error.error_type()), &message)
 }
@@ -167,20 +160,7 @@ fn json<ResBody: From<Bytes>>(
     error_type: Option<&'static str>,
     message: &str,
 ) -> Response<ResBody> {
-    let mut body = String::with_capacity(message.len() + 16);
-    body.push_str("{\"message\":\"");
-    for c in message.chars() {
-        match c {
-            '"' => body.push_str("\\\""),
-            '\\' => body.push_str("\\\\"),
-            '\n' => body.push_str("\\n"),
-            '\r' => body.push_str("\\r"),
-            '\t' => body.push_str("\\t"),
-            c if u32::from(c) < 0x20 => body.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => body.push(c),
-        }
-    }
-    body.push_str("\"}");
+    let body = crate::verify_error::json_message(message);
     let mut res = Response::new(ResBody::from(Bytes::from(body)));
     *res.status_mut() = status;
     let headers = res.headers_mut();
