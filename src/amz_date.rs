@@ -2,8 +2,9 @@
 //! (`YYYYMMDD`), in fixed buffers.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::Error;
 
@@ -12,38 +13,165 @@ pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// The time a request is signed at: any of [`SystemTime`], [`OffsetDateTime`] (in any offset) or
+/// [`time::UtcDateTime`], taken as seconds since the Unix epoch.
+///
+/// Every `Signer::*_at` method takes `impl Into<SigningTime>`, so `SystemTime::now()` and
+/// `time::OffsetDateTime::now_utc()` are both passed as they are. A `SystemTime` is read
+/// without the calendar arithmetic converting it to an `OffsetDateTime` would cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SigningTime {
+    seconds: i64,
+    nanos: u32,
+}
+
+impl SigningTime {
+    /// Whole seconds since 1970-01-01T00:00:00Z (negative before it).
+    pub fn unix_seconds(&self) -> i64 {
+        self.seconds
+    }
+
+    /// This time plus `offset`, or `None` if that leaves the range of an `i64` of seconds.
+    pub(crate) fn checked_add(self, offset: time::Duration) -> Option<Self> {
+        let nanos = i64::from(self.nanos) + i64::from(offset.subsec_nanoseconds());
+        let seconds = self
+            .seconds
+            .checked_add(offset.whole_seconds())?
+            .checked_add(nanos.div_euclid(1_000_000_000))?;
+        Some(Self {
+            seconds,
+            // In 0..1e9, so the cast cannot truncate.
+            nanos: nanos.rem_euclid(1_000_000_000) as u32,
+        })
+    }
+}
+
+impl From<SystemTime> for SigningTime {
+    fn from(t: SystemTime) -> Self {
+        let saturate = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        match t.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => Self {
+                seconds: saturate(d),
+                nanos: d.subsec_nanos(),
+            },
+            Err(before) => {
+                // `before` is how long before the epoch `t` is: -1.25 s is -2 s plus 0.75 s.
+                let d = before.duration();
+                let seconds = -saturate(d);
+                match d.subsec_nanos() {
+                    0 => Self { seconds, nanos: 0 },
+                    n => Self {
+                        seconds: seconds - 1,
+                        nanos: 1_000_000_000 - n,
+                    },
+                }
+            }
+        }
+    }
+}
+
+impl From<OffsetDateTime> for SigningTime {
+    fn from(t: OffsetDateTime) -> Self {
+        Self {
+            seconds: t.unix_timestamp(),
+            nanos: t.nanosecond(),
+        }
+    }
+}
+
+impl From<time::UtcDateTime> for SigningTime {
+    fn from(t: time::UtcDateTime) -> Self {
+        Self {
+            seconds: t.unix_timestamp(),
+            nanos: t.nanosecond(),
+        }
+    }
+}
+
+impl From<AmzDate> for SigningTime {
+    /// The second an `X-Amz-Date` names.
+    fn from(d: AmzDate) -> Self {
+        Self {
+            seconds: d
+                .to_offset_date_time()
+                .map_or(0, OffsetDateTime::unix_timestamp),
+            nanos: 0,
+        }
+    }
+}
+
+/// `00` to `99`.
+static DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
 /// A UTC time written as `20150830T123600Z`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AmzDate([u8; 16]);
 
 impl AmzDate {
-    /// Converts any time (in any offset) to UTC.
+    /// 1970-01-01T00:00:00Z.
+    pub(crate) const EPOCH: Self = Self(*b"19700101T000000Z");
+
+    /// Converts any time (a [`SystemTime`], or an [`OffsetDateTime`] in any offset) to UTC.
     ///
     /// # Errors
     /// [`Error::TimeOutOfRange`] for a year outside 0000 to 9999 UTC.
-    pub fn new(time: OffsetDateTime) -> Result<Self, Error> {
-        let t = time
-            .checked_to_offset(UtcOffset::UTC)
-            .ok_or(Error::TimeOutOfRange)?;
-        let year = t.year();
-        if !(0..=9999).contains(&year) {
+    pub fn new(time: impl Into<SigningTime>) -> Result<Self, Error> {
+        Self::from_unix_seconds(time.into().seconds)
+    }
+
+    /// The UTC time `seconds` after the Unix epoch, converted with integer arithmetic (the
+    /// days-to-civil-date algorithm of Howard Hinnant's `chrono`-compatible date library) and
+    /// written through a table of two-digit pairs: this runs on every signature.
+    pub(crate) fn from_unix_seconds(seconds: i64) -> Result<Self, Error> {
+        /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+        const FIRST: i64 = -62_167_219_200;
+        const LAST: i64 = 253_402_300_799;
+        if !(FIRST..=LAST).contains(&seconds) {
             return Err(Error::TimeOutOfRange);
         }
+        // From here every value is non-negative and bounded, so the casts cannot truncate.
+        let days = seconds.div_euclid(86_400);
+        let of_day = seconds.rem_euclid(86_400) as u32;
+        // Days since 0000-03-01, in 400-year eras (146,097 days each).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = (z - era * 146_097) as u32;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = (era * 400 + i64::from(yoe) + i64::from(month <= 2)) as u32;
         let mut b = *b"00000000T000000Z";
-        // All values are non-negative and bounded, so the casts cannot truncate.
-        let put = |b: &mut [u8; 16], at: usize, width: usize, mut v: u32| {
-            for i in (at..at + width).rev() {
-                b[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
-        };
-        put(&mut b, 0, 4, year.unsigned_abs());
-        put(&mut b, 4, 2, u32::from(u8::from(t.month())));
-        put(&mut b, 6, 2, u32::from(t.day()));
-        put(&mut b, 9, 2, u32::from(t.hour()));
-        put(&mut b, 11, 2, u32::from(t.minute()));
-        put(&mut b, 13, 2, u32::from(t.second()));
+        let mut pair = |at: usize, v: u32| b[at..at + 2].copy_from_slice(&DIGIT_PAIRS[v as usize]);
+        pair(0, year / 100);
+        pair(2, year % 100);
+        pair(4, month);
+        pair(6, day);
+        pair(9, of_day / 3_600);
+        pair(11, of_day / 60 % 60);
+        pair(13, of_day % 60);
         Ok(Self(b))
+    }
+
+    /// The time `of_day` seconds (under 86,400) into the day `date` (`YYYYMMDD`).
+    #[inline]
+    pub(crate) fn on_day(date: [u8; 8], of_day: u32) -> Self {
+        let mut b = *b"00000000T000000Z";
+        b[..8].copy_from_slice(&date);
+        let mut pair = |at: usize, v: u32| b[at..at + 2].copy_from_slice(&DIGIT_PAIRS[v as usize]);
+        pair(9, of_day / 3_600);
+        pair(11, of_day / 60 % 60);
+        pair(13, of_day % 60);
+        Self(b)
     }
 
     /// Parses `YYYYMMDDTHHMMSSZ`.
@@ -108,6 +236,7 @@ impl fmt::Display for AmzDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::UtcOffset;
     use time::macros::datetime;
 
     #[test]
@@ -126,9 +255,120 @@ mod tests {
     #[test]
     fn rejects_years_x_amz_date_cannot_hold() {
         assert_eq!(
-            AmzDate::new(datetime!(-0001-01-01 00:00:00 UTC)),
+            AmzDate::new(datetime!(-0001-12-31 23:59:59 UTC)),
             Err(Error::TimeOutOfRange)
         );
+        assert_eq!(
+            AmzDate::new(datetime!(9999-12-31 23:59:59 -00:01)),
+            Err(Error::TimeOutOfRange)
+        );
+        let first = AmzDate::new(datetime!(0000-01-01 00:00:00 UTC)).unwrap();
+        assert_eq!(first.as_str(), "00000101T000000Z");
+        let last = AmzDate::new(datetime!(9999-12-31 23:59:59.999 UTC)).unwrap();
+        assert_eq!(last.as_str(), "99991231T235959Z");
+    }
+
+    /// What the `time` crate's own calendar says the `X-Amz-Date` of `t` is.
+    fn written_by_time(t: OffsetDateTime) -> String {
+        let t = t.to_offset(UtcOffset::UTC);
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+
+    #[test]
+    fn agrees_with_the_time_crate_on_every_day_boundary_and_leap_day() {
+        // Both sides of midnight for every day of 1900 to 2100 (every leap rule: 1900 is not a
+        // leap year, 2000 is), and for the first and last days of every century.
+        let mut t = datetime!(1900-01-01 00:00:00 UTC);
+        while t.year() <= 2100 {
+            for probe in [t, t - time::Duration::SECOND, t + time::Duration::hours(13)] {
+                assert_eq!(
+                    AmzDate::new(probe).unwrap().as_str(),
+                    written_by_time(probe)
+                );
+            }
+            t += time::Duration::DAY;
+        }
+        for year in (0..=9900).step_by(100) {
+            let start = time::Date::from_calendar_date(year, time::Month::January, 1)
+                .unwrap()
+                .midnight()
+                .assume_utc();
+            for probe in [
+                start,
+                start + time::Duration::days(59),
+                start + time::Duration::days(365),
+            ] {
+                assert_eq!(
+                    AmzDate::new(probe).unwrap().as_str(),
+                    written_by_time(probe)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn system_times_before_the_epoch_round_down() {
+        let at = |secs: f64| {
+            let d = Duration::from_secs_f64(secs.abs());
+            let t = if secs < 0.0 {
+                SystemTime::UNIX_EPOCH - d
+            } else {
+                SystemTime::UNIX_EPOCH + d
+            };
+            let s = SigningTime::from(t);
+            (s.seconds, s.nanos)
+        };
+        assert_eq!(at(1.25), (1, 250_000_000));
+        assert_eq!(at(-1.25), (-2, 750_000_000));
+        assert_eq!(at(-2.0), (-2, 0));
+        assert_eq!(
+            AmzDate::new(SystemTime::UNIX_EPOCH - Duration::from_millis(1))
+                .unwrap()
+                .as_str(),
+            "19691231T235959Z"
+        );
+    }
+
+    #[test]
+    fn an_offset_carries_across_whole_seconds() {
+        let t = SigningTime::from(datetime!(2015-08-30 12:35:59.7 UTC));
+        let plus = t.checked_add(time::Duration::milliseconds(500)).unwrap();
+        assert_eq!(AmzDate::new(plus).unwrap().as_str(), "20150830T123600Z");
+        let minus = t.checked_add(time::Duration::milliseconds(-800)).unwrap();
+        assert_eq!(AmzDate::new(minus).unwrap().as_str(), "20150830T123558Z");
+        assert_eq!(
+            SigningTime::from(SystemTime::UNIX_EPOCH + Duration::from_secs(1))
+                .checked_add(time::Duration::MAX),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn system_time_and_offset_date_time_agree(nanos in -62_167_219_200_000_000_000i128..=253_402_300_799_999_999_999) {
+            let t = OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap();
+            let from_system = SigningTime::from(SystemTime::from(t));
+            proptest::prop_assert_eq!(from_system, SigningTime::from(t));
+        }
+
+        #[test]
+        fn agrees_with_the_time_crate_anywhere_in_range(
+            seconds in -62_167_219_200i64..=253_402_300_799,
+            offset_minutes in -1_439i32..=1_439,
+        ) {
+            let offset = UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+            let t = OffsetDateTime::from_unix_timestamp(seconds).unwrap().to_offset(offset);
+            let ours = AmzDate::new(t).unwrap();
+            proptest::prop_assert_eq!(ours.as_str(), written_by_time(t));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 
 use smallvec::SmallVec;
 
-use crate::encode;
+use crate::encode::{self, Form};
 use crate::mac::Sink;
 use crate::settings::{PathNormalization, Settings, UriEncoding};
 
@@ -98,10 +98,72 @@ pub(crate) fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &[u8]) {
     sink.put(&rest[start..]);
 }
 
+/// A header in a [`CanonicalHeaders`] list, with what sorting and writing it needs worked out
+/// once.
+#[derive(Debug, Clone, Copy)]
+struct Entry<'a> {
+    /// The first 8 bytes of the lowercase name, big-endian and zero-padded: one integer
+    /// comparison orders most pairs of names.
+    prefix: u64,
+    name: &'a str,
+    value: &'a [u8],
+    /// The name has no uppercase letter (names from `http::HeaderName` never do).
+    lower: bool,
+}
+
+impl<'a> Entry<'a> {
+    #[inline]
+    fn new(h: Header<'a>) -> Self {
+        let bytes = h.name.as_bytes();
+        let mut first = [0u8; 8];
+        let n = bytes.len().min(8);
+        first[..n].copy_from_slice(&bytes[..n]);
+        first.make_ascii_lowercase();
+        Self {
+            prefix: u64::from_be_bytes(first),
+            name: h.name,
+            value: h.value,
+            lower: !bytes
+                .iter()
+                .fold(false, |any, b| any | b.is_ascii_uppercase()),
+        }
+    }
+
+    /// The name after the 8 bytes `prefix` holds.
+    #[inline]
+    fn rest(&self) -> &'a str {
+        self.name.get(8..).unwrap_or("")
+    }
+
+    #[inline]
+    fn cmp_name(&self, other: &Self) -> Ordering {
+        // Names hold no NUL byte, so equal prefixes of names up to 8 bytes mean equal names.
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| cmp_lowercase(self.rest(), other.rest()))
+    }
+
+    #[inline]
+    fn same_name(&self, other: &Self) -> bool {
+        self.prefix == other.prefix
+            && self.name.len() == other.name.len()
+            && self.rest().eq_ignore_ascii_case(other.rest())
+    }
+
+    #[inline]
+    fn put_name<S: Sink + ?Sized>(&self, sink: &mut S) {
+        if self.lower {
+            sink.put(self.name.as_bytes());
+        } else {
+            put_lowercase(sink, self.name);
+        }
+    }
+}
+
 /// The signed headers, sorted by lowercase name; repeated names keep their original order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CanonicalHeaders<'a> {
-    list: SmallVec<[Header<'a>; INLINE_HEADERS]>,
+    list: SmallVec<[Entry<'a>; INLINE_HEADERS]>,
 }
 
 impl<'a> CanonicalHeaders<'a> {
@@ -119,60 +181,80 @@ impl<'a> CanonicalHeaders<'a> {
         let mut names: SmallVec<[&'c str; 16]> = claimed.iter().map(String::as_str).collect();
         names.sort_unstable();
         names.dedup();
-        let mut list = SmallVec::new();
+        let mut out = Self::default();
         let mut absent = Vec::new();
         for name in names {
-            let before = list.len();
-            let same_name = |h: &&Header<'a>| h.name.eq_ignore_ascii_case(name);
-            list.extend(headers.iter().filter(same_name).copied());
-            if list.len() == before {
+            let before = out.list.len();
+            for h in headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)) {
+                out.push(*h);
+            }
+            if out.list.len() == before {
                 absent.push(name);
-                list.push(Header { name, value: b"" });
+                out.push(Header { name, value: b"" });
             }
         }
-        (Self { list }, absent)
+        out.sort();
+        (out, absent)
     }
 
     /// Keeps the headers `settings` signs and sorts them.
+    #[cfg(test)]
     pub(crate) fn new(headers: impl IntoIterator<Item = Header<'a>>, settings: &Settings) -> Self {
-        let mut list: SmallVec<[Header<'a>; INLINE_HEADERS]> = headers
-            .into_iter()
-            .filter(|h| !settings.is_excluded(h.name))
-            .collect();
-        // A stable sort keeps repeated names in order. std's stable sort does not allocate for
-        // short slices (tests/alloc.rs signs 20 headers with no allocation).
-        list.sort_by(|a, b| cmp_lowercase(a.name, b.name));
-        Self { list }
+        let mut out = Self::default();
+        for h in headers {
+            if !settings.is_excluded(h.name) {
+                out.push(h);
+            }
+        }
+        out.sort();
+        out
     }
 
-    /// Runs of headers that share one name.
-    fn groups(&self) -> impl Iterator<Item = &[Header<'a>]> {
-        self.list
-            .chunk_by(|a, b| a.name.eq_ignore_ascii_case(b.name))
+    /// Adds a header to sign; [`CanonicalHeaders::sort`] must follow before writing.
+    #[inline]
+    pub(crate) fn push(&mut self, h: Header<'a>) {
+        self.list.push(Entry::new(h));
+    }
+
+    /// Sorts by lowercase name. The sort is stable, so repeated names keep their order, and
+    /// does not allocate for short lists (tests/alloc.rs signs 20 headers with no allocation).
+    /// Sorts into canonical order.
+    pub(crate) fn sort(&mut self) {
+        self.list.sort_by(Entry::cmp_name);
     }
 
     /// `name:value\n` per name, repeated values joined with `,`.
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
-        for group in self.groups() {
-            put_lowercase(sink, group[0].name);
-            sink.put(b":");
-            for (k, h) in group.iter().enumerate() {
-                if k > 0 {
-                    sink.put(b",");
+        let mut prev: Option<&Entry<'a>> = None;
+        for e in &self.list {
+            if prev.is_some_and(|p| p.same_name(e)) {
+                sink.put(b",");
+            } else {
+                if prev.is_some() {
+                    sink.put(b"\n");
                 }
-                put_trimmed(sink, h.value);
+                e.put_name(sink);
+                sink.put(b":");
             }
+            put_trimmed(sink, e.value);
+            prev = Some(e);
+        }
+        if prev.is_some() {
             sink.put(b"\n");
         }
     }
 
     /// `a;b;c`.
     pub(crate) fn write_signed<S: Sink + ?Sized>(&self, sink: &mut S) {
-        for (k, group) in self.groups().enumerate() {
-            if k > 0 {
-                sink.put(b";");
+        let mut prev: Option<&Entry<'a>> = None;
+        for e in &self.list {
+            match prev {
+                Some(p) if p.same_name(e) => continue,
+                Some(_) => sink.put(b";"),
+                None => {}
             }
-            put_lowercase(sink, group[0].name);
+            e.put_name(sink);
+            prev = Some(e);
         }
     }
 
@@ -190,44 +272,51 @@ impl<'a> CanonicalHeaders<'a> {
 pub(crate) struct Param<'a> {
     pub(crate) key: &'a [u8],
     pub(crate) value: &'a [u8],
-    pub(crate) wire: bool,
+    pub(crate) form: Form,
 }
 
 impl Param<'_> {
     fn cmp_canonical(&self, other: &Self) -> Ordering {
-        cmp_component(self.key, self.wire, other.key, other.wire)
-            .then_with(|| cmp_component(self.value, self.wire, other.value, other.wire))
+        cmp_component(self.key, self.form, other.key, other.form)
+            .then_with(|| cmp_component(self.value, self.form, other.value, other.form))
     }
 
     /// `key=value` in canonical encoding.
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
-        encode::write_component(sink, self.key, self.wire);
+        encode::write_component(sink, self.key, self.form);
         sink.put(b"=");
-        encode::write_component(sink, self.value, self.wire);
+        encode::write_component(sink, self.value, self.form);
     }
 }
 
 /// Orders two query components by their canonical encodings. A component made of unreserved
 /// bytes only (`X-Amz-Date`, `limit`, `10`) is its own canonical form and is compared as it is.
-fn cmp_component(a: &[u8], a_wire: bool, b: &[u8], b_wire: bool) -> Ordering {
-    let as_is = |c: &[u8]| c.iter().all(|&x| encode::is_unreserved(x));
-    if as_is(a) && as_is(b) {
+fn cmp_component(a: &[u8], a_form: Form, b: &[u8], b_form: Form) -> Ordering {
+    let as_is =
+        |c: &[u8], form: Form| form == Form::Encoded || c.iter().all(|&x| encode::is_unreserved(x));
+    if as_is(a, a_form) && as_is(b, b_form) {
         return a.cmp(b);
     }
-    encode::CanonicalBytes::new(a, a_wire).cmp(encode::CanonicalBytes::new(b, b_wire))
+    encode::CanonicalBytes::new(a, a_form).cmp(encode::CanonicalBytes::new(b, b_form))
 }
 
 /// Splits a raw query string into parameters: `&` separates them, the first `=` splits key from
 /// value, a bare `flag` has an empty value, and empty pieces (`a=1&&b=2`) are skipped.
 pub(crate) fn parse_query(raw: &str) -> impl Iterator<Item = Param<'_>> {
-    raw.split('&').filter(|p| !p.is_empty()).map(|p| {
-        let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        Param {
-            key: k.as_bytes(),
-            value: v.as_bytes(),
-            wire: true,
-        }
-    })
+    raw.as_bytes()
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (key, value) = match p.iter().position(|&b| b == b'=') {
+                Some(i) => (&p[..i], &p[i + 1..]),
+                None => (p, &p[p.len()..]),
+            };
+            Param {
+                key,
+                value,
+                form: Form::Wire,
+            }
+        })
 }
 
 /// The canonical query: every parameter encoded, sorted by encoded key, then encoded value.
@@ -238,35 +327,40 @@ pub(crate) struct CanonicalQuery<'a> {
 
 impl<'a> CanonicalQuery<'a> {
     pub(crate) fn new(raw: Option<&'a str>) -> Self {
-        Self {
-            params: raw.map(parse_query).into_iter().flatten().collect(),
+        let mut q = Self::default();
+        q.extend_wire(raw);
+        q
+    }
+
+    /// Adds the parameters of a raw query string as sent.
+    #[inline]
+    pub(crate) fn extend_wire(&mut self, raw: Option<&'a str>) {
+        if let Some(raw) = raw {
+            self.params.extend(parse_query(raw));
         }
     }
 
-    /// Adds a plain-text parameter (the `X-Amz-*` values of a presigned URL).
-    pub(crate) fn push_plain(&mut self, key: &'a str, value: &'a str) {
-        self.params.push(Param {
-            key: key.as_bytes(),
-            value: value.as_bytes(),
-            wire: false,
-        });
+    /// Adds the parameters of `k=v&k=v` whose keys and values are already in canonical
+    /// encoding.
+    pub(crate) fn extend_encoded(&mut self, encoded: &'a [u8]) {
+        self.params.extend(encoded.split(|&b| b == b'&').map(|p| {
+            let (key, value) = match p.iter().position(|&b| b == b'=') {
+                Some(i) => (&p[..i], &p[i + 1..]),
+                None => (p, &p[p.len()..]),
+            };
+            Param {
+                key,
+                value,
+                form: Form::Encoded,
+            }
+        }));
     }
 
-    /// Adds a plain-text parameter whose value is in a byte buffer.
-    pub(crate) fn push_plain_bytes(&mut self, key: &'a str, value: &'a [u8]) {
-        self.params.push(Param {
-            key: key.as_bytes(),
-            value,
-            wire: false,
-        });
-    }
-
-    /// Sorts into canonical order.
     /// Keeps only the parameters for which `keep(decoded key)` holds (a verifier drops
     /// `X-Amz-Signature`).
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
         self.params.retain(|p| {
-            if p.wire {
+            if p.form == Form::Wire {
                 keep(&percent_encoding::percent_decode(p.key).collect::<Vec<u8>>())
             } else {
                 keep(p.key)
@@ -274,6 +368,7 @@ impl<'a> CanonicalQuery<'a> {
         });
     }
 
+    /// Sorts into canonical order.
     pub(crate) fn sort(&mut self) {
         self.params.sort_unstable_by(Param::cmp_canonical);
     }
@@ -324,15 +419,15 @@ pub(crate) fn write_path<S: Sink + ?Sized>(sink: &mut S, path: &str, settings: &
 
 /// Everything stage ① needs, borrowed from the request.
 #[derive(Debug, Clone)]
-pub(crate) struct CanonicalRequest<'a> {
+pub(crate) struct CanonicalRequest<'r, 'a> {
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
-    pub(crate) query: CanonicalQuery<'a>,
-    pub(crate) headers: CanonicalHeaders<'a>,
+    pub(crate) query: &'r CanonicalQuery<'a>,
+    pub(crate) headers: &'r CanonicalHeaders<'a>,
     pub(crate) payload_hash: &'a [u8],
 }
 
-impl CanonicalRequest<'_> {
+impl CanonicalRequest<'_, '_> {
     /// Writes the canonical request, exactly.
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S, settings: &Settings) {
         sink.put(self.method.as_bytes());

@@ -144,26 +144,32 @@ pub(crate) fn is_normalized(path: &str) -> bool {
             .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
+/// What the bytes of a query component are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// As sent on the wire: `+` means a space and `%XY` is decoded before re-encoding, so
+    /// `a+b`, `a%20b` and `a b` all canonicalise to `a%20b`, and `%2B` stays `%2B`.
+    Wire,
+    /// Already in canonical encoding (the `X-Amz-*` values a presigned URL adds): kept as is.
+    Encoded,
+}
+
 /// Iterates the canonical (re-encoded) bytes of one query component.
-///
-/// `wire` components come from the request as sent: `+` means a space and `%XY` is decoded
-/// before re-encoding, so `a+b`, `a%20b` and `a b` all canonicalise to `a%20b`, and `%2B` stays
-/// `%2B`. Other components (the `X-Amz-*` values this crate adds) are plain text.
 #[derive(Clone)]
 pub(crate) struct CanonicalBytes<'a> {
     src: &'a [u8],
     pos: usize,
-    wire: bool,
+    form: Form,
     pending: [u8; 2],
     npending: u8,
 }
 
 impl<'a> CanonicalBytes<'a> {
-    pub(crate) fn new(src: &'a [u8], wire: bool) -> Self {
+    pub(crate) fn new(src: &'a [u8], form: Form) -> Self {
         Self {
             src,
             pos: 0,
-            wire,
+            form,
             pending: [0; 2],
             npending: 0,
         }
@@ -173,7 +179,7 @@ impl<'a> CanonicalBytes<'a> {
     #[inline]
     fn next_decoded(&mut self) -> Option<u8> {
         let b = *self.src.get(self.pos)?;
-        if self.wire {
+        if self.form == Form::Wire {
             if b == b'+' {
                 self.pos += 1;
                 return Some(b' ');
@@ -198,6 +204,11 @@ impl Iterator for CanonicalBytes<'_> {
             self.npending -= 1;
             return Some(b);
         }
+        if self.form == Form::Encoded {
+            let b = *self.src.get(self.pos)?;
+            self.pos += 1;
+            return Some(b);
+        }
         let b = self.next_decoded()?;
         if is_unreserved(b) {
             return Some(b);
@@ -210,10 +221,10 @@ impl Iterator for CanonicalBytes<'_> {
 }
 
 /// Writes one query component in canonical form.
-pub(crate) fn write_component<S: Sink + ?Sized>(sink: &mut S, src: &[u8], wire: bool) {
-    if !wire {
-        encode_into(sink, src, false);
-        return;
+pub(crate) fn write_component<S: Sink + ?Sized>(sink: &mut S, src: &[u8], form: Form) {
+    match form {
+        Form::Encoded => return sink.put(src),
+        Form::Wire => {}
     }
     // Fast path: a component with no `+`/`%` decodes to itself.
     if !src.iter().any(|&b| b == b'+' || b == b'%') {
@@ -222,7 +233,7 @@ pub(crate) fn write_component<S: Sink + ?Sized>(sink: &mut S, src: &[u8], wire: 
     }
     let mut buf = [0u8; 64];
     let mut n = 0;
-    for b in CanonicalBytes::new(src, true) {
+    for b in CanonicalBytes::new(src, Form::Wire) {
         buf[n] = b;
         n += 1;
         if n == buf.len() {
@@ -252,7 +263,7 @@ mod tests {
     }
 
     fn canon(s: &str) -> String {
-        String::from_utf8(CanonicalBytes::new(s.as_bytes(), true).collect()).unwrap()
+        String::from_utf8(CanonicalBytes::new(s.as_bytes(), Form::Wire).collect()).unwrap()
     }
 
     #[test]

@@ -13,15 +13,18 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
 
+use crate::amz_date::{AmzDate, SigningTime};
 use crate::credentials::Credentials;
 use crate::mac::Sink;
 use crate::signing_key::SigningKey;
-use crate::string_to_sign::{ALGORITHM, Scope};
+use crate::string_to_sign::{ALGORITHM, Scope, Template};
 
 /// Everything that stays the same for one (credentials, UTC date, region, service).
 pub(crate) struct DayKey {
     generation: u64,
     date: [u8; 8],
+    /// The Unix time of the day's first second, when `date` is a calendar date.
+    midnight: Option<i64>,
     region: Box<str>,
     service: Box<str>,
     /// `kSigning`, keyed into an HMAC state.
@@ -30,6 +33,8 @@ pub(crate) struct DayKey {
     pub(crate) scope: Box<[u8]>,
     /// `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=`.
     pub(crate) authorization_prefix: Box<[u8]>,
+    /// The day's string to sign, laid out for hashing (`None` for a scope too long for it).
+    pub(crate) string_to_sign: Option<Template>,
 }
 
 impl DayKey {
@@ -43,15 +48,31 @@ impl DayKey {
         prefix.put(b"/");
         prefix.put(&scope_bytes);
         prefix.put(b", SignedHeaders=");
+        let midnight = std::str::from_utf8(&date)
+            .ok()
+            .and_then(|d| AmzDate::parse(&format!("{d}T000000Z")))
+            .map(|d| SigningTime::from(d).unix_seconds());
         Self {
             generation: creds.generation(),
             date,
+            midnight,
             region: scope.region.into(),
             service: scope.service.into(),
             key: SigningKey::derive(creds, scope),
+            string_to_sign: Template::new(&scope_bytes),
             scope: scope_bytes.into(),
             authorization_prefix: prefix.into(),
         }
+    }
+
+    /// The `X-Amz-Date` of `seconds` (Unix time) when it falls on this key's day.
+    #[inline]
+    pub(crate) fn amz_date_at(&self, seconds: i64) -> Option<AmzDate> {
+        let of_day = seconds.checked_sub(self.midnight?)?;
+        // In 0..86,400, so the cast cannot truncate.
+        (0..86_400)
+            .contains(&of_day)
+            .then(|| AmzDate::on_day(self.date, of_day as u32))
     }
 
     #[inline]
@@ -62,6 +83,9 @@ impl DayKey {
             && *self.service == *scope.service
     }
 }
+
+/// A read of the cache, held for one signature.
+pub(crate) type DayHint = arc_swap::Guard<Option<Arc<DayKey>>>;
 
 /// The latest [`DayKey`]. Readers load it with [`ArcSwapOption::load`], which takes no lock and
 /// writes no shared memory in the common case, so threads signing at once do not serialise; a
@@ -76,15 +100,26 @@ impl KeyCache {
         Self::default()
     }
 
-    /// Runs `f` with the [`DayKey`] for `creds` and `scope`: the cached one when it matches,
-    /// else one derived now and cached.
+    /// The cached key, read without a lock; hold it for one signature at most.
+    #[inline]
+    pub(crate) fn current(&self) -> DayHint {
+        self.current.load()
+    }
+
+    /// Runs `f` with the [`DayKey`] for `creds` and `scope`: `read` (a key read from this cache
+    /// with [`KeyCache::current`]) or the cached one when it matches, else one derived now and
+    /// cached.
     #[inline]
     pub(crate) fn with<R>(
         &self,
+        read: Option<&DayKey>,
         creds: &Credentials,
         scope: &Scope<'_>,
         f: impl FnOnce(&DayKey) -> R,
     ) -> R {
+        if let Some(day) = read.filter(|d| d.serves(creds, scope)) {
+            return f(day);
+        }
         {
             let current = self.current.load();
             if let Some(day) = current.as_deref().filter(|d| d.serves(creds, scope)) {
@@ -146,7 +181,7 @@ mod tests {
     }
 
     fn cached(cache: &KeyCache, creds: &Credentials, scope: &Scope<'_>, sts: &[u8]) -> Signature {
-        cache.with(creds, scope, |day| day.key.sign(sts))
+        cache.with(None, creds, scope, |day| day.key.sign(sts))
     }
 
     #[test]
@@ -169,9 +204,10 @@ mod tests {
     fn the_day_parts_are_written_for_the_scope() {
         let creds = Credentials::new("AKIDEXAMPLE", "secret");
         let cache = KeyCache::new();
-        let (scope_line, prefix) = cache.with(&creds, &scope("20150830", "us-east-1"), |day| {
-            (day.scope.to_vec(), day.authorization_prefix.to_vec())
-        });
+        let (scope_line, prefix) =
+            cache.with(None, &creds, &scope("20150830", "us-east-1"), |day| {
+                (day.scope.to_vec(), day.authorization_prefix.to_vec())
+            });
         assert_eq!(scope_line, b"20150830/us-east-1/service/aws4_request");
         assert_eq!(
             prefix,
@@ -218,6 +254,42 @@ mod tests {
             cached(&cache, &b, &other_service, b"sts"),
             fresh(&b, &other_service, b"sts")
         );
+    }
+
+    #[test]
+    fn the_string_to_sign_template_is_laid_out_unless_the_scope_is_too_long() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret");
+        let cache = KeyCache::new();
+        let laid_out = |service: &str| {
+            let s = Scope {
+                service,
+                ..scope("20150830", "us-east-1")
+            };
+            cache.with(None, &creds, &s, |day| day.string_to_sign.is_some())
+        };
+        assert!(laid_out("service"));
+        assert!(laid_out(&"s".repeat(64)));
+        // Longer than a signer accepts (64 bytes): streamed instead.
+        assert!(!laid_out(&"s".repeat(300)));
+    }
+
+    #[test]
+    fn a_day_key_writes_dates_of_its_own_day_only() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret");
+        let cache = KeyCache::new();
+        cache.with(None, &creds, &scope("20150830", "us-east-1"), |_| ());
+        let day = cache.current();
+        let day = day.as_deref().unwrap();
+        let midnight = 1_440_892_800; // 2015-08-30T00:00:00Z
+        for seconds in [midnight, midnight + 45_360, midnight + 86_399] {
+            assert_eq!(
+                day.amz_date_at(seconds),
+                Some(AmzDate::from_unix_seconds(seconds).unwrap())
+            );
+        }
+        assert_eq!(day.amz_date_at(midnight - 1), None);
+        assert_eq!(day.amz_date_at(midnight + 86_400), None);
+        assert_eq!(day.amz_date_at(i64::MIN), None);
     }
 
     #[test]

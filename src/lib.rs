@@ -52,7 +52,7 @@ pub mod reqwest;
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
 pub mod aws_config;
 
-pub use amz_date::AmzDate;
+pub use amz_date::{AmzDate, SigningTime};
 pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
 pub use clock_skew::{ClockOffset, ClockSource, clock_offset};
 pub use credentials::Credentials;

@@ -31,53 +31,159 @@ impl<const N: usize> Sink for smallvec::SmallVec<[u8; N]> {
     }
 }
 
-/// How many bytes [`Hasher`] gathers before handing them to SHA-256: canonical requests arrive
-/// as many tiny pieces (`\n`, `:`, a header name), and one `update` per piece costs more than
-/// copying them into a buffer first.
-const HASHER_BUFFER: usize = 128;
+/// A byte buffer on the stack that moves to the heap only past `N` bytes. Appending is one
+/// bounds check and one copy (`SmallVec::extend_from_slice` is an insert, which costs more).
+#[derive(Debug, Clone)]
+pub(crate) struct StackBuf<const N: usize> {
+    inline: [u8; N],
+    len: usize,
+    /// Everything, once more than `N` bytes were put.
+    spilled: Vec<u8>,
+}
 
-/// A SHA-256 hasher that is also a [`Sink`], with a small buffer in front.
+impl<const N: usize> StackBuf<N> {
+    pub(crate) fn new() -> Self {
+        Self {
+            inline: [0; N],
+            len: 0,
+            spilled: Vec::new(),
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+
+    #[cold]
+    fn spill(&mut self, bytes: &[u8]) {
+        if self.spilled.is_empty() {
+            self.spilled.reserve(2 * N + bytes.len());
+            self.spilled.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.spilled.extend_from_slice(bytes);
+    }
+}
+
+impl<const N: usize> Sink for StackBuf<N> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.inline.get_mut(self.len..end) {
+            Some(dst) if self.spilled.is_empty() => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            _ => self.spill(bytes),
+        }
+    }
+}
+
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// A streaming SHA-256 over `sha2`'s block function, and a [`Sink`].
+///
+/// Canonical requests arrive as many small pieces (`\n`, `:`, a header name). This hasher keeps
+/// one 64-byte block and compresses it when full, so a piece costs one copy; `sha2`'s
+/// `Digest::update` would buffer it a second time. It also resumes from an HMAC key's inner
+/// state ([`MacKey::start`]), which is how the string to sign is hashed with a cached key.
 #[derive(Clone)]
 pub(crate) struct Hasher {
-    sha: Sha256,
-    buf: [u8; HASHER_BUFFER],
-    len: usize,
+    state: [u32; 8],
+    block: [u8; 64],
+    /// Bytes of `block` in use (always < 64).
+    fill: usize,
+    /// Blocks compressed into `state` so far.
+    blocks: u64,
 }
 
 impl Hasher {
     pub(crate) fn new() -> Self {
+        Self::resume(IV, 0)
+    }
+
+    #[inline]
+    fn resume(state: [u32; 8], blocks: u64) -> Self {
         Self {
-            sha: Sha256::new(),
-            buf: [0; HASHER_BUFFER],
-            len: 0,
+            state,
+            block: [0; 64],
+            fill: 0,
+            blocks,
         }
     }
 
     /// The digest of everything put so far.
-    pub(crate) fn finish(mut self) -> [u8; 32] {
-        Digest::update(&mut self.sha, &self.buf[..self.len]);
-        self.sha.finalize().into()
+    #[inline]
+    pub(crate) fn finish(self) -> [u8; 32] {
+        state_bytes(&self.finish_state())
+    }
+
+    fn finish_state(mut self) -> [u32; 8] {
+        let bits = (self.blocks * 64 + self.fill as u64) * 8;
+        self.block[self.fill] = 0x80;
+        if self.fill >= 56 {
+            self.block[self.fill + 1..].fill(0);
+            sha2::block_api::compress256(&mut self.state, &[self.block]);
+            self.block = [0; 64];
+        } else {
+            self.block[self.fill + 1..56].fill(0);
+        }
+        self.block[56..].copy_from_slice(&bits.to_be_bytes());
+        sha2::block_api::compress256(&mut self.state, &[self.block]);
+        self.state
+    }
+
+    /// Fills the block, compresses it and every whole block of `bytes` after it, and keeps the
+    /// rest.
+    #[inline(never)]
+    fn put_across(&mut self, bytes: &[u8]) {
+        let (head, rest) = bytes.split_at(64 - self.fill);
+        self.block[self.fill..].copy_from_slice(head);
+        sha2::block_api::compress256(&mut self.state, &[self.block]);
+        let (whole, tail) = rest.as_chunks::<64>();
+        if !whole.is_empty() {
+            sha2::block_api::compress256(&mut self.state, whole);
+        }
+        self.blocks += 1 + whole.len() as u64;
+        self.block[..tail.len()].copy_from_slice(tail);
+        self.fill = tail.len();
     }
 }
 
 impl Sink for Hasher {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(bytes);
-            self.len = end;
-            return;
-        }
-        Digest::update(&mut self.sha, &self.buf[..self.len]);
-        self.len = 0;
-        if bytes.len() >= HASHER_BUFFER {
-            Digest::update(&mut self.sha, bytes);
+        let end = self.fill + bytes.len();
+        if end < 64 {
+            self.block[self.fill..end].copy_from_slice(bytes);
+            self.fill = end;
         } else {
-            self.buf[..bytes.len()].copy_from_slice(bytes);
-            self.len = bytes.len();
+            self.put_across(bytes);
         }
     }
+}
+
+/// The digest bytes of a final state.
+#[inline]
+fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
 }
 
 /// SHA-256 of `bytes` in one call.
@@ -85,49 +191,139 @@ pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-/// HMAC-SHA256 over the concatenation of `parts`.
+/// HMAC-SHA256 over the concatenation of `parts` (key derivation; the `hmac` crate).
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = keyed(key);
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
     for part in parts {
         mac.update(part);
     }
     mac.finalize().into_bytes().into()
 }
 
-/// An HMAC-SHA256 instance keyed with `key`; its inner and outer pad states can be cloned and
-/// reused, which is what makes a cached signing key cheap.
-pub(crate) fn keyed(key: &[u8]) -> Hmac<Sha256> {
-    // HMAC accepts keys of any length (long keys are hashed first), so this cannot fail.
-    <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length")
+/// An HMAC-SHA256 key kept as the SHA-256 states after its inner and outer pad blocks (RFC
+/// 2104), so a MAC costs only the blocks of the message and one block for the outer hash.
+/// Wiped on drop.
+#[derive(Clone)]
+pub(crate) struct MacKey {
+    inner: [u32; 8],
+    outer: [u32; 8],
 }
 
-/// HMAC-SHA256 of `message` with a prepared key state.
-#[inline]
-pub(crate) fn hmac_with(state: &Hmac<Sha256>, message: &[&[u8]]) -> [u8; 32] {
-    let mut mac = state.clone();
-    for part in message {
-        mac.update(part);
+impl MacKey {
+    pub(crate) fn new(key: &[u8]) -> Self {
+        let mut k = [0u8; 64];
+        if key.len() > 64 {
+            k[..32].copy_from_slice(&sha256(key));
+        } else {
+            k[..key.len()].copy_from_slice(key);
+        }
+        let mut pad = [0u8; 64];
+        let mut state = |byte: u8| {
+            for (p, b) in pad.iter_mut().zip(&k) {
+                *p = b ^ byte;
+            }
+            let mut s = IV;
+            sha2::block_api::compress256(&mut s, &[pad]);
+            s
+        };
+        let inner = state(0x36);
+        let outer = state(0x5c);
+        k.zeroize();
+        pad.zeroize();
+        Self { inner, outer }
     }
-    mac.finalize().into_bytes().into()
-}
 
-/// An HMAC-SHA256 computation that is also a [`Sink`], so the string to sign can be streamed
-/// into it without being built first.
-pub(crate) struct MacSink(Hmac<Sha256>);
-
-impl Sink for MacSink {
+    /// A hasher for the message, resumed after the inner pad block.
     #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+    pub(crate) fn start(&self) -> Hasher {
+        Hasher::resume(self.inner, 1)
+    }
+
+    /// The MAC of the message put into `inner` (from [`MacKey::start`]).
+    #[inline]
+    pub(crate) fn finish(&self, inner: Hasher) -> [u8; 32] {
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&inner.finish());
+        block[32] = 0x80;
+        // The outer hash covers the pad block and the inner digest: 96 bytes.
+        block[56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
+        let mut state = self.outer;
+        sha2::block_api::compress256(&mut state, &[block]);
+        state_bytes(&state)
+    }
+
+    /// The MAC of `message`.
+    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let mut h = self.start();
+        h.put(message);
+        self.finish(h)
     }
 }
 
-/// HMAC-SHA256, with a prepared key state, of whatever `write` puts.
-#[inline]
-pub(crate) fn hmac_streamed(state: &Hmac<Sha256>, write: impl FnOnce(&mut MacSink)) -> [u8; 32] {
-    let mut mac = MacSink(state.clone());
-    write(&mut mac);
-    mac.0.finalize().into_bytes().into()
+/// The longest message a [`Padded`] holds: 4 blocks and the bytes before the padding of a
+/// fifth (a string to sign with region and service names of 64 bytes each is 250 bytes).
+const PADDED_BLOCKS: usize = 5;
+
+/// A fixed-length message laid out in SHA-256 blocks with its padding, as the inner hash of an
+/// HMAC sees it (after the key's pad block). A template is made once; each MAC copies it and
+/// rewrites the parts that change, so hashing it is one call over whole blocks.
+#[derive(Clone)]
+pub(crate) struct Padded {
+    buf: [u8; 64 * PADDED_BLOCKS],
+    len: usize,
+    blocks: usize,
+}
+
+impl Padded {
+    /// `message` with its padding, or `None` when it is too long to be laid out here.
+    pub(crate) fn new(message: &[u8]) -> Option<Self> {
+        let blocks = (message.len() + 9).div_ceil(64);
+        if blocks > PADDED_BLOCKS {
+            return None;
+        }
+        let mut buf = [0u8; 64 * PADDED_BLOCKS];
+        buf[..message.len()].copy_from_slice(message);
+        buf[message.len()] = 0x80;
+        // The inner hash also covers the key's pad block.
+        let bits = (64 + message.len() as u64) * 8;
+        buf[blocks * 64 - 8..blocks * 64].copy_from_slice(&bits.to_be_bytes());
+        Some(Self {
+            buf,
+            len: message.len(),
+            blocks,
+        })
+    }
+
+    /// The message bytes, to rewrite in place (the length is fixed).
+    #[inline]
+    pub(crate) fn message_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[..self.len]
+    }
+}
+
+impl MacKey {
+    /// The MAC of a padded message.
+    #[inline]
+    pub(crate) fn mac_padded(&self, message: &Padded) -> [u8; 32] {
+        let (blocks, _) = message.buf[..message.blocks * 64].as_chunks::<64>();
+        let mut inner = self.inner;
+        sha2::block_api::compress256(&mut inner, blocks);
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&state_bytes(&inner));
+        block[32] = 0x80;
+        block[56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
+        let mut outer = self.outer;
+        sha2::block_api::compress256(&mut outer, &[block]);
+        state_bytes(&outer)
+    }
+}
+
+impl Drop for MacKey {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
 }
 
 /// The two lowercase hex digits of every byte.
@@ -176,10 +372,17 @@ mod tests {
     }
 
     #[test]
-    fn buffered_hasher_matches_one_shot_sha256_for_any_split() {
+    fn block_hasher_matches_one_shot_sha256_for_any_split_and_length() {
         let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 + 3) as u8).collect();
+        for len in 0..200 {
+            let mut h = Hasher::new();
+            h.put(&data[..len]);
+            assert_eq!(h.finish(), sha256(&data[..len]), "length {len}");
+        }
         let expected = sha256(&data);
-        for piece in [1, 2, 3, 63, 64, 65, 127, 128, 129, 200, 999, 1000] {
+        for piece in [
+            1, 2, 3, 55, 56, 57, 63, 64, 65, 127, 128, 129, 200, 999, 1000,
+        ] {
             let mut h = Hasher::new();
             for chunk in data.chunks(piece) {
                 h.put(chunk);
@@ -194,6 +397,62 @@ mod tests {
         h.put(&data[901..]);
         assert_eq!(h.finish(), expected);
         assert_eq!(Hasher::new().finish(), sha256(b""));
+    }
+
+    #[test]
+    fn mac_key_matches_the_hmac_crate_for_any_key_and_message_length() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 31 + 7) as u8).collect();
+        for key_len in [0, 1, 32, 63, 64, 65, 100, 200] {
+            let key = &data[..key_len];
+            let mac_key = MacKey::new(key);
+            for msg_len in [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 191, 300] {
+                let msg = &data[..msg_len];
+                assert_eq!(
+                    mac_key.mac(msg),
+                    hmac_sha256(key, &[msg]),
+                    "key {key_len}, message {msg_len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn stack_buffer_keeps_every_byte_across_the_spill() {
+        let data: Vec<u8> = (0..100u8).collect();
+        for piece in [1, 3, 7, 16, 17, 100] {
+            let mut b = StackBuf::<16>::new();
+            for chunk in data.chunks(piece) {
+                b.put(chunk);
+            }
+            assert_eq!(b.as_slice(), &data[..], "pieces of {piece}");
+        }
+        let mut b = StackBuf::<16>::new();
+        b.put(b"abc");
+        assert_eq!(b.as_slice(), b"abc");
+        b.put(b"");
+        assert_eq!(b.as_slice(), b"abc");
+    }
+
+    #[test]
+    fn a_padded_message_macs_like_a_streamed_one_at_every_length() {
+        let key = MacKey::new(b"key");
+        let data: Vec<u8> = (0..400u32).map(|i| (i * 13 + 1) as u8).collect();
+        for len in 0..=(64 * PADDED_BLOCKS - 9) {
+            let mut p = Padded::new(&data[..len]).unwrap();
+            assert_eq!(key.mac_padded(&p), key.mac(&data[..len]), "length {len}");
+            // Rewriting the message in place gives the MAC of the new bytes.
+            if len > 0 {
+                p.message_mut()[0] ^= 1;
+                let mut changed = data[..len].to_vec();
+                changed[0] ^= 1;
+                assert_eq!(
+                    key.mac_padded(&p),
+                    key.mac(&changed),
+                    "rewritten, length {len}"
+                );
+            }
+        }
+        assert!(Padded::new(&data[..64 * PADDED_BLOCKS - 8]).is_none());
     }
 
     #[test]

@@ -103,14 +103,10 @@ impl<'a> SignableRequest<'a> {
             });
         }
         // An authority that names no host (`https:///p`, `https://user@/p`, `https://:443/p`).
-        let host = self.authority.map(|a| {
-            let hostport = a.rsplit_once('@').map_or(a, |(_, h)| h);
-            match hostport.rfind(':') {
-                Some(i) if !hostport[i..].contains(']') => &hostport[..i],
-                _ => hostport,
-            }
-        });
-        if host == Some("") {
+        if self
+            .authority
+            .is_some_and(|a| host_and_port(a).0.is_empty())
+        {
             return Err(Error::InvalidUri {
                 target: crate::error::shown_target(self.target),
                 reason: "the URL has an empty host",
@@ -133,17 +129,11 @@ impl<'a> SignableRequest<'a> {
     /// Writes the host to sign (as [`SignableRequest::host_from_authority`] gives it) into
     /// `sink`, without allocating; `None` when the target has no authority.
     pub(crate) fn write_host<S: Sink + ?Sized>(&self, sink: &mut S) -> Option<()> {
-        let authority = self.authority?;
-        let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let (host, port) = host_and_port(self.authority?);
         let default_port = match self.scheme {
             Some(s) if s.eq_ignore_ascii_case("http") => Some("80"),
             Some(s) if s.eq_ignore_ascii_case("https") => Some("443"),
             _ => None,
-        };
-        // The port follows the last `:` that is outside IPv6 brackets.
-        let (host, port) = match hostport.rfind(':') {
-            Some(i) if !hostport[i..].contains(']') => (&hostport[..i], Some(&hostport[i + 1..])),
-            _ => (hostport, None),
         };
         let mut lower = [0u8; 64];
         for chunk in host.as_bytes().chunks(lower.len()) {
@@ -177,6 +167,39 @@ impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
             parts.push_header(name.as_str(), value.as_bytes());
         }
         parts
+    }
+}
+
+/// The host and port of an authority (`user@host:port`): userinfo dropped, and the port taken
+/// after the last `:` outside IPv6 brackets. Authorities are short, so plain byte loops beat
+/// `memchr`-based searches here.
+fn host_and_port(authority: &str) -> (&str, Option<&str>) {
+    // Most authorities are a bare host name: one pass that vectorises finds that out.
+    let special = |b: u8| b == b'@' || b == b':' || b == b']';
+    if !authority
+        .as_bytes()
+        .iter()
+        .fold(false, |any, &b| any | special(b))
+    {
+        return (authority, None);
+    }
+    let mut start = 0;
+    let mut colon = None;
+    for (i, &b) in authority.as_bytes().iter().enumerate() {
+        match b {
+            b'@' => {
+                start = i + 1;
+                colon = None;
+            }
+            b':' => colon = Some(i),
+            // A `:` inside `[...]` is part of an IPv6 address.
+            b']' => colon = None,
+            _ => {}
+        }
+    }
+    match colon {
+        Some(i) => (&authority[start..i], Some(&authority[i + 1..])),
+        None => (&authority[start..], None),
     }
 }
 
@@ -238,10 +261,13 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), Error> {
             name: name.to_string(),
         });
     }
-    // Folded without short-circuiting, so the loop vectorises; values are usually clean.
-    let bad = value.iter().fold(false, |bad, &b| {
-        bad | (b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') | (b == 0x7f)
-    });
+    // Folded without short-circuiting, so the loop vectorises; values are usually clean, and
+    // only a value with some control byte is looked at again.
+    let control = |b: u8| b < 0x20 || b == 0x7f;
+    let bad = value.iter().fold(false, |any, &b| any | control(b))
+        && value
+            .iter()
+            .any(|&b| control(b) && !matches!(b, b'\t' | b'\r' | b'\n'));
     if bad {
         return Err(Error::InvalidHeaderValue {
             name: name.to_string(),
@@ -254,6 +280,26 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_and_port_drop_userinfo_and_respect_ipv6_brackets() {
+        for (authority, host, port) in [
+            ("example.com", "example.com", None),
+            ("example.com:8443", "example.com", Some("8443")),
+            ("user:pw@example.com", "example.com", None),
+            ("user:pw@example.com:80", "example.com", Some("80")),
+            ("a@b@example.com:1", "example.com", Some("1")),
+            ("[::1]", "[::1]", None),
+            ("[::1]:8080", "[::1]", Some("8080")),
+            ("user@[fe80::1%25eth0]:9", "[fe80::1%25eth0]", Some("9")),
+            ("example.com:", "example.com", Some("")),
+            ("user@", "", None),
+            (":443", "", Some("443")),
+            ("", "", None),
+        ] {
+            assert_eq!(host_and_port(authority), (host, port), "{authority:?}");
+        }
+    }
 
     #[test]
     fn absolute_targets_split_into_parts() {

@@ -49,7 +49,7 @@ pub fn sign(signer: &Signer, req: &mut reqwest::Request) -> Result<(), Error> {
 pub fn sign_at(
     signer: &Signer,
     req: &mut reqwest::Request,
-    time: impl Into<time::OffsetDateTime>,
+    time: impl Into<crate::SigningTime>,
 ) -> Result<(), Error> {
     let out = {
         let url = req.url().as_str();

@@ -5,20 +5,18 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use smallvec::SmallVec;
-use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::Error;
-use crate::amz_date::AmzDate;
+use crate::amz_date::{AmzDate, SigningTime};
 use crate::canonical_request::{
     CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query,
 };
 use crate::credentials::Credentials;
-use crate::encode;
+use crate::encode::{self, Form};
 use crate::explanation::Explanation;
-use crate::key_cache::{DayKey, KeyCache};
-use crate::mac::{self, Hasher, Sink};
+use crate::key_cache::{DayHint, DayKey, KeyCache};
+use crate::mac::{self, Hasher, Sink, StackBuf};
 use crate::output::{self, CompareSink, Decimal, EncodeSink, SliceSink};
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
@@ -42,6 +40,12 @@ pub struct Signer {
     settings: Settings,
     keys: Arc<KeyCache>,
     clock_offset: time::Duration,
+    /// Whether the region and service are valid scope names, worked out once.
+    names_ok: bool,
+    /// The session token as a header value (sensitive), made once: clones share its bytes.
+    token_header: Option<http::HeaderValue>,
+    /// The session token percent-encoded for a query, made once.
+    token_encoded: Option<Zeroizing<Box<[u8]>>>,
 }
 
 impl fmt::Debug for Signer {
@@ -68,6 +72,38 @@ static SCOPE_NAME_BYTES: [bool; 256] = {
     t
 };
 
+/// The header names the signer reads or writes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KnownHeader {
+    Host,
+    Authorization,
+    AmzDate,
+    SecurityToken,
+    ContentSha256,
+    Other,
+}
+
+impl KnownHeader {
+    /// Classifies a name in any case; the length picks the one or two names to compare.
+    #[inline]
+    fn of(name: &str) -> Self {
+        let is = |known: &str| name.eq_ignore_ascii_case(known);
+        match name.len() {
+            4 if is("host") => Self::Host,
+            10 if is("x-amz-date") => Self::AmzDate,
+            13 if is("authorization") => Self::Authorization,
+            20 if is("x-amz-security-token") => Self::SecurityToken,
+            20 if is("x-amz-content-sha256") => Self::ContentSha256,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Whether `s` can be a region or service name in a credential scope.
+fn is_scope_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| SCOPE_NAME_BYTES[usize::from(b)])
+}
+
 /// How the signature travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -79,10 +115,12 @@ enum Mode {
 
 /// What `canonicalize` hands on: the canonical request, its scope, and the
 /// `x-amz-content-sha256` value the signer adds in header mode, if any.
-struct Canonical<'c> {
-    request: CanonicalRequest<'c>,
+struct Canonical<'r, 'c> {
+    request: CanonicalRequest<'r, 'c>,
     scope: Scope<'c>,
     content_sha256: Option<PayloadHash>,
+    /// For a presigned URL, its `X-Amz-*` parameters (but the signature), encoded, `&`-joined.
+    presign_params: &'r [u8],
 }
 
 /// What header signing produced besides the `Authorization` value.
@@ -100,10 +138,25 @@ impl Signer {
         region: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
+        let (region, service) = (region.into(), service.into());
+        let token_header = credentials
+            .session_token()
+            .and_then(|t| header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true).ok());
+        // The first clone of a `HeaderValue`'s bytes moves them to a shared, reference-counted
+        // buffer (one allocation); doing it here leaves signing with plain reference counting.
+        drop(token_header.clone());
+        let token_encoded = credentials.session_token().map(|t| {
+            let mut v = Vec::with_capacity(t.len() * 3);
+            encode::encode_into(&mut v, t.as_bytes(), false);
+            Zeroizing::new(v.into_boxed_slice())
+        });
         Self {
+            names_ok: is_scope_name(&region) && is_scope_name(&service),
+            token_header,
+            token_encoded,
             credentials,
-            region: region.into(),
-            service: service.into(),
+            region,
+            service,
             settings: Settings::default(),
             keys: Arc::new(KeyCache::new()),
             clock_offset: time::Duration::ZERO,
@@ -125,11 +178,33 @@ impl Signer {
     }
 
     /// The `X-Amz-Date` for a signing time, corrected by the clock offset.
-    fn amz_date(&self, time: OffsetDateTime) -> Result<AmzDate, Error> {
-        let corrected = time
-            .checked_add(self.clock_offset)
-            .ok_or(Error::TimeOutOfRange)?;
-        AmzDate::new(corrected)
+    fn amz_date(&self, time: SigningTime) -> Result<AmzDate, Error> {
+        AmzDate::new(self.corrected(time)?)
+    }
+
+    fn corrected(&self, time: SigningTime) -> Result<SigningTime, Error> {
+        if self.clock_offset.is_zero() {
+            return Ok(time);
+        }
+        time.checked_add(self.clock_offset)
+            .ok_or(Error::TimeOutOfRange)
+    }
+
+    /// The `X-Amz-Date` for a signing time, with the cached day key: when the key's day holds
+    /// the time, the date is its day plus the time of day, with no calendar arithmetic. The
+    /// key is read once per signature and handed on to [`Signer::sign_canonical`].
+    #[inline]
+    fn amz_date_and_day(&self, time: SigningTime) -> Result<(AmzDate, DayHint), Error> {
+        let time = self.corrected(time)?;
+        let day = self.keys.current();
+        let date = match day
+            .as_deref()
+            .and_then(|d| d.amz_date_at(time.unix_seconds()))
+        {
+            Some(date) => date,
+            None => AmzDate::new(time)?,
+        };
+        Ok((date, day))
     }
 
     /// Replaces the canonicalisation settings (for S3: [`Settings::s3()`]).
@@ -159,16 +234,17 @@ impl Signer {
         &self.credentials
     }
 
+    #[inline]
     fn validate(&self) -> Result<(), Error> {
-        let ok = |s: &str| {
-            !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| SCOPE_NAME_BYTES[usize::from(b)])
-        };
-        if !ok(&self.region) {
+        if self.names_ok {
+            return self.credentials.validate();
+        }
+        if !is_scope_name(&self.region) {
             return Err(Error::InvalidRegion {
                 region: self.region.clone(),
             });
         }
-        if !ok(&self.service) {
+        if !is_scope_name(&self.service) {
             return Err(Error::InvalidService {
                 service: self.service.clone(),
             });
@@ -184,6 +260,13 @@ impl Signer {
         }
     }
 
+    /// Writes the session token percent-encoded, as a query carries it.
+    fn put_encoded_token<S: Sink + ?Sized>(&self, sink: &mut S) {
+        if let Some(t) = &self.token_encoded {
+            sink.put(t);
+        }
+    }
+
     /// Builds the canonical request for `mode` and hands it to `f` with the scope; this is the
     /// single place where the signer decides which headers and parameters are signed.
     fn canonicalize<R>(
@@ -192,25 +275,46 @@ impl Signer {
         payload: Payload<'_>,
         date: &AmzDate,
         mode: Mode,
-        f: impl FnOnce(&Canonical<'_>) -> R,
+        f: impl FnOnce(&Canonical<'_, '_>) -> R,
     ) -> Result<R, Error> {
         // Declared first: the canonical request borrows them, so they must outlive it. They are
         // stack buffers, so a usual request is canonicalised without a heap allocation.
-        let mut host_buf: SmallVec<[u8; 128]> = SmallVec::new();
-        let mut credential: SmallVec<[u8; 128]> = SmallVec::new();
-        let mut signed_list: SmallVec<[u8; 256]> = SmallVec::new();
-        let expires;
+        let mut host_buf: StackBuf<128> = StackBuf::new();
+        let mut presign_params: StackBuf<512> = StackBuf::new();
+        // Declared before the header list that borrows it (set once the headers are read).
+        #[allow(clippy::needless_late_init)]
+        let hash_buf: Option<PayloadHash>;
         self.validate()?;
         req.validate()?;
         // Checked by validate() above.
         let token = self.credentials.session_token();
+        let signed_token =
+            token.filter(|_| self.settings.session_token == SessionTokenSigning::Signed);
         let scope = self.scope(date);
-        let has = |name: &str| {
-            req.headers
-                .iter()
-                .any(|h| h.name.eq_ignore_ascii_case(name))
-        };
-        if mode != Mode::Header && has("authorization") {
+
+        // One pass over the request's headers: keep those signed, and note the ones the signer
+        // reads or owns.
+        let mut headers = CanonicalHeaders::default();
+        let mut has_host = false;
+        let mut has_authorization = false;
+        let mut given_hash: Option<&[u8]> = None;
+        for h in &req.headers {
+            match KnownHeader::of(h.name) {
+                KnownHeader::Host => has_host = true,
+                KnownHeader::Authorization => has_authorization = true,
+                KnownHeader::ContentSha256 => {
+                    given_hash = given_hash.or(Some(h.value));
+                }
+                // The signer writes these itself.
+                KnownHeader::AmzDate => continue,
+                KnownHeader::SecurityToken if token.is_some() => continue,
+                KnownHeader::SecurityToken | KnownHeader::Other => {}
+            }
+            if !self.settings.is_excluded(h.name) {
+                headers.push(*h);
+            }
+        }
+        if mode != Mode::Header && has_authorization {
             return Err(Error::AlreadySigned);
         }
         if mode != Mode::Header
@@ -230,16 +334,15 @@ impl Signer {
         {
             return Err(Error::AlreadySigned);
         }
-
-        let host: Option<&[u8]> = if has("host") {
-            None
-        } else {
+        if !has_host {
             req.write_host(&mut host_buf).ok_or(Error::MissingHost)?;
-            Some(&host_buf)
-        };
-        let given_hash = req.header_value("x-amz-content-sha256");
+            headers.push(Header {
+                name: "host",
+                value: host_buf.as_slice(),
+            });
+        }
         // The payload is hashed only when the request does not state its hash.
-        let hash_buf: Option<PayloadHash> = given_hash.is_none().then(|| payload.hash());
+        hash_buf = given_hash.is_none().then(|| payload.hash());
         let payload_hash: &[u8] = match (&hash_buf, given_hash) {
             (Some(h), _) => h.as_bytes(),
             (None, given) => given.unwrap_or_default().trim_ascii(),
@@ -248,70 +351,66 @@ impl Signer {
             && given_hash.is_none()
             && (self.settings.payload_hash_header == PayloadHashHeader::Always
                 || payload == Payload::Unsigned);
-        let signed_token =
-            token.filter(|_| self.settings.session_token == SessionTokenSigning::Signed);
-
-        // The request's own headers, less those the signer owns.
-        let own = req.headers.iter().copied().filter(|h| {
-            !(h.name.eq_ignore_ascii_case("x-amz-date")
-                || (token.is_some() && h.name.eq_ignore_ascii_case("x-amz-security-token")))
-        });
-        let mut added: SmallVec<[Header<'_>; 4]> = SmallVec::new();
-        if let Some(host) = host {
-            added.push(Header {
-                name: "host",
-                value: host,
-            });
-        }
         if mode == Mode::Header {
-            added.push(Header {
+            headers.push(Header {
                 name: "x-amz-date",
                 value: date.bytes(),
             });
             if let Some(t) = signed_token {
-                added.push(Header {
+                headers.push(Header {
                     name: "x-amz-security-token",
                     value: t.as_bytes(),
                 });
             }
             if add_hash_header {
-                added.push(Header {
+                headers.push(Header {
                     name: "x-amz-content-sha256",
                     value: payload_hash,
                 });
             }
         }
-        // Built in place: the header and parameter lists are large inline buffers, and moving
-        // them costs more than most of the canonicalisation.
-        let mut canonical = Canonical {
+        headers.sort();
+        let mut query = CanonicalQuery::default();
+        query.extend_wire(req.query);
+        if let Mode::Query(seconds) = mode {
+            // The `X-Amz-*` parameters, encoded once: the canonical query and the URL are both
+            // made of these bytes.
+            let p = &mut presign_params;
+            p.put(b"X-Amz-Algorithm=");
+            p.put(ALGORITHM.as_bytes());
+            p.put(b"&X-Amz-Credential=");
+            encode::encode_into(p, self.credentials.access_key_id().as_bytes(), false);
+            // Scope names are checked to be unreserved bytes (validate() above).
+            for part in [scope.date, scope.region, scope.service, "aws4_request"] {
+                p.put(b"%2F");
+                p.put(part.as_bytes());
+            }
+            p.put(b"&X-Amz-Date=");
+            p.put(date.bytes());
+            p.put(b"&X-Amz-Expires=");
+            p.put(Decimal::new(seconds).as_bytes());
+            p.put(b"&X-Amz-SignedHeaders=");
+            headers.write_signed(&mut EncodeSink(p));
+            if signed_token.is_some() {
+                p.put(b"&X-Amz-Security-Token=");
+                self.put_encoded_token(p);
+            }
+            query.extend_encoded(presign_params.as_slice());
+        }
+        query.sort();
+        let out = f(&Canonical {
             request: CanonicalRequest {
                 method: req.method,
                 path: req.path,
-                query: CanonicalQuery::new(req.query),
-                headers: CanonicalHeaders::new(own.chain(added.iter().copied()), &self.settings),
+                query: &query,
+                headers: &headers,
                 payload_hash,
             },
             scope,
             content_sha256: hash_buf.filter(|_| add_hash_header),
-        };
-        if let Mode::Query(seconds) = mode {
-            credential.put(self.credentials.access_key_id().as_bytes());
-            credential.put(b"/");
-            scope.write(&mut credential);
-            expires = Decimal::new(seconds);
-            canonical.request.headers.write_signed(&mut signed_list);
-            let query = &mut canonical.request.query;
-            query.push_plain("X-Amz-Algorithm", ALGORITHM);
-            query.push_plain_bytes("X-Amz-Credential", &credential);
-            query.push_plain("X-Amz-Date", date.as_str());
-            query.push_plain_bytes("X-Amz-Expires", expires.as_bytes());
-            query.push_plain_bytes("X-Amz-SignedHeaders", &signed_list);
-            if let Some(t) = signed_token {
-                query.push_plain("X-Amz-Security-Token", t);
-            }
-        }
-        canonical.request.query.sort();
-        Ok(f(&canonical))
+            presign_params: presign_params.as_slice(),
+        });
+        Ok(out)
     }
 
     /// Runs ① → ③: the canonical request streamed into SHA-256, then the string to sign
@@ -319,19 +418,24 @@ impl Signer {
     /// day's parts.
     fn sign_canonical<R>(
         &self,
-        c: &Canonical<'_>,
+        c: &Canonical<'_, '_>,
         date: &AmzDate,
+        day: &DayHint,
         f: impl FnOnce(&DayKey, Signature) -> R,
     ) -> R {
         let mut hasher = Hasher::new();
         c.request.write(&mut hasher, &self.settings);
         let digest = hasher.finish();
-        self.keys.with(&self.credentials, &c.scope, |day| {
-            let signature = day.key.sign_streamed(|mac| {
-                string_to_sign::write_string_to_sign(mac, date, &day.scope, &digest);
-            });
-            f(day, signature)
-        })
+        self.keys
+            .with(day.as_deref(), &self.credentials, &c.scope, |day| {
+                let signature = match &day.string_to_sign {
+                    Some(template) => day.key.sign_padded(&template.fill(date, &digest)),
+                    None => day.key.sign_streamed(|mac| {
+                        string_to_sign::write_string_to_sign(mac, date, &day.scope, &digest);
+                    }),
+                };
+                f(day, signature)
+            })
     }
 
     /// Header signing, with the `Authorization` value written into `authorization`.
@@ -339,11 +443,11 @@ impl Signer {
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
-        date: &AmzDate,
+        (date, day): &(AmzDate, DayHint),
         authorization: &mut S,
     ) -> Result<HeaderSigned, Error> {
         self.canonicalize(req, payload, date, Mode::Header, |c| {
-            self.sign_canonical(c, date, |day, signature| {
+            self.sign_canonical(c, date, day, |day, signature| {
                 // As output::write_authorization writes it, with the day's prefix written once.
                 authorization.put(&day.authorization_prefix);
                 c.request.headers.write_signed(authorization);
@@ -369,11 +473,12 @@ impl Signer {
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<SigningOutput, Error> {
-        let date = self.amz_date(time.into())?;
+        let dated = self.amz_date_and_day(time.into())?;
         let mut authorization = Vec::with_capacity(256);
-        let signed = self.sign_header(req, payload, &date, &mut authorization)?;
+        let signed = self.sign_header(req, payload, &dated, &mut authorization)?;
+        let date = dated.0;
         let token = self.credentials.session_token();
         Ok(SigningOutput {
             authorization: ascii_string(authorization),
@@ -426,16 +531,17 @@ impl Signer {
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
         out: &mut [u8],
     ) -> Result<WrittenAuthorization, Error> {
-        let date = self.amz_date(time.into())?;
+        let dated = self.amz_date_and_day(time.into())?;
         if req.query.is_some_and(|q| !wire_query_is(q)) {
             return Err(Error::QueryNotCanonical);
         }
         let len = out.len();
         let mut sink = SliceSink::new(out);
-        let signed = self.sign_header(req, payload, &date, &mut sink)?;
+        let signed = self.sign_header(req, payload, &dated, &mut sink)?;
+        let date = dated.0;
         if !sink.fits() {
             return Err(Error::BufferTooSmall {
                 needed: sink.needed(),
@@ -463,14 +569,15 @@ impl Signer {
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
         expires: Duration,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<String, Error> {
         let seconds = check_expiry(expires)?;
-        let date = self.amz_date(time.into())?;
+        let (date, day) = self.amz_date_and_day(time.into())?;
         self.canonicalize(req, payload, &date, Mode::Query(seconds), |c| {
-            let signature = self.sign_canonical(c, &date, |_, signature| signature);
+            let signature = self.sign_canonical(c, &date, &day, |_, signature| signature);
             let query_len = req.query.map_or(0, str::len);
-            let mut out: Vec<u8> = Vec::with_capacity(req.path.len() + query_len + 512);
+            let mut out: Vec<u8> =
+                Vec::with_capacity(req.path.len() + query_len + c.presign_params.len() + 96);
             out.put(if req.path.is_empty() {
                 b"/"
             } else {
@@ -484,37 +591,16 @@ impl Signer {
                     out.put(b"&");
                 }
             }
-            let put = |out: &mut Vec<u8>, key: &str, value: &[u8]| {
-                out.put(key.as_bytes());
-                out.put(b"=");
-                encode::encode_into(out, value, false);
-                out.put(b"&");
-            };
-            put(&mut out, "X-Amz-Algorithm", ALGORITHM.as_bytes());
-            out.put(b"X-Amz-Credential=");
+            out.put(c.presign_params);
+            out.put(b"&X-Amz-Signature=");
+            out.put(&signature.to_hex());
+            // canonicalize() has checked the token; an unsigned one goes after the signature.
+            if self.credentials.session_token().is_some()
+                && self.settings.session_token != SessionTokenSigning::Signed
             {
-                let mut value = EncodeSink(&mut out);
-                value.put(self.credentials.access_key_id().as_bytes());
-                value.put(b"/");
-                c.scope.write(&mut value);
+                out.put(b"&X-Amz-Security-Token=");
+                self.put_encoded_token(&mut out);
             }
-            out.put(b"&");
-            put(&mut out, "X-Amz-Date", date.bytes());
-            put(&mut out, "X-Amz-Expires", Decimal::new(seconds).as_bytes());
-            out.put(b"X-Amz-SignedHeaders=");
-            c.request.headers.write_signed(&mut EncodeSink(&mut out));
-            out.put(b"&");
-            // canonicalize() has checked the token.
-            let token = self.credentials.session_token();
-            let signed = self.settings.session_token == SessionTokenSigning::Signed;
-            if let Some(t) = token.filter(|_| signed) {
-                put(&mut out, "X-Amz-Security-Token", t.as_bytes());
-            }
-            put(&mut out, "X-Amz-Signature", &signature.to_hex());
-            if let Some(t) = token.filter(|_| !signed) {
-                put(&mut out, "X-Amz-Security-Token", t.as_bytes());
-            }
-            out.pop();
             ascii_string(out)
         })
     }
@@ -528,7 +614,7 @@ impl Signer {
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<Explanation, Error> {
         self.explain(req, payload, self.amz_date(time.into())?, Mode::Header)
     }
@@ -542,7 +628,7 @@ impl Signer {
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
         expires: Duration,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<Explanation, Error> {
         let seconds = check_expiry(expires)?;
         self.explain(
@@ -570,7 +656,7 @@ impl Signer {
             let authorization = (mode == Mode::Header).then(|| {
                 let mut a = Vec::with_capacity(256);
                 let id = self.credentials.access_key_id();
-                output::write_authorization(&mut a, id, &c.scope, &c.request.headers, &signature);
+                output::write_authorization(&mut a, id, &c.scope, c.request.headers, &signature);
                 ascii_string(a)
             });
             Explanation {
@@ -601,7 +687,7 @@ impl Signer {
     pub fn sign_at<B: SignableBody>(
         &self,
         req: &mut http::Request<B>,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<(), Error> {
         // Hashed before signing, which changes `req`; an empty body's hash is a constant.
         let payload = match req.body().signable_bytes() {
@@ -626,15 +712,16 @@ impl Signer {
         &self,
         req: &mut http::Request<B>,
         payload: Payload<'_>,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<(), Error> {
         // Only the header values inserted below allocate: the `Authorization` value is built
         // in a stack buffer, and the query is rewritten only when its encoding is ambiguous.
-        let date = self.amz_date(time.into())?;
-        let mut authorization: SmallVec<[u8; 512]> = SmallVec::new();
+        let dated = self.amz_date_and_day(time.into())?;
+        let date = dated.0;
+        let mut authorization: StackBuf<512> = StackBuf::new();
         let (signed, query) = {
             let parts = SignableRequest::from(&*req);
-            let signed = self.sign_header(&parts, payload, &date, &mut authorization)?;
+            let signed = self.sign_header(&parts, payload, &dated, &mut authorization)?;
             (signed, parts.query.and_then(wire_query))
         };
         let token = self.credentials.session_token();
@@ -645,14 +732,21 @@ impl Signer {
             header_value(X_AMZ_DATE.as_str(), date.bytes(), false)?,
         );
         if let Some(t) = token {
-            let v = header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true)?;
+            let v = match &self.token_header {
+                Some(v) => v.clone(),
+                None => header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true)?,
+            };
             headers.insert(X_AMZ_SECURITY_TOKEN, v);
         }
         if let Some(h) = signed.content_sha256 {
             let v = header_value(X_AMZ_CONTENT_SHA256.as_str(), h.as_bytes(), false)?;
             headers.insert(X_AMZ_CONTENT_SHA256, v);
         }
-        let v = header_value(http::header::AUTHORIZATION.as_str(), &authorization, true)?;
+        let v = header_value(
+            http::header::AUTHORIZATION.as_str(),
+            authorization.as_slice(),
+            true,
+        )?;
         headers.insert(http::header::AUTHORIZATION, v);
         if let Some(q) = query {
             set_query(req, &q)?;
@@ -669,7 +763,7 @@ impl Signer {
         &self,
         req: &http::Request<B>,
         expires: Duration,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<http::Uri, Error> {
         let payload = if self.settings.presign_unsigned() {
             Payload::Unsigned
@@ -688,7 +782,7 @@ impl Signer {
         req: &http::Request<B>,
         payload: Payload<'_>,
         expires: Duration,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<http::Uri, Error> {
         let parts = SignableRequest::from(req);
         let path_and_query = self.presign_request_at(&parts, payload, expires, time)?;
@@ -718,7 +812,7 @@ impl Signer {
         &self,
         req: &http::Request<B>,
         payload: Payload<'_>,
-        time: impl Into<OffsetDateTime>,
+        time: impl Into<SigningTime>,
     ) -> Result<Explanation, Error> {
         self.explain_request_at(&SignableRequest::from(req), payload, time)
     }
@@ -763,23 +857,50 @@ impl SignableBody for bytes::Bytes {
 
 /// Writes the query with each component in canonical percent-encoding, in the original order.
 fn write_wire_query<S: Sink + ?Sized>(sink: &mut S, raw: &str) {
-    for (k, piece) in raw.split('&').filter(|p| !p.is_empty()).enumerate() {
+    let pieces = raw
+        .as_bytes()
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty());
+    for (k, piece) in pieces.enumerate() {
         if k > 0 {
             sink.put(b"&");
         }
-        match piece.split_once('=') {
-            Some((key, value)) => {
-                encode::write_component(sink, key.as_bytes(), true);
+        match piece.iter().position(|&b| b == b'=') {
+            Some(i) => {
+                encode::write_component(sink, &piece[..i], Form::Wire);
                 sink.put(b"=");
-                encode::write_component(sink, value.as_bytes(), true);
+                encode::write_component(sink, &piece[i + 1..], Form::Wire);
             }
-            None => encode::write_component(sink, piece.as_bytes(), true),
+            // A bare `flag` stays bare.
+            None => encode::write_component(sink, piece, Form::Wire),
         }
     }
 }
 
 /// Whether the query is already in canonical encoding (checked without allocating).
 fn wire_query_is(raw: &str) -> bool {
+    // The usual query (`limit=10&sort=asc`): unreserved bytes, one `=` per piece, no empty
+    // piece. Anything else is compared with its canonical form.
+    let mut piece_empty = true;
+    let mut has_eq = false;
+    for &b in raw.as_bytes() {
+        match b {
+            b'&' if !piece_empty => {
+                piece_empty = true;
+                has_eq = false;
+            }
+            b'=' if !has_eq => {
+                has_eq = true;
+                piece_empty = false;
+            }
+            b if encode::is_unreserved(b) => piece_empty = false,
+            _ => return wire_query_compare(raw),
+        }
+    }
+    !piece_empty || raw.is_empty()
+}
+
+fn wire_query_compare(raw: &str) -> bool {
     let mut same = CompareSink::new(raw.as_bytes());
     write_wire_query(&mut same, raw);
     same.matches()
@@ -961,5 +1082,60 @@ impl fmt::Debug for SigningOutput {
             .field("content_sha256", &self.content_sha256)
             .field("query", &self.query)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_query_check_agrees_with_the_full_comparison() {
+        for q in [
+            "",
+            "a",
+            "a=1",
+            "a=1&b=2",
+            "a=",
+            "=v",
+            "a&&b",
+            "&a",
+            "a&",
+            "a=b=c",
+            "a==",
+            "a+b=1",
+            "a=%2B",
+            "a=%2b",
+            "a b=1",
+            "a=1&b",
+            "~-._=AZaz09",
+            "a=/",
+        ] {
+            assert_eq!(wire_query_is(q), wire_query_compare(q), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn the_longest_scope_signs_like_the_readable_path() {
+        // 64-byte region and service names: the longest string to sign the day's template holds.
+        let (region, service) = ("r".repeat(64), "s".repeat(64));
+        let signer = Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), &region, &service);
+        let req = SignableRequest::new("GET", "/").header("host", "example.com");
+        let time = SigningTime::from(std::time::UNIX_EPOCH + Duration::from_secs(1_440_938_160));
+        let fast = signer
+            .sign_request_at(&req, Payload::Bytes(b""), time)
+            .unwrap();
+        let slow = signer
+            .explain_request_at(&req, Payload::Bytes(b""), time)
+            .unwrap();
+        assert_eq!(fast.signature().to_string(), slow.signature());
+        assert_eq!(Some(fast.authorization()), slow.authorization());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_quick_query_check_agrees_on_any_query(q in "[a=&%+2Bb ~/]{0,12}") {
+            proptest::prop_assert_eq!(wire_query_is(&q), wire_query_compare(&q));
+        }
     }
 }

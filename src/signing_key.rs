@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use hmac::Hmac;
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
@@ -15,7 +13,7 @@ use crate::string_to_sign::Scope;
 /// The key material is wiped on drop and never printed.
 #[derive(Clone)]
 pub struct SigningKey {
-    state: Hmac<Sha256>,
+    state: mac::MacKey,
 }
 
 impl SigningKey {
@@ -30,7 +28,7 @@ impl SigningKey {
         let k_region = Zeroizing::new(mac::hmac_sha256(&*k_date, &[scope.region.as_bytes()]));
         let k_service = Zeroizing::new(mac::hmac_sha256(&*k_region, &[scope.service.as_bytes()]));
         let mut k_signing = Zeroizing::new(mac::hmac_sha256(&*k_service, &[b"aws4_request"]));
-        let state = mac::keyed(&*k_signing);
+        let state = mac::MacKey::new(&*k_signing);
         mac::wipe(&mut *k_signing);
         Self { state }
     }
@@ -38,13 +36,21 @@ impl SigningKey {
     /// HMAC-SHA256 of the string to sign.
     #[inline]
     pub(crate) fn sign(&self, string_to_sign: &[u8]) -> Signature {
-        Signature(mac::hmac_with(&self.state, &[string_to_sign]))
+        Signature(self.state.mac(string_to_sign))
+    }
+
+    /// HMAC-SHA256 of a string to sign laid out from a template.
+    #[inline]
+    pub(crate) fn sign_padded(&self, string_to_sign: &mac::Padded) -> Signature {
+        Signature(self.state.mac_padded(string_to_sign))
     }
 
     /// HMAC-SHA256 of the string to sign that `write` streams in.
     #[inline]
-    pub(crate) fn sign_streamed(&self, write: impl FnOnce(&mut mac::MacSink)) -> Signature {
-        Signature(mac::hmac_streamed(&self.state, write))
+    pub(crate) fn sign_streamed(&self, write: impl FnOnce(&mut mac::Hasher)) -> Signature {
+        let mut inner = self.state.start();
+        write(&mut inner);
+        Signature(self.state.finish(inner))
     }
 }
 

@@ -52,6 +52,41 @@ pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(
     sink.put(&mac::hex32(creq_digest));
 }
 
+/// Where the `X-Amz-Date` starts in a string to sign: after the algorithm line.
+const DATE_AT: usize = ALGORITHM.len() + 1;
+
+/// The string to sign of one day's scope, laid out once for hashing: each signature copies it
+/// and writes its `X-Amz-Date` and canonical-request digest into their places.
+#[derive(Clone)]
+pub(crate) struct Template {
+    padded: mac::Padded,
+    hex_at: usize,
+}
+
+impl Template {
+    /// The template for `scope` (as [`Scope::write`] writes it), or `None` when the scope is
+    /// too long to be laid out (the signer then streams the string to sign instead).
+    pub(crate) fn new(scope: &[u8]) -> Option<Self> {
+        let mut message = StringToSign::new();
+        write_string_to_sign(&mut message, &AmzDate::EPOCH, scope, &[0; 32]);
+        Some(Self {
+            padded: mac::Padded::new(&message)?,
+            hex_at: message.len() - 64,
+        })
+    }
+
+    /// The string to sign for `date` (on the template's day) and the canonical request's
+    /// digest.
+    #[inline]
+    pub(crate) fn fill(&self, date: &AmzDate, creq_digest: &[u8; 32]) -> mac::Padded {
+        let mut p = self.padded.clone();
+        let m = p.message_mut();
+        m[DATE_AT..DATE_AT + 16].copy_from_slice(date.bytes());
+        m[self.hex_at..self.hex_at + 64].copy_from_slice(&mac::hex32(creq_digest));
+        p
+    }
+}
+
 /// Builds the string to sign from the date, the scope and the canonical request's digest.
 pub(crate) fn string_to_sign(
     date: &AmzDate,

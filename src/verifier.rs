@@ -561,7 +561,7 @@ impl Verifier {
         req: &SignableRequest<'_>,
         claims: &Claims,
         payload_line: &[u8],
-        f: impl FnOnce(&CanonicalRequest<'_>) -> R,
+        f: impl FnOnce(&CanonicalRequest<'_, '_>) -> R,
     ) -> (R, bool) {
         let host = if req.header_value("host").is_none() {
             req.host_from_authority()
@@ -589,11 +589,12 @@ impl Verifier {
         let creq = CanonicalRequest {
             method: req.method,
             path: req.path,
-            query,
-            headers: canonical_headers,
+            query: &query,
+            headers: &canonical_headers,
             payload_hash: payload_line,
         };
-        (f(&creq), !absent.is_empty())
+        let out = f(&creq);
+        (out, !absent.is_empty())
     }
 }
 
