@@ -31,6 +31,11 @@ impl SigningTime {
         self.seconds
     }
 
+    /// The nanoseconds past [`SigningTime::unix_seconds`] (under 1,000,000,000).
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
     /// This time plus `offset`, or `None` if that leaves the range of an `i64` of seconds.
     pub(crate) fn checked_add(self, offset: time::Duration) -> Option<Self> {
         let nanos = i64::from(self.nanos) + i64::from(offset.subsec_nanoseconds());

@@ -30,8 +30,7 @@ pub(crate) struct Header<'a> {
 
 /// Orders names as their lowercase forms would order.
 #[inline]
-pub(crate) fn cmp_lowercase(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+pub(crate) fn cmp_lowercase(a: &[u8], b: &[u8]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
         match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
             Ordering::Equal => {}
@@ -131,8 +130,8 @@ impl<'a> Entry<'a> {
 
     /// The name after the 8 bytes `prefix` holds.
     #[inline]
-    fn rest(&self) -> &'a str {
-        self.name.get(8..).unwrap_or("")
+    fn rest(&self) -> &'a [u8] {
+        self.name.as_bytes().get(8..).unwrap_or_default()
     }
 
     #[inline]
@@ -218,7 +217,6 @@ impl<'a> CanonicalHeaders<'a> {
 
     /// Sorts by lowercase name. The sort is stable, so repeated names keep their order, and
     /// does not allocate for short lists (tests/alloc.rs signs 20 headers with no allocation).
-    /// Sorts into canonical order.
     pub(crate) fn sort(&mut self) {
         self.list.sort_by(Entry::cmp_name);
     }
@@ -266,8 +264,9 @@ impl<'a> CanonicalHeaders<'a> {
     }
 }
 
-/// One query parameter. `wire` ones come from the request as sent and are decoded before being
-/// re-encoded; the others are plain text added by the signer.
+/// One query parameter: from the request as sent ([`Form::Wire`], decoded before being
+/// re-encoded), or one of the `X-Amz-*` parameters of a presigned URL, already encoded
+/// ([`Form::Encoded`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Param<'a> {
     pub(crate) key: &'a [u8],

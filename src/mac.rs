@@ -68,6 +68,13 @@ impl<const N: usize> StackBuf<N> {
     }
 }
 
+impl<const N: usize> Drop for StackBuf<N> {
+    fn drop(&mut self) {
+        // A spilled buffer may hold a presigned URL's session token.
+        self.spilled.zeroize();
+    }
+}
+
 impl<const N: usize> Sink for StackBuf<N> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {

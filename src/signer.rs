@@ -42,7 +42,9 @@ pub struct Signer {
     clock_offset: time::Duration,
     /// Whether the region and service are valid scope names, worked out once.
     names_ok: bool,
-    /// The session token as a header value (sensitive), made once: clones share its bytes.
+    /// The session token as a header value (sensitive), made once: clones share its bytes. Like
+    /// every `HeaderValue` of the requests it signs, it is not wiped when dropped; the token is
+    /// sent in the clear with each request (it is useless without the secret key).
     token_header: Option<http::HeaderValue>,
     /// The session token percent-encoded for a query, made once.
     token_encoded: Option<Zeroizing<Box<[u8]>>>,
@@ -142,9 +144,6 @@ impl Signer {
         let token_header = credentials
             .session_token()
             .and_then(|t| header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true).ok());
-        // The first clone of a `HeaderValue`'s bytes moves them to a shared, reference-counted
-        // buffer (one allocation); doing it here leaves signing with plain reference counting.
-        drop(token_header.clone());
         let token_encoded = credentials.session_token().map(|t| {
             let mut v = Vec::with_capacity(t.len() * 3);
             encode::encode_into(&mut v, t.as_bytes(), false);
