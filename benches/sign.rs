@@ -605,12 +605,208 @@ fn threads(c: &mut Criterion) {
     g.finish();
 }
 
+// ---- paired rounds ------------------------------------------------------------------------------
+
+/// How many alternating rounds each pair gets; the reported ratio is their median.
+const ROUNDS: usize = 41;
+
+/// Times `side` over `n` fresh inputs made by `input` outside the timed section.
+fn timed<I, O>(n: usize, input: &impl Fn() -> I, side: &impl Fn(I) -> O) -> Duration {
+    let inputs: Vec<I> = (0..n).map(|_| input()).collect();
+    let mut outputs = Vec::with_capacity(n);
+    let t0 = Instant::now();
+    for i in inputs {
+        outputs.push(side(i));
+    }
+    let elapsed = t0.elapsed();
+    drop(black_box(outputs));
+    elapsed
+}
+
+/// The median of `ROUNDS` ratios time(b) / time(a), each from one round in which `a` and `b`
+/// run back to back over `n` inputs each (in alternating order). A slow phase of the shared
+/// machine then slows both sides of a round, which the separate criterion measurements cannot
+/// promise.
+fn paired_ratio<I, A, B>(
+    n: usize,
+    input: impl Fn() -> I,
+    a: impl Fn(I) -> A,
+    b: impl Fn(I) -> B,
+) -> f64 {
+    timed(n, &input, &a);
+    timed(n, &input, &b);
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            let (ta, tb) = if round % 2 == 0 {
+                let ta = timed(n, &input, &a);
+                (ta, timed(n, &input, &b))
+            } else {
+                let tb = timed(n, &input, &b);
+                (timed(n, &input, &a), tb)
+            };
+            tb.as_secs_f64() / ta.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ROUNDS / 2]
+}
+
+/// The ratios the targets are stated in, from paired rounds; printed and written to
+/// `target/criterion/paired.json` for `scripts/bench-table.py`.
+fn paired(_: &mut Criterion) {
+    let time = at(SUITE_TIME);
+    let mut results: Vec<(&str, f64)> = Vec::new();
+
+    let ours = signer(None, "service");
+    let identity = aws_identity(None);
+    results.push((
+        "a_aws_sigv4_over_awssig",
+        paired_ratio(
+            2_000,
+            get_vanilla,
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+            |mut r| {
+                let body = SignableBody::Bytes(b"");
+                aws_sign(
+                    &identity,
+                    "service",
+                    SigningSettings::default(),
+                    time,
+                    &mut r,
+                    body,
+                );
+                r
+            },
+        ),
+    ));
+
+    let body = json_1kib();
+    let post_signer = signer(Some(TOKEN), "execute-api");
+    let post_identity = aws_identity(Some(TOKEN));
+    results.push((
+        "b_aws_sigv4_over_awssig",
+        paired_ratio(
+            1_000,
+            || api_gateway_post(&body),
+            |mut r| {
+                post_signer
+                    .sign_at(&mut r, black_box(time))
+                    .expect("signed");
+                r
+            },
+            |mut r| {
+                let body = SignableBody::Bytes(r.body());
+                let settings = SigningSettings::default();
+                aws_sign(&post_identity, "execute-api", settings, time, &mut r, body);
+                r
+            },
+        ),
+    ));
+
+    let (akid, secret) = (
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    );
+    let s3 = Signer::new(Credentials::new(akid, secret), "us-east-1", "s3")
+        .with_settings(Settings::s3());
+    let s3_identity: Identity =
+        aws_credential_types::Credentials::new(akid, secret, None, None, "bench").into();
+    let s3_time = at(S3_EXAMPLE_TIME);
+    let expires = Duration::from_secs(86_400);
+    results.push((
+        "c_aws_sigv4_over_awssig",
+        paired_ratio(
+            2_000,
+            s3_get,
+            |r| {
+                s3.presign_at(&r, expires, black_box(s3_time))
+                    .expect("presigned")
+            },
+            |mut r| {
+                let settings = aws_s3_presign_settings();
+                let body = SignableBody::UnsignedPayload;
+                aws_sign(&s3_identity, "s3", settings, s3_time, &mut r, body);
+                r
+            },
+        ),
+    ));
+
+    let big: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let big_signer = signer(None, "s3");
+    results.push((
+        "d_awssig_over_sha2",
+        paired_ratio(
+            8,
+            || big_put(&big),
+            |r| Sha256::digest(black_box(r.body())),
+            |mut r| {
+                big_signer.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+        ),
+    ));
+
+    let floor = Floor::get_vanilla();
+    let req = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    let buf = std::cell::RefCell::new([0u8; 256]);
+    results.push((
+        "e_sign_into_over_floor",
+        paired_ratio(
+            4_000,
+            || (),
+            |()| black_box(&floor).sign(),
+            |()| {
+                let mut buf = buf.borrow_mut();
+                ours.sign_into(
+                    black_box(&req),
+                    Payload::Bytes(b""),
+                    black_box(time),
+                    &mut *buf,
+                )
+                .expect("signed")
+                .signature()
+            },
+        ),
+    ));
+    results.push((
+        "e_http_request_over_floor",
+        paired_ratio(
+            4_000,
+            get_vanilla,
+            |r| (black_box(&floor).sign(), r),
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+        ),
+    ));
+
+    let mut json = String::from("{");
+    for (k, (name, ratio)) in results.iter().enumerate() {
+        println!("paired/{name}: median ratio {ratio:.3} over {ROUNDS} rounds");
+        if k > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!("\"{name}\":{ratio}"));
+    }
+    json.push('}');
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("paired.json"), json);
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .sample_size(50);
-    targets = get_vanilla_header, api_gateway_post_case, s3_presign, one_mib_body, crypto_floor, threads
+    targets = get_vanilla_header, api_gateway_post_case, s3_presign, one_mib_body, crypto_floor, threads, paired
 }
 criterion_main!(benches);

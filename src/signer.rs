@@ -1131,6 +1131,32 @@ mod tests {
         assert_eq!(Some(fast.authorization()), slow.authorization());
     }
 
+    #[test]
+    fn a_long_signed_headers_list_signs_like_the_readable_path() {
+        let names: Vec<String> = (0..30)
+            .map(|i| format!("X-Custom-Header-Name-{i:02}"))
+            .collect();
+        let mut req = SignableRequest::new("GET", "/").header("host", "example.com");
+        for n in &names {
+            req.push_header(n, b"v");
+        }
+        let signer = Signer::new(
+            Credentials::new("AKIDEXAMPLE", "secret"),
+            "us-east-1",
+            "service",
+        );
+        let time = SigningTime::from(std::time::UNIX_EPOCH + Duration::from_secs(1_440_938_160));
+        let fast = signer
+            .sign_request_at(&req, Payload::Bytes(b""), time)
+            .unwrap();
+        let slow = signer
+            .explain_request_at(&req, Payload::Bytes(b""), time)
+            .unwrap();
+        assert!(slow.signed_headers().len() > 256);
+        assert_eq!(fast.signature().to_string(), slow.signature());
+        assert_eq!(Some(fast.authorization()), slow.authorization());
+    }
+
     proptest::proptest! {
         #[test]
         fn the_quick_query_check_agrees_on_any_query(q in "[a=&%+2Bb ~/]{0,12}") {
