@@ -299,23 +299,25 @@ fn cmp_component(a: &[u8], a_form: Form, b: &[u8], b_form: Form) -> Ordering {
     encode::CanonicalBytes::new(a, a_form).cmp(encode::CanonicalBytes::new(b, b_form))
 }
 
-/// Splits a raw query string into parameters: `&` separates them, the first `=` splits key from
-/// value, a bare `flag` has an empty value, and empty pieces (`a=1&&b=2`) are skipped.
-pub(crate) fn parse_query(raw: &str) -> impl Iterator<Item = Param<'_>> {
-    raw.as_bytes()
-        .split(|&b| b == b'&')
+/// Splits `k=v&k=v` into keys and values: `&` separates the pieces, the first `=` splits key
+/// from value (a bare `flag` has none), and empty pieces (`a=1&&b=2`) are skipped.
+pub(crate) fn split_pairs(raw: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+    raw.split(|&b| b == b'&')
         .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (key, value) = match p.iter().position(|&b| b == b'=') {
-                Some(i) => (&p[..i], &p[i + 1..]),
-                None => (p, &p[p.len()..]),
-            };
-            Param {
-                key,
-                value,
-                form: Form::Wire,
-            }
+        .map(|p| match p.iter().position(|&b| b == b'=') {
+            Some(i) => (&p[..i], Some(&p[i + 1..])),
+            None => (p, None),
         })
+}
+
+/// Splits a raw query string into parameters, as [`split_pairs`] does; a bare `flag` has an
+/// empty value.
+pub(crate) fn parse_query(raw: &str) -> impl Iterator<Item = Param<'_>> {
+    split_pairs(raw.as_bytes()).map(|(key, value)| Param {
+        key,
+        value: value.unwrap_or_default(),
+        form: Form::Wire,
+    })
 }
 
 /// The canonical query: every parameter encoded, sorted by encoded key, then encoded value.
@@ -342,17 +344,12 @@ impl<'a> CanonicalQuery<'a> {
     /// Adds the parameters of `k=v&k=v` whose keys and values are already in canonical
     /// encoding.
     pub(crate) fn extend_encoded(&mut self, encoded: &'a [u8]) {
-        self.params.extend(encoded.split(|&b| b == b'&').map(|p| {
-            let (key, value) = match p.iter().position(|&b| b == b'=') {
-                Some(i) => (&p[..i], &p[i + 1..]),
-                None => (p, &p[p.len()..]),
-            };
-            Param {
+        self.params
+            .extend(split_pairs(encoded).map(|(key, value)| Param {
                 key,
-                value,
+                value: value.unwrap_or_default(),
                 form: Form::Encoded,
-            }
-        }));
+            }));
     }
 
     /// Keeps only the parameters for which `keep(decoded key)` holds (a verifier drops

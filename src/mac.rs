@@ -250,8 +250,14 @@ impl MacKey {
     /// The MAC of the message put into `inner` (from [`MacKey::start`]).
     #[inline]
     pub(crate) fn finish(&self, inner: Hasher) -> [u8; 32] {
+        self.outer_hash(&inner.finish())
+    }
+
+    /// The outer hash over the inner digest: one block, after the outer pad block.
+    #[inline]
+    fn outer_hash(&self, inner_digest: &[u8; 32]) -> [u8; 32] {
         let mut block = [0u8; 64];
-        block[..32].copy_from_slice(&inner.finish());
+        block[..32].copy_from_slice(inner_digest);
         block[32] = 0x80;
         // The outer hash covers the pad block and the inner digest: 96 bytes.
         block[56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
@@ -316,13 +322,7 @@ impl MacKey {
         let (blocks, _) = message.buf[..message.blocks * 64].as_chunks::<64>();
         let mut inner = self.inner;
         sha2::block_api::compress256(&mut inner, blocks);
-        let mut block = [0u8; 64];
-        block[..32].copy_from_slice(&state_bytes(&inner));
-        block[32] = 0x80;
-        block[56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
-        let mut outer = self.outer;
-        sha2::block_api::compress256(&mut outer, &[block]);
-        state_bytes(&outer)
+        self.outer_hash(&state_bytes(&inner))
     }
 }
 

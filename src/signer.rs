@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use crate::Error;
 use crate::amz_date::{AmzDate, SigningTime};
 use crate::canonical_request::{
-    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query,
+    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
 };
 use crate::credentials::Credentials;
 use crate::encode::{self, Form};
@@ -369,6 +369,8 @@ impl Signer {
             }
         }
         headers.sort();
+        // Filled in place: returning the list's large inline buffer from a constructor costs a
+        // copy on every signature.
         let mut query = CanonicalQuery::default();
         query.extend_wire(req.query);
         if let Mode::Query(seconds) = mode {
@@ -856,22 +858,15 @@ impl SignableBody for bytes::Bytes {
 
 /// Writes the query with each component in canonical percent-encoding, in the original order.
 fn write_wire_query<S: Sink + ?Sized>(sink: &mut S, raw: &str) {
-    let pieces = raw
-        .as_bytes()
-        .split(|&b| b == b'&')
-        .filter(|p| !p.is_empty());
-    for (k, piece) in pieces.enumerate() {
+    for (k, (key, value)) in split_pairs(raw.as_bytes()).enumerate() {
         if k > 0 {
             sink.put(b"&");
         }
-        match piece.iter().position(|&b| b == b'=') {
-            Some(i) => {
-                encode::write_component(sink, &piece[..i], Form::Wire);
-                sink.put(b"=");
-                encode::write_component(sink, &piece[i + 1..], Form::Wire);
-            }
-            // A bare `flag` stays bare.
-            None => encode::write_component(sink, piece, Form::Wire),
+        encode::write_component(sink, key, Form::Wire);
+        // A bare `flag` stays bare.
+        if let Some(value) = value {
+            sink.put(b"=");
+            encode::write_component(sink, value, Form::Wire);
         }
     }
 }
