@@ -68,6 +68,20 @@ for group, label, key in [
         verdict(ratio >= 5, PAIRED[key] >= 5 if key in PAIRED else None),
     ))
 
+# How far any signer could go on the POST: aws-sigv4 against the cryptography alone.
+post_floor = median_ns("b_api_gateway_post_1kib_token", "floor")
+post_ours = median_ns("b_api_gateway_post_1kib_token", "awssig")
+post_theirs = median_ns("b_api_gateway_post_1kib_token", "aws-sigv4")
+rows.insert(2, (
+    "(b) the same POST: the cryptography alone (information)",
+    f"floor {fmt(post_floor)}; awssig {fmt(post_ours)}",
+    f"aws-sigv4 {post_theirs / post_floor:.2f}x the floor, awssig {post_ours / post_floor:.2f}x"
+    + paired_note("b_aws_sigv4_over_floor", lambda r: f"aws-sigv4 {r:.2f}x")
+    + (f", awssig {PAIRED['b_awssig_over_floor']:.2f}x" if "b_awssig_over_floor" in PAIRED else ""),
+    "",
+    "",
+))
+
 mib = 1 << 20
 sha, ours, theirs = (median_ns("d_1mib_body", f) for f in ("sha2", "awssig", "aws-sigv4"))
 gib = lambda ns: mib / (ns / 1e9) / (1 << 30)  # noqa: E731

@@ -278,8 +278,9 @@ impl Signer {
     ) -> Result<R, Error> {
         // Declared first: the canonical request borrows them, so they must outlive it. They are
         // stack buffers, so a usual request is canonicalised without a heap allocation.
-        let mut host_buf: StackBuf<128> = StackBuf::new();
-        let mut presign_params: StackBuf<512> = StackBuf::new();
+        // Made only when used: a stack buffer is zeroed when it is made.
+        let mut host_buf: Option<StackBuf<128>> = None;
+        let mut presign_params: Option<StackBuf<512>> = None;
         // Declared before the header list that borrows it (set once the headers are read).
         #[allow(clippy::needless_late_init)]
         let hash_buf: Option<PayloadHash>;
@@ -334,7 +335,8 @@ impl Signer {
             return Err(Error::AlreadySigned);
         }
         if !has_host {
-            req.write_host(&mut host_buf).ok_or(Error::MissingHost)?;
+            let host_buf = host_buf.insert(StackBuf::new());
+            req.write_host(host_buf).ok_or(Error::MissingHost)?;
             headers.push(Header {
                 name: "host",
                 value: host_buf.as_slice(),
@@ -376,7 +378,7 @@ impl Signer {
         if let Mode::Query(seconds) = mode {
             // The `X-Amz-*` parameters, encoded once: the canonical query and the URL are both
             // made of these bytes.
-            let p = &mut presign_params;
+            let p = presign_params.insert(StackBuf::new());
             p.put(b"X-Amz-Algorithm=");
             p.put(ALGORITHM.as_bytes());
             p.put(b"&X-Amz-Credential=");
@@ -396,8 +398,9 @@ impl Signer {
                 p.put(b"&X-Amz-Security-Token=");
                 self.put_encoded_token(p);
             }
-            query.extend_encoded(presign_params.as_slice());
         }
+        let presign_params = presign_params.as_ref().map_or(&[][..], StackBuf::as_slice);
+        query.extend_encoded(presign_params);
         query.sort();
         let out = f(&Canonical {
             request: CanonicalRequest {
@@ -409,7 +412,7 @@ impl Signer {
             },
             scope,
             content_sha256: hash_buf.filter(|_| add_hash_header),
-            presign_params: presign_params.as_slice(),
+            presign_params,
         });
         Ok(out)
     }
