@@ -531,92 +531,71 @@ fn crypto_floor(c: &mut Criterion) {
     g.finish();
 }
 
+/// Runs `iters` calls of a per-thread task on each of `threads` threads, started together, and
+/// returns the wall time until all are done. Each thread makes its task with `make` and calls it
+/// once before the start (its first read of a key cache, or its own key derivation).
+fn run_threads<W: FnMut()>(threads: usize, iters: u64, make: &(impl Fn() -> W + Sync)) -> Duration {
+    let start = Barrier::new(threads + 1);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut work = make();
+                    work();
+                    start.wait();
+                    for _ in 0..iters {
+                        work();
+                    }
+                })
+            })
+            .collect();
+        start.wait();
+        let t0 = Instant::now();
+        for w in workers {
+            w.join().expect("worker");
+        }
+        t0.elapsed()
+    })
+}
+
+/// get-vanilla through `sign_into` with `signer` (shared, or the task's own), into a buffer of
+/// the task's own.
+fn sign_into_task<'r>(
+    signer: impl std::borrow::Borrow<Signer> + 'r,
+    req: &'r awssig::SignableRequest<'_>,
+) -> impl FnMut() + 'r {
+    let time = at(SUITE_TIME);
+    let mut buf = [0u8; 256];
+    move || {
+        signer
+            .borrow()
+            .sign_into(
+                black_box(req),
+                Payload::Bytes(b""),
+                black_box(time),
+                &mut buf,
+            )
+            .expect("signed");
+    }
+}
+
 fn threads(c: &mut Criterion) {
     let shared = signer(None, "service");
-    let time = at(SUITE_TIME);
     let req = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
-    let sign_once = |buf: &mut [u8; 256]| {
-        shared
-            .sign_into(black_box(&req), Payload::Bytes(b""), black_box(time), buf)
-            .expect("signed");
-    };
-    let run = |threads: usize, iters: u64| {
-        let start = Barrier::new(threads + 1);
-        std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut buf = [0u8; 256];
-                        sign_once(&mut buf); // this thread's first read of the key cache
-                        start.wait();
-                        for _ in 0..iters {
-                            sign_once(&mut buf);
-                        }
-                    })
-                })
-                .collect();
-            start.wait();
-            let t0 = Instant::now();
-            for w in workers {
-                w.join().expect("worker");
-            }
-            t0.elapsed()
-        })
-    };
+    let run =
+        |threads: usize, iters: u64| run_threads(threads, iters, &|| sign_into_task(&shared, &req));
     let run_own = |threads: usize, iters: u64| {
-        let start = Barrier::new(threads + 1);
-        std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        let own = signer(None, "service");
-                        let mut buf = [0u8; 256];
-                        own.sign_into(&req, Payload::Bytes(b""), time, &mut buf)
-                            .expect("signed");
-                        start.wait();
-                        for _ in 0..iters {
-                            own.sign_into(
-                                black_box(&req),
-                                Payload::Bytes(b""),
-                                black_box(time),
-                                &mut buf,
-                            )
-                            .expect("signed");
-                        }
-                    })
-                })
-                .collect();
-            start.wait();
-            let t0 = Instant::now();
-            for w in workers {
-                w.join().expect("worker");
-            }
-            t0.elapsed()
-        })
+        let make = || sign_into_task(signer(None, "service"), &req);
+        run_threads(threads, iters, &make)
     };
-
     // The control: the crypto floor shares nothing between threads, so its scaling is what the
     // machine itself allows (other processes take cores too).
     let floor = Floor::get_vanilla();
     let run_floor = |threads: usize, iters: u64| {
-        let start = Barrier::new(threads + 1);
-        std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    s.spawn(|| {
-                        start.wait();
-                        for _ in 0..iters {
-                            black_box(black_box(&floor).sign());
-                        }
-                    })
-                })
-                .collect();
-            start.wait();
-            let t0 = Instant::now();
-            for w in workers {
-                w.join().expect("worker");
+        run_threads(threads, iters, &|| {
+            || {
+                black_box(black_box(&floor).sign());
             }
-            t0.elapsed()
         })
     };
 
@@ -849,6 +828,28 @@ fn paired(_: &mut Criterion) {
             },
         ),
     ));
+
+    // (f): throughput of two threads sharing one signer over one thread's, each round running
+    // both (the same number of signatures per thread).
+    let shared = signer(None, "service");
+    let greq = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
+    let make = || sign_into_task(&shared, &greq);
+    let n = 20_000;
+    run_threads(1, n, &make);
+    let mut scaling: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            let (one, two) = if round % 2 == 0 {
+                let one = run_threads(1, n, &make);
+                (one, run_threads(2, n, &make))
+            } else {
+                let two = run_threads(2, n, &make);
+                (run_threads(1, n, &make), two)
+            };
+            2.0 * one.as_secs_f64() / two.as_secs_f64()
+        })
+        .collect();
+    scaling.sort_by(f64::total_cmp);
+    results.push(("f_two_threads_over_one", scaling[ROUNDS / 2]));
 
     let mut json = String::from("{");
     for (k, (name, ratio)) in results.iter().enumerate() {

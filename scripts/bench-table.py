@@ -112,9 +112,10 @@ scale, own_scale, floor_scale = (2 / two) / (1 / one), (2 / own) / (1 / one), (2
 rows.append((
     "(f) 2 threads, one shared Signer (sign_into)",
     f"1 thread {fmt(one)}/sig; 2 threads {fmt(two)} per 2 sigs; 2 own signers {fmt(own)}; floor 1→2 threads {fmt(f1)}→{fmt(f2)}",
-    f"{scale:.2f}x one thread (own signers {own_scale:.2f}x, floor {floor_scale:.2f}x)",
+    f"{scale:.2f}x one thread (own signers {own_scale:.2f}x, floor {floor_scale:.2f}x)"
+    + paired_note("f_two_threads_over_one", lambda r: f"{r:.2f}x"),
     ">= 1.8x",
-    verdict(scale >= 1.8),
+    verdict(scale >= 1.8, PAIRED["f_two_threads_over_one"] >= 1.8 if "f_two_threads_over_one" in PAIRED else None),
 ))
 
 print("| case | medians | ratio | target | |")
