@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
-use crate::amz_date::AmzDate;
+use crate::amz_date::{AmzDate, SigningTime};
 use crate::authorization::{AuthorizationHeader, Credential, PresignedQuery};
 use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header};
 use crate::credentials::Credentials;
@@ -257,15 +257,18 @@ impl Verifier {
     /// `X-Amz-Date + X-Amz-Expires`. Header auth is dated by `X-Amz-Date`, or failing that by an
     /// HTTP `Date` header in IMF-fixdate form (`Sun, 30 Aug 2015 12:36:00 GMT`).
     ///
+    /// `now` is the server's clock, as any [`SigningTime`]: a `SystemTime`, an `OffsetDateTime`
+    /// or a `UtcDateTime`.
+    ///
     /// # Errors
     /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
     pub fn verify_request_at(
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
-        now: impl Into<OffsetDateTime>,
+        now: impl Into<SigningTime>,
     ) -> Result<Verified, VerifyError> {
-        let now = now.into();
+        let now = server_time(now.into());
         let claims = self.claims(req)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
@@ -341,7 +344,7 @@ impl Verifier {
         &self,
         req: &http::Request<B>,
         payload: Payload<'_>,
-        now: impl Into<OffsetDateTime>,
+        now: impl Into<SigningTime>,
     ) -> Result<Verified, VerifyError> {
         self.verify_request_at(&SignableRequest::from(req), payload, now)
     }
@@ -595,6 +598,17 @@ impl Verifier {
         };
         let out = f(&creq);
         (out, !absent.is_empty())
+    }
+}
+
+/// The server's clock as an `OffsetDateTime`. A time outside `time`'s range (years -9999 to
+/// 9999) is clamped to its end, where every request is out of date, instead of panicking.
+fn server_time(now: SigningTime) -> OffsetDateTime {
+    let nanos = time::Duration::nanoseconds(i64::from(now.subsec_nanos()));
+    match OffsetDateTime::from_unix_timestamp(now.unix_seconds()) {
+        Ok(t) => t.saturating_add(nanos),
+        Err(_) if now.unix_seconds() < 0 => time::PrimitiveDateTime::MIN.assume_utc(),
+        Err(_) => time::PrimitiveDateTime::MAX.assume_utc(),
     }
 }
 

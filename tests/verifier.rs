@@ -365,3 +365,36 @@ fn a_date_header_satisfies_the_date_requirement_and_must_parse() {
         .unwrap_err();
     assert!(matches!(e, VerifyError::InvalidDate { .. }), "{e:?}");
 }
+
+#[test]
+fn the_server_clock_may_be_any_time_type_and_out_of_range_times_do_not_panic() {
+    let req = signed_post(b"{}");
+    let v = verifier();
+    let as_system_time = std::time::SystemTime::UNIX_EPOCH
+        + Duration::from_secs(u64::try_from(now().unix_timestamp()).unwrap());
+    assert!(v.verify_at(&req, Payload::Bytes(b"{}"), now()).is_ok());
+    assert!(
+        v.verify_at(&req, Payload::Bytes(b"{}"), as_system_time)
+            .is_ok()
+    );
+    // A clock past year 9999 (or before the epoch's earliest `time` date) is a clock no request
+    // can be current for: an answer, not a panic.
+    let far_future = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+    let e = v
+        .verify_at(&req, Payload::Bytes(b"{}"), far_future)
+        .unwrap_err();
+    assert!(matches!(e, VerifyError::Expired { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("Signature expired: 20150830T123600Z is now earlier than")
+    );
+    let far_past = std::time::SystemTime::UNIX_EPOCH - Duration::from_secs(400_000_000_000);
+    let e = v
+        .verify_at(&req, Payload::Bytes(b"{}"), far_past)
+        .unwrap_err();
+    assert!(matches!(e, VerifyError::NotYetCurrent { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("Signature not yet current: 20150830T123600Z")
+    );
+}
