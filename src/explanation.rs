@@ -14,7 +14,10 @@ pub(crate) fn redact_tokens(text: &str) -> String {
         if k > 0 {
             out.push('\n');
         }
-        if line.len() >= HEADER.len() && line[..HEADER.len()].eq_ignore_ascii_case(HEADER) {
+        // Compared as bytes: the line may hold UTF-8 (header values, or a server's quoted text)
+        // with a character across byte 21. A match is ASCII, so it ends on a char boundary.
+        let prefix = line.as_bytes().get(..HEADER.len());
+        if prefix.is_some_and(|p| p.eq_ignore_ascii_case(HEADER.as_bytes())) {
             out.push_str(&line[..HEADER.len()]);
             out.push_str("<redacted>");
             continue;
@@ -111,5 +114,27 @@ mod tests {
             shown,
             "GET\n/\na=1&X-Amz-Security-Token=<redacted>&b=2\nhost:h\nX-Amz-Security-Token:<redacted>\n\nhost\nUNSIGNED-PAYLOAD"
         );
+    }
+
+    #[test]
+    fn redaction_keeps_lines_with_multibyte_characters_at_any_offset() {
+        // A two-byte and a four-byte character placed across every byte offset near the
+        // header prefix's length (21 bytes), in lines that are and are not token lines.
+        for pad in 0..30 {
+            for ch in ["é", "𝄞"] {
+                let line = format!("{}{ch}tail", "x".repeat(pad));
+                assert_eq!(redact_tokens(&line), line);
+                let token_line = format!("x-amz-security-token:{line}");
+                assert_eq!(
+                    redact_tokens(&token_line),
+                    "x-amz-security-token:<redacted>"
+                );
+                let param = format!("{line}&X-Amz-Security-Token={ch}{ch}&b={ch}");
+                assert_eq!(
+                    redact_tokens(&param),
+                    format!("{line}&X-Amz-Security-Token=<redacted>&b={ch}")
+                );
+            }
+        }
     }
 }
