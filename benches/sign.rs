@@ -685,32 +685,36 @@ fn timed<I, O>(n: usize, input: &impl Fn() -> I, side: &impl Fn(I) -> O) -> Dura
     elapsed
 }
 
-/// The median of `ROUNDS` ratios time(b) / time(a), each from one round in which `a` and `b`
-/// run back to back over `n` inputs each (in alternating order). A slow phase of the shared
-/// machine then slows both sides of a round, which the separate criterion measurements cannot
-/// promise.
-fn paired_ratio<I, A, B>(
-    n: usize,
-    input: impl Fn() -> I,
-    a: impl Fn(I) -> A,
-    b: impl Fn(I) -> B,
-) -> f64 {
-    timed(n, &input, &a);
-    timed(n, &input, &b);
+/// The median of `ROUNDS` ratios tb / ta, each from one round that runs `a` and `b` back to back
+/// (in alternating order) and returns their times. A slow phase of the shared machine then
+/// slows both sides of a round, which the separate criterion measurements cannot promise.
+fn paired_times(mut a: impl FnMut() -> Duration, mut b: impl FnMut() -> Duration) -> f64 {
+    a();
+    b();
     let mut ratios: Vec<f64> = (0..ROUNDS)
         .map(|round| {
             let (ta, tb) = if round % 2 == 0 {
-                let ta = timed(n, &input, &a);
-                (ta, timed(n, &input, &b))
+                let ta = a();
+                (ta, b())
             } else {
-                let tb = timed(n, &input, &b);
-                (timed(n, &input, &a), tb)
+                let tb = b();
+                (a(), tb)
             };
             tb.as_secs_f64() / ta.as_secs_f64()
         })
         .collect();
     ratios.sort_by(f64::total_cmp);
     ratios[ROUNDS / 2]
+}
+
+/// [`paired_times`] of `a` and `b`, each timed over `n` fresh inputs.
+fn paired_ratio<I, A, B>(
+    n: usize,
+    input: impl Fn() -> I,
+    a: impl Fn(I) -> A,
+    b: impl Fn(I) -> B,
+) -> f64 {
+    paired_times(|| timed(n, &input, &a), || timed(n, &input, &b))
 }
 
 /// The ratios the targets are stated in, from paired rounds; printed and written to
@@ -897,26 +901,12 @@ fn paired(_: &mut Criterion) {
     ));
 
     // (f): throughput of two threads sharing one signer over one thread's, each round running
-    // both (the same number of signatures per thread).
-    let shared = signer(None, "service");
-    let greq = awssig::SignableRequest::new("GET", "/").header("host", "example.amazonaws.com");
-    let make = || sign_into_task(&shared, &greq);
+    // both (the same number of signatures per thread). ROUNDS is odd, so the median of
+    // 2 / ratio is 2 / the median ratio.
+    let make = || sign_into_task(&ours, &req);
     let n = 20_000;
-    run_threads(1, n, &make);
-    let mut scaling: Vec<f64> = (0..ROUNDS)
-        .map(|round| {
-            let (one, two) = if round % 2 == 0 {
-                let one = run_threads(1, n, &make);
-                (one, run_threads(2, n, &make))
-            } else {
-                let two = run_threads(2, n, &make);
-                (run_threads(1, n, &make), two)
-            };
-            2.0 * one.as_secs_f64() / two.as_secs_f64()
-        })
-        .collect();
-    scaling.sort_by(f64::total_cmp);
-    results.push(("f_two_threads_over_one", scaling[ROUNDS / 2]));
+    let two_over_one = paired_times(|| run_threads(1, n, &make), || run_threads(2, n, &make));
+    results.push(("f_two_threads_over_one", 2.0 / two_over_one));
 
     let mut json = String::from("{");
     for (k, (name, ratio)) in results.iter().enumerate() {
