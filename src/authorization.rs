@@ -132,6 +132,19 @@ pub struct AuthorizationHeader {
     signature: Signature,
 }
 
+/// What error text may echo of an `Authorization` value in another scheme (`Bearer …`,
+/// `Basic …`): the scheme name, never the credentials after it. A lone word may itself be a
+/// credential (an API key sent bare), so it is not echoed at all.
+fn shown_scheme(scheme: &str, credentials: &str) -> String {
+    const MAX_SCHEME: usize = 32;
+    let plain_scheme = scheme.len() <= MAX_SCHEME && crate::request::is_token(scheme);
+    if plain_scheme && !credentials.trim().is_empty() {
+        format!("{scheme} <redacted>")
+    } else {
+        "<redacted>".to_string()
+    }
+}
+
 impl AuthorizationHeader {
     /// Parses the header value.
     ///
@@ -147,7 +160,7 @@ impl AuthorizationHeader {
             return Err(VerifyError::IncompleteSignature {
                 missing: vec!["Credential", "Signature", "SignedHeaders"],
                 date_missing: false,
-                authorization: value.to_string(),
+                authorization: shown_scheme(scheme, rest),
             });
         }
         let (mut credential, mut signed, mut signature) = (None, None, None);
@@ -392,7 +405,31 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(missing, &["Credential", "Signature", "SignedHeaders"]);
-        assert!(e.to_string().ends_with("Authorization=Bearer abc"));
+        assert!(e.to_string().ends_with("Authorization=Bearer <redacted>"));
+    }
+
+    #[test]
+    fn another_schemes_credentials_are_never_echoed() {
+        for (value, shown) in [
+            ("Bearer eyJhbGciOiJIUzI1NiJ9.secret", "Bearer <redacted>"),
+            ("Basic dXNlcjpwYXNzd29yZA==", "Basic <redacted>"),
+            ("  Bearer\tsecret  ", "Bearer <redacted>"),
+            // A lone word may be a bare API key; a long or odd first word may be one too.
+            ("sk_live_0123456789abcdef", "<redacted>"),
+            (
+                "averyveryveryveryverylongschemename0123456789 secret",
+                "<redacted>",
+            ),
+            ("Bea\"rer secret", "<redacted>"),
+        ] {
+            let e = AuthorizationHeader::parse(value).unwrap_err();
+            let VerifyError::IncompleteSignature { authorization, .. } = &e else {
+                panic!("{e:?}")
+            };
+            assert_eq!(authorization, shown, "{value}");
+            assert!(!e.to_string().contains("secret"), "{e}");
+            assert!(!format!("{e:?}").contains("secret"), "{e:?}");
+        }
     }
 
     #[test]

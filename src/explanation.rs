@@ -4,6 +4,9 @@ use std::fmt;
 
 use crate::amz_date::AmzDate;
 
+/// What stands in a printed text where a secret was.
+pub(crate) const REDACTED: &str = "<redacted>";
+
 /// Replaces session-token values in canonical text (an `x-amz-security-token:` header line or an
 /// `X-Amz-Security-Token=` query parameter) with `<redacted>`, for printing.
 pub(crate) fn redact_tokens(text: &str) -> String {
@@ -19,14 +22,14 @@ pub(crate) fn redact_tokens(text: &str) -> String {
         let prefix = line.as_bytes().get(..HEADER.len());
         if prefix.is_some_and(|p| p.eq_ignore_ascii_case(HEADER.as_bytes())) {
             out.push_str(&line[..HEADER.len()]);
-            out.push_str("<redacted>");
+            out.push_str(REDACTED);
             continue;
         }
         let mut rest = line;
         while let Some(i) = rest.find(PARAM) {
             let value_start = i + PARAM.len();
             out.push_str(&rest[..value_start]);
-            out.push_str("<redacted>");
+            out.push_str(REDACTED);
             rest = rest[value_start..]
                 .find('&')
                 .map_or("", |j| &rest[value_start + j..]);

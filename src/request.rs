@@ -2,6 +2,8 @@
 //! the lower-level entry for callers without an `http::Request` (Lambda@Edge-style events, other
 //! HTTP crates); the `http::Request` API is a thin layer over it.
 
+use std::fmt;
+
 use smallvec::SmallVec;
 
 use crate::Error;
@@ -22,7 +24,11 @@ use crate::mac::Sink;
 /// assert_eq!(req.path(), "/prod/items");
 /// assert_eq!(req.query(), Some("limit=10"));
 /// ```
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows credentials as `<redacted>`: the values of `authorization`,
+/// `proxy-authorization`, `x-amz-security-token` and `cookie`, and the `X-Amz-Signature` and
+/// `X-Amz-Security-Token` query parameters.
+#[derive(Clone)]
 pub struct SignableRequest<'a> {
     pub(crate) method: &'a str,
     pub(crate) target: &'a str,
@@ -31,6 +37,70 @@ pub struct SignableRequest<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: SmallVec<[Header<'a>; 16]>,
+}
+
+/// Headers whose values are credentials, never printed.
+const SENSITIVE_HEADERS: [&str; 4] = [
+    "authorization",
+    "proxy-authorization",
+    "x-amz-security-token",
+    "cookie",
+];
+
+/// Query parameters whose values are credentials, never printed.
+const SENSITIVE_PARAMS: [&str; 2] = ["X-Amz-Signature", "X-Amz-Security-Token"];
+
+/// `target` with the values of [`SENSITIVE_PARAMS`] replaced by `<redacted>`.
+fn redacted_target(target: &str) -> String {
+    let Some((before, query)) = target.split_once('?') else {
+        return target.to_string();
+    };
+    let mut out = String::with_capacity(target.len());
+    out.push_str(before);
+    for (i, pair) in query.split('&').enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        match pair.split_once('=') {
+            Some((name, _))
+                if SENSITIVE_PARAMS
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(name)) =>
+            {
+                out.push_str(name);
+                out.push('=');
+                out.push_str(crate::explanation::REDACTED);
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    out
+}
+
+impl fmt::Debug for SignableRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Headers<'r, 'a>(&'r [Header<'a>]);
+        impl fmt::Debug for Headers<'_, '_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut list = f.debug_list();
+                for h in self.0 {
+                    let sensitive = SENSITIVE_HEADERS
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(h.name));
+                    let value = if sensitive {
+                        crate::explanation::REDACTED.into()
+                    } else {
+                        String::from_utf8_lossy(h.value)
+                    };
+                    list.entry(&(h.name, value));
+                }
+                list.finish()
+            }
+        }
+        f.debug_struct("SignableRequest")
+            .field("method", &self.method)
+            .field("target", &redacted_target(self.target))
+            .field("headers", &Headers(&self.headers))
+            .finish()
+    }
 }
 
 impl<'a> SignableRequest<'a> {

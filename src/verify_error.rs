@@ -23,7 +23,8 @@ pub enum VerifyError {
         missing: Vec<&'static str>,
         /// Whether the request also lacks `X-Amz-Date`.
         date_missing: bool,
-        /// The header as received (it holds no secret).
+        /// The header as received when it is in the SigV4 scheme (which holds no secret);
+        /// for another scheme only its name (`Bearer <redacted>`), never its credentials.
         authorization: String,
     },
     /// A comma-separated piece of the `Authorization` header has no `=`.
@@ -305,12 +306,13 @@ pub const STRING_TO_SIGN_OUTRO: &str = "'\n";
 impl VerifyError {
     /// The `message` API Gateway answers with: this error's text, followed (for a signature
     /// mismatch, when the server shows it) by the canonical request and string to sign it
-    /// computed.
+    /// computed. The session token in that canonical request is `<redacted>` unless the view
+    /// was made with [`TokenDisplay::Shown`](crate::TokenDisplay::Shown).
     pub fn api_gateway_message(&self, view: Option<&crate::ServerView>) -> String {
         let mut message = self.to_string();
         if let Some(view) = view {
             message.push_str(CANONICAL_STRING_INTRO);
-            message.push_str(view.canonical_request());
+            message.push_str(&view.canonical_request_for_display());
             message.push_str(STRING_TO_SIGN_INTRO);
             message.push_str(view.string_to_sign());
             message.push_str(STRING_TO_SIGN_OUTRO);

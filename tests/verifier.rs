@@ -194,7 +194,7 @@ fn bearer_token_gives_incomplete_signature_with_every_requirement() {
     // aws-amplify/amplify-flutter#1539, aws/chalice#828
     assert_eq!(
         e.to_string(),
-        "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=Bearer xyz"
+        "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=Bearer <redacted>"
     );
     assert_eq!(e.error_type(), "IncompleteSignatureException");
 }
