@@ -7,12 +7,7 @@ log=target/test-output.log
 mkdir -p target
 : > "$log"
 
-# 1. The official AWS suites: ../shared/testdata beside the checkout, else the package copies
-#    (aws-sigv4 from crates.io, botocore's sdist from PyPI). A missing suite fails the tests.
-if [ -z "${AWSSIG_SHARED_TESTDATA:-}" ] && [ ! -d ../shared/testdata/aws-c-auth-v4 ]; then
-  echo "== ../shared/testdata is absent: fetching the package copies of the suites"
-  scripts/fetch-suites.sh
-fi
+# 1. The official AWS suites are vendored under testdata/aws/: nothing to fetch.
 
 # 2. The project's vectors must be exactly what botocore and @smithy/signature-v4 give today.
 echo "== regenerating testdata/vectors.json with the pinned oracles"
