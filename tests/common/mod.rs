@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 pub mod client;
+#[cfg(feature = "interop")]
 pub mod servers;
 
 use std::path::{Path, PathBuf};
