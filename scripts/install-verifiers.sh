@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the independent SigV4 verifiers the integration tests talk to, under target/verifiers/:
+# Installs the independent SigV4 verifiers the `interop` tests talk to, under target/verifiers/:
 #   - s3s-fs 0.14.1 (crates.io), an S3 server that checks SigV4   -> target/verifiers/bin/s3s-fs
 #   - moto[server] (PyPI), AWS service emulator with IAM checking -> target/verifiers/moto/bin/python
 # Idempotent: a second run only checks what is there (under 1 s). Prints the two env vars the

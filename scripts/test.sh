@@ -1,18 +1,15 @@
 #!/usr/bin/env bash
-# The test command (README): installs what the tests need, idempotently, then runs every test.
-# Needs only the Rust toolchain, Python 3, Node and the package registries.
+# The test command (README) and CI's: installs what the interop tests and the vector check need,
+# idempotently, then runs every test, the `interop` ones included. Needs only the Rust toolchain,
+# Python 3, Node and the package registries. (Plain `cargo test` needs none of that: the AWS
+# suites are vendored under testdata/aws/ and the interop tests are off without `interop`.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=target/test-output.log
 mkdir -p target
 : > "$log"
 
-# 1. The official AWS suites: ../shared/testdata beside the checkout, else the package copies
-#    (aws-sigv4 from crates.io, botocore's sdist from PyPI). A missing suite fails the tests.
-if [ -z "${AWSSIG_SHARED_TESTDATA:-}" ] && [ ! -d ../shared/testdata/aws-c-auth-v4 ]; then
-  echo "== ../shared/testdata is absent: fetching the package copies of the suites"
-  scripts/fetch-suites.sh
-fi
+# 1. The official AWS suites are vendored under testdata/aws/: nothing to fetch.
 
 # 2. The project's vectors must be exactly what botocore and @smithy/signature-v4 give today.
 echo "== regenerating testdata/vectors.json with the pinned oracles"
@@ -20,13 +17,14 @@ bash testdata/generate/generate.sh target/vectors.regenerated.json
 diff -u testdata/vectors.json target/vectors.regenerated.json
 echo "vectors: the regenerated file is identical"
 
-# 3. The independent verifiers the integration tests talk to (s3s-fs, moto).
+# 3. The independent verifiers the `interop` tests talk to (s3s-fs, moto, moto's botocore).
 echo "== installing the independent verifiers"
 scripts/install-verifiers.sh | tee target/verifiers.env
 eval "$(grep '^export ' target/verifiers.env)"
 
-# 4. Every test with all features, every example offline, every test with no features.
-echo "== cargo test --all-features"
+# 4. Every test with all features (`interop` included: a missing verifier fails them), every
+#    example offline, then the offline set with no features.
+echo "== cargo test --all-features (with interop)"
 cargo test --all-features 2>&1 | tee -a "$log"
 echo "== every example, offline against the local gateway"
 scripts/run-examples.sh

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 pub mod client;
+#[cfg(feature = "interop")]
 pub mod servers;
 
 use std::path::{Path, PathBuf};
@@ -16,105 +17,36 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The official suites, in the order they are looked for:
-/// 1. `$AWSSIG_SHARED_TESTDATA` or `../shared/testdata` (beside the checkout, as in CI);
-/// 2. the package copies: `aws-sigv4`'s `aws-signing-test-suite/` from the cargo registry (a
-///    dev-dependency, so cargo has fetched it) and botocore's sdist unpacked under
-///    `target/suites/` by `scripts/fetch-suites.sh`.
-///
-/// A suite that is in neither place fails the test that needs it, with a message saying how to
-/// get it: a missing suite is never skipped.
+/// The official suites, vendored under `testdata/aws/` (see its README). They are looked for
+/// there and nowhere else.
 #[derive(Debug, Clone)]
 pub struct Suites {
     /// aws-c-auth v4 suite: one directory per case.
     pub aws_c_auth_v4: PathBuf,
     /// The classic 2015 suite (botocore's copy).
     pub classic: PathBuf,
-    /// smithy-rs extras: `double-url-encode/` and `double-encode-path/`, in the classic format
-    /// (`../shared`) or in the aws-c-auth format (the `aws-sigv4` package copy).
+    /// smithy-rs extras, in the classic format: `double-url-encode/` and `double-encode-path/`.
     pub smithy_extras: PathBuf,
 }
 
-/// One file of a smithy-rs extra case, in whichever of the two layouts the copy uses.
-pub fn extras_file(case_dir: &Path, classic_ext: &str) -> Vec<u8> {
-    let name = case_dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let classic = case_dir.join(format!("{name}.{classic_ext}"));
-    if classic.is_file() {
-        return read(case_dir, &format!("{name}.{classic_ext}"));
-    }
-    let new = match classic_ext {
-        "req" => "request.txt",
-        "creq" => "header-canonical-request.txt",
-        "sts" => "header-string-to-sign.txt",
-        "authz" => "header-signed-request.txt",
-        other => panic!("the aws-c-auth layout has no .{other} file"),
-    };
-    read(case_dir, new)
-}
-
+/// Where the vendored suites are; a missing folder fails the test that asked, never skips it.
 pub fn suites() -> Suites {
-    let shared = std::env::var_os("AWSSIG_SHARED_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/testdata"));
-    if shared.join("aws-c-auth-v4").is_dir() {
-        return Suites {
-            aws_c_auth_v4: shared.join("aws-c-auth-v4"),
-            classic: shared.join("aws-sig-v4-test-suite"),
-            smithy_extras: shared.join("smithy-rs-sigv4-extras"),
-        };
-    }
-    let aws_sigv4 = registry_aws_sigv4()
-        .map(|p| p.join("aws-signing-test-suite/v4"))
-        .unwrap_or_default();
+    let root = manifest_dir().join("testdata/aws");
+    let suite = |name: &str| {
+        let dir = root.join(name);
+        assert!(
+            dir.is_dir(),
+            "the vendored SigV4 suite {} is missing: testdata/aws/ is part of the repository \
+             (see testdata/aws/README.md); restore it with `git checkout -- testdata/aws`",
+            dir.display()
+        );
+        dir
+    };
     Suites {
-        aws_c_auth_v4: aws_sigv4.clone(),
-        classic: botocore_sdist()
-            .map(|p| p.join("tests/unit/auth/aws4_testsuite"))
-            .unwrap_or_default(),
-        smithy_extras: aws_sigv4,
+        aws_c_auth_v4: suite("aws-c-auth-v4"),
+        classic: suite("aws-sig-v4-test-suite"),
+        smithy_extras: suite("smithy-rs-sigv4-extras"),
     }
-}
-
-/// The newest `aws-sigv4-*` package in the cargo registry that carries the signing suite.
-fn registry_aws_sigv4() -> Option<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
-    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
-        .ok()?
-        .flatten()
-        .flat_map(|index| {
-            std::fs::read_dir(index.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("aws-sigv4-1."))
-                && p.join("aws-signing-test-suite/v4").is_dir()
-        })
-        .collect();
-    found.sort();
-    found.pop()
-}
-
-/// botocore's sdist unpacked by `scripts/fetch-suites.sh`.
-fn botocore_sdist() -> Option<PathBuf> {
-    let dir = manifest_dir().join("target/suites");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("tests/unit/auth/aws4_testsuite").is_dir())
-        .collect();
-    found.sort();
-    found.pop()
 }
 
 /// Reads a file of a suite, failing loudly when the suite is absent.
@@ -122,9 +54,8 @@ pub fn read(dir: &Path, file: &str) -> Vec<u8> {
     let path = dir.join(file);
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read {}: {e}\nThe official SigV4 suites are missing. Put ../shared/testdata beside the \
-             checkout, or run scripts/fetch-suites.sh to fetch the package copies (aws-sigv4 from \
-             crates.io, botocore from PyPI).",
+            "cannot read {}: {e}\nThe vendored SigV4 suites under testdata/aws/ are incomplete \
+             (see testdata/aws/README.md).",
             path.display()
         )
     })

@@ -1,7 +1,7 @@
-//! Independent SigV4 verifiers started on 127.0.0.1 for the tests, and stopped (killed) when
-//! their handle is dropped. `scripts/install-verifiers.sh` installs them; the tests find them
-//! through `AWSSIG_S3S_FS_BIN` / `AWSSIG_MOTO_PYTHON` or at the script's default place, and fail
-//! with instructions when they are missing.
+//! Independent SigV4 verifiers started on 127.0.0.1 for the `interop` tests, and stopped
+//! (killed) when their handle is dropped. `scripts/install-verifiers.sh` installs them; the tests
+//! find them through `AWSSIG_S3S_FS_BIN` / `AWSSIG_MOTO_PYTHON` or at the script's default place,
+//! and fail with instructions when they are missing.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -41,8 +41,9 @@ pub fn locate(env: &str, default: &str, what: &str) -> PathBuf {
     let path = std::env::var_os(env).map_or_else(|| manifest.join(default), PathBuf::from);
     if !path.is_file() {
         panic!(
-            "{what} not found at {} (set {env}). Install it with `scripts/install-verifiers.sh`, \
-             which prints the variables to export; these tests never skip.",
+            "{what} not found at {} (set {env}). The `interop` tests need it: install it with \
+             `scripts/install-verifiers.sh`, which prints the variables to export, or run the \
+             offline tests without `--features interop`. These tests never skip.",
             path.display()
         );
     }
