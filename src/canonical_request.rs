@@ -9,8 +9,8 @@ use std::cmp::Ordering;
 use smallvec::SmallVec;
 
 use crate::encode::{self, Form};
-use crate::mac::Sink;
 use crate::settings::{PathNormalization, Settings, UriEncoding};
+use crate::sink::Sink;
 
 /// How many headers a canonical request holds without a heap allocation: the 16 a
 /// [`SignableRequest`](crate::SignableRequest) holds inline, plus the 4 the signer may add

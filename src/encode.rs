@@ -1,7 +1,7 @@
 //! SigV4 URI encoding: percent-encode every byte but the RFC 3986 unreserved set
 //! (`A-Z a-z 0-9 - . _ ~`) with uppercase hex, path normalisation, and query decoding.
 
-use crate::mac::Sink;
+use crate::sink::Sink;
 
 /// Uppercase hex digits, as SigV4 writes percent-escapes.
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
@@ -56,6 +56,17 @@ pub(crate) fn encode_into<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_sla
     }
     if start < bytes.len() {
         sink.put(&bytes[start..]);
+    }
+}
+
+/// Percent-encodes (SigV4 style, `/` included) everything put into it on the way to `inner`:
+/// for `X-Amz-Credential` and `X-Amz-SignedHeaders` in a presigned URL.
+pub(crate) struct EncodeSink<'s, S: Sink + ?Sized>(pub(crate) &'s mut S);
+
+impl<S: Sink + ?Sized> Sink for EncodeSink<'_, S> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        encode_into(self.0, bytes, false);
     }
 }
 
@@ -352,5 +363,16 @@ mod tests {
                 assert_ne!(join(p), p, "{p:?}");
             }
         }
+    }
+
+    #[test]
+    fn encode_sink_encodes_slashes_and_semicolons() {
+        let mut out = Vec::new();
+        EncodeSink(&mut out).put(b"AKID/20150830/us-east-1/s3/aws4_request");
+        EncodeSink(&mut out).put(b" host;x-amz-date");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "AKID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request%20host%3Bx-amz-date"
+        );
     }
 }

@@ -15,8 +15,8 @@ use arc_swap::ArcSwapOption;
 
 use crate::amz_date::{AmzDate, SigningTime};
 use crate::credentials::Credentials;
-use crate::mac::Sink;
 use crate::signing_key::SigningKey;
+use crate::sink::Sink;
 use crate::string_to_sign::{ALGORITHM, Scope, Template};
 
 /// Everything that stays the same for one (credentials, UTC date, region, service).

@@ -38,6 +38,7 @@ mod request;
 mod settings;
 mod signer;
 mod signing_key;
+mod sink;
 mod string_to_sign;
 mod verifier;
 mod verify_error;

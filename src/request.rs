@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 
 use crate::Error;
 use crate::canonical_request::Header;
-use crate::mac::Sink;
+use crate::sink::Sink;
 
 /// A request to sign, borrowed from wherever it lives.
 ///

@@ -13,15 +13,16 @@ use crate::canonical_request::{
     CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
 };
 use crate::credentials::Credentials;
-use crate::encode::{self, Form};
+use crate::encode::{self, EncodeSink, Form};
 use crate::explanation::Explanation;
 use crate::key_cache::{DayHint, DayKey, KeyCache};
-use crate::mac::{self, Hasher, Sink, StackBuf};
-use crate::output::{self, CompareSink, Decimal, EncodeSink, SliceSink};
+use crate::mac::{self, Hasher};
+use crate::output;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
 use crate::settings::{PayloadHashHeader, SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
+use crate::sink::{CompareSink, Decimal, Sink, SliceSink, StackBuf};
 use crate::string_to_sign::{self, ALGORITHM, Scope};
 
 /// The longest lifetime AWS accepts for a presigned URL: 7 days.

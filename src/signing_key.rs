@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::mac;
+use crate::sink;
 use crate::string_to_sign::Scope;
 
 /// `kSigning` for one (date, region, service), ready to sign: the HMAC state keyed with it is
@@ -80,7 +81,7 @@ impl Signature {
 
     /// The 64 lowercase hex digits, in a fixed buffer.
     pub fn to_hex(&self) -> [u8; 64] {
-        mac::hex32(&self.0)
+        sink::hex32(&self.0)
     }
 
     /// Parses 64 hex digits.

@@ -7,7 +7,8 @@
 use smallvec::SmallVec;
 
 use crate::amz_date::AmzDate;
-use crate::mac::{self, Sink};
+use crate::mac;
+use crate::sink::{self, Sink};
 
 /// The algorithm name of SigV4 with HMAC-SHA256.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -49,7 +50,7 @@ pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(
     sink.put(b"\n");
     sink.put(scope);
     sink.put(b"\n");
-    sink.put(&mac::hex32(creq_digest));
+    sink.put(&sink::hex32(creq_digest));
 }
 
 /// Where the `X-Amz-Date` starts in a string to sign: after the algorithm line.
@@ -82,7 +83,7 @@ impl Template {
         let mut p = self.padded.clone();
         let m = p.message_mut();
         m[DATE_AT..DATE_AT + 16].copy_from_slice(date.bytes());
-        m[self.hex_at..self.hex_at + 64].copy_from_slice(&mac::hex32(creq_digest));
+        m[self.hex_at..self.hex_at + 64].copy_from_slice(&sink::hex32(creq_digest));
         p
     }
 }

@@ -1,93 +1,9 @@
-//! The hot core: the only module that touches `hmac` and `sha2`.
-//!
-//! Everything the signer hashes flows through [`Sink`], so the same byte-exact writers fill a
-//! `Vec<u8>` (for [`Explanation`](crate::Explanation) and tests) and feed SHA-256 directly when
-//! signing, without building intermediate strings.
+//! The hot core: the only module that touches `hmac` and `sha2`: SHA-256 and HMAC-SHA256 over
+//! `sha2`'s block function, with an HMAC key's pad states cached (the midstate fast path).
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
-
-/// Lowercase hex digits, as SigV4 writes hashes and signatures.
-const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
-
-/// A destination for canonical bytes.
-pub(crate) trait Sink {
-    /// Appends `bytes`.
-    fn put(&mut self, bytes: &[u8]);
-}
-
-impl Sink for Vec<u8> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-impl<const N: usize> Sink for smallvec::SmallVec<[u8; N]> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-/// A byte buffer on the stack that moves to the heap only past `N` bytes. Appending is one
-/// bounds check and one copy (`SmallVec::extend_from_slice` is an insert, which costs more).
-#[derive(Debug, Clone)]
-pub(crate) struct StackBuf<const N: usize> {
-    inline: [u8; N],
-    len: usize,
-    /// Everything, once more than `N` bytes were put.
-    spilled: Vec<u8>,
-}
-
-impl<const N: usize> StackBuf<N> {
-    pub(crate) fn new() -> Self {
-        Self {
-            inline: [0; N],
-            len: 0,
-            spilled: Vec::new(),
-        }
-    }
-
-    pub(crate) fn as_slice(&self) -> &[u8] {
-        if self.spilled.is_empty() {
-            &self.inline[..self.len]
-        } else {
-            &self.spilled
-        }
-    }
-
-    #[cold]
-    fn spill(&mut self, bytes: &[u8]) {
-        if self.spilled.is_empty() {
-            self.spilled.reserve(2 * N + bytes.len());
-            self.spilled.extend_from_slice(&self.inline[..self.len]);
-        }
-        self.spilled.extend_from_slice(bytes);
-    }
-}
-
-impl<const N: usize> Drop for StackBuf<N> {
-    fn drop(&mut self) {
-        // A spilled buffer may hold a presigned URL's session token.
-        self.spilled.zeroize();
-    }
-}
-
-impl<const N: usize> Sink for StackBuf<N> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        match self.inline.get_mut(self.len..end) {
-            Some(dst) if self.spilled.is_empty() => {
-                dst.copy_from_slice(bytes);
-                self.len = end;
-            }
-            _ => self.spill(bytes),
-        }
-    }
-}
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3).
 const IV: [u32; 8] = [
@@ -104,7 +20,7 @@ const IV: [u32; 8] = [
 /// How many bytes [`Hasher`] gathers before compressing them: 8 blocks.
 const HASHER_BUF: usize = 8 * 64;
 
-/// A streaming SHA-256 over `sha2`'s block function, and a [`Sink`].
+/// A streaming SHA-256 over `sha2`'s block function.
 ///
 /// Canonical requests arrive as many small pieces (`\n`, `:`, a header name). This hasher
 /// gathers them in a buffer of several blocks and compresses the whole blocks when it is full,
@@ -164,6 +80,18 @@ impl Hasher {
         self.state
     }
 
+    /// Appends `bytes` to the message.
+    #[inline]
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        let end = self.fill + bytes.len();
+        if end < HASHER_BUF {
+            self.buf[self.fill..end].copy_from_slice(bytes);
+            self.fill = end;
+        } else {
+            self.put_across(bytes);
+        }
+    }
+
     /// Compresses the first `len` bytes of the buffer (a multiple of 64).
     #[inline]
     fn compress(&mut self, len: usize) {
@@ -185,19 +113,6 @@ impl Hasher {
         self.blocks += (HASHER_BUF / 64 + whole.len()) as u64;
         self.buf[..tail.len()].copy_from_slice(tail);
         self.fill = tail.len();
-    }
-}
-
-impl Sink for Hasher {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.fill + bytes.len();
-        if end < HASHER_BUF {
-            self.buf[self.fill..end].copy_from_slice(bytes);
-            self.fill = end;
-        } else {
-            self.put_across(bytes);
-        }
     }
 }
 
@@ -287,7 +202,7 @@ impl MacKey {
     /// The MAC of `message`.
     pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
         let mut h = self.start();
-        h.put(message);
+        h.update(message);
         self.finish(h)
     }
 }
@@ -351,27 +266,6 @@ impl Drop for MacKey {
     }
 }
 
-/// The two lowercase hex digits of every byte.
-static HEX_PAIRS: [[u8; 2]; 256] = {
-    let mut t = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [HEX_LOWER[i >> 4], HEX_LOWER[i & 0x0f]];
-        i += 1;
-    }
-    t
-};
-
-/// Lowercase hex of 32 bytes into a fixed buffer.
-#[inline]
-pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
-    }
-    out
-}
-
 /// Constant-time comparison of two 32-byte MACs.
 pub(crate) fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> bool {
     use subtle::ConstantTimeEq;
@@ -404,11 +298,11 @@ mod tests {
         let data: Vec<u8> = (0..n as u32).map(|i| (i * 7 + 3) as u8).collect();
         for len in 0..n {
             let mut h = Hasher::new();
-            h.put(&data[..len]);
+            h.update(&data[..len]);
             assert_eq!(h.finish(), sha256(&data[..len]), "length {len}");
             let mut h = Hasher::new();
             for chunk in data[..len].chunks(13) {
-                h.put(chunk);
+                h.update(chunk);
             }
             assert_eq!(
                 h.finish(),
@@ -418,8 +312,8 @@ mod tests {
         }
         for split in 0..n {
             let mut h = Hasher::new();
-            h.put(&data[..split]);
-            h.put(&data[split..]);
+            h.update(&data[..split]);
+            h.update(&data[split..]);
             assert_eq!(h.finish(), sha256(&data), "split at {split}");
         }
         let data = &data[..1000];
@@ -429,16 +323,16 @@ mod tests {
         ] {
             let mut h = Hasher::new();
             for chunk in data.chunks(piece) {
-                h.put(chunk);
+                h.update(chunk);
             }
             assert_eq!(h.finish(), expected, "pieces of {piece}");
         }
         // Mixed sizes: tiny pieces around a large one.
         let mut h = Hasher::new();
-        h.put(&data[..5]);
-        h.put(&data[5..900]);
-        h.put(&data[900..901]);
-        h.put(&data[901..]);
+        h.update(&data[..5]);
+        h.update(&data[5..900]);
+        h.update(&data[900..901]);
+        h.update(&data[901..]);
         assert_eq!(h.finish(), expected);
         assert_eq!(Hasher::new().finish(), sha256(b""));
     }
@@ -482,23 +376,6 @@ mod tests {
     }
 
     #[test]
-    fn stack_buffer_keeps_every_byte_across_the_spill() {
-        let data: Vec<u8> = (0..100u8).collect();
-        for piece in [1, 3, 7, 16, 17, 100] {
-            let mut b = StackBuf::<16>::new();
-            for chunk in data.chunks(piece) {
-                b.put(chunk);
-            }
-            assert_eq!(b.as_slice(), &data[..], "pieces of {piece}");
-        }
-        let mut b = StackBuf::<16>::new();
-        b.put(b"abc");
-        assert_eq!(b.as_slice(), b"abc");
-        b.put(b"");
-        assert_eq!(b.as_slice(), b"abc");
-    }
-
-    #[test]
     fn a_padded_message_macs_like_a_streamed_one_at_every_length() {
         let key = MacKey::new(b"key");
         let data: Vec<u8> = (0..400u32).map(|i| (i * 13 + 1) as u8).collect();
@@ -518,14 +395,5 @@ mod tests {
             }
         }
         assert!(Padded::new(&data[..64 * PADDED_BLOCKS - 8]).is_none());
-    }
-
-    #[test]
-    fn hex32_is_lowercase_hex() {
-        let h = sha256(b"");
-        assert_eq!(
-            std::str::from_utf8(&hex32(&h)).unwrap(),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }
