@@ -35,7 +35,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use time::OffsetDateTime;
 
-use crate::mac;
+use crate::crypto;
 use crate::payload::Payload;
 use crate::verifier::{ServerView, Verified, Verifier};
 use crate::verify_error::VerifyError;
@@ -320,7 +320,7 @@ impl Gateway {
         field("service", v.credential().service());
         field("scope", &v.credential().scope());
         field("amzDate", v.amz_date().as_str());
-        field("bodySha256", &hex::encode(mac::sha256(req.body())));
+        field("bodySha256", &hex::encode(crypto::sha256(req.body())));
         out.push_str(",\"presigned\":");
         out.push_str(if v.presigned() { "true" } else { "false" });
         let _ = write!(out, ",\"bodyLength\":{}", req.body().len());

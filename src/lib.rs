@@ -10,7 +10,8 @@
 //! request ─① canonical_request─▶ canonical bytes ─sha256─▶ ② string_to_sign ─③ signing_key─▶ Signature ─④ signer─▶ headers / query
 //! ```
 //!
-//! Only [`mac`](self) (the hot core) touches `hmac` and `sha2`. Secrets live in
+//! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
+//! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in
 //! [`zeroize::Zeroizing`] buffers and are never printed.
 
 mod amz_date;
@@ -18,6 +19,7 @@ mod authorization;
 mod canonical_request;
 mod clock_skew;
 mod credentials;
+mod crypto;
 mod diagnose;
 mod encode;
 mod endpoint;
@@ -28,9 +30,6 @@ mod explanation;
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
 pub mod gateway;
 mod key_cache;
-// Moved to its place under the crypto seam; the next commits carve it up.
-#[path = "crypto/rustcrypto.rs"]
-mod mac;
 mod output;
 mod payload;
 mod provider;

@@ -1,6 +1,6 @@
 //! What the signature says about the body: its SHA-256, or that it is not signed.
 
-use crate::mac;
+use crate::crypto;
 use crate::sink;
 
 /// The literal AWS uses in place of a payload hash when the body is not signed.
@@ -29,7 +29,7 @@ impl Payload<'_> {
     pub(crate) fn hash(&self) -> PayloadHash {
         match self {
             Payload::Bytes([]) => PayloadHash::Hex(*EMPTY_SHA256),
-            Payload::Bytes(b) => PayloadHash::Hex(sink::hex32(&mac::sha256(b))),
+            Payload::Bytes(b) => PayloadHash::Hex(sink::hex32(&crypto::sha256(b))),
             Payload::Precomputed(h) => PayloadHash::Hex(sink::hex32(h)),
             Payload::Unsigned => PayloadHash::Unsigned,
         }
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn the_empty_body_hash_constant_is_sha256_of_nothing() {
-        assert_eq!(EMPTY_SHA256, &sink::hex32(&mac::sha256(b"")));
+        assert_eq!(EMPTY_SHA256, &sink::hex32(&crypto::sha256(b"")));
         assert_eq!(Payload::Bytes(b"").hash().as_bytes(), EMPTY_SHA256);
     }
 }

@@ -13,10 +13,10 @@ use crate::canonical_request::{
     CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
 };
 use crate::credentials::Credentials;
+use crate::crypto::{self, Hasher};
 use crate::encode::{self, EncodeSink, Form};
 use crate::explanation::Explanation;
 use crate::key_cache::{DayHint, DayKey, KeyCache};
-use crate::mac::{self, Hasher};
 use crate::output;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
@@ -656,7 +656,7 @@ impl Signer {
         self.canonicalize(req, payload, &date, mode, |c| {
             let mut creq = Vec::with_capacity(512);
             c.request.write(&mut creq, &self.settings);
-            let sts = string_to_sign::string_to_sign(&date, &c.scope, &mac::sha256(&creq));
+            let sts = string_to_sign::string_to_sign(&date, &c.scope, &crypto::sha256(&creq));
             let signature = SigningKey::derive(&self.credentials, &c.scope).sign(&sts);
             let authorization = (mode == Mode::Header).then(|| {
                 let mut a = Vec::with_capacity(256);
@@ -697,7 +697,7 @@ impl Signer {
         // Hashed before signing, which changes `req`; an empty body's hash is a constant.
         let payload = match req.body().signable_bytes() {
             [] => Payload::Bytes(b""),
-            body => Payload::Precomputed(mac::sha256(body)),
+            body => Payload::Precomputed(crypto::sha256(body)),
         };
         self.sign_payload_at(req, payload, time)
     }

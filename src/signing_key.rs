@@ -5,7 +5,7 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
-use crate::mac;
+use crate::crypto;
 use crate::sink;
 use crate::string_to_sign::Scope;
 
@@ -14,7 +14,7 @@ use crate::string_to_sign::Scope;
 /// The key material is wiped on drop and never printed.
 #[derive(Clone)]
 pub struct SigningKey {
-    state: mac::MacKey,
+    state: crypto::MacKey,
 }
 
 impl SigningKey {
@@ -25,12 +25,13 @@ impl SigningKey {
         let mut k_secret = Zeroizing::new(Vec::with_capacity(4 + secret.len()));
         k_secret.extend_from_slice(b"AWS4");
         k_secret.extend_from_slice(secret);
-        let k_date = Zeroizing::new(mac::hmac_sha256(&k_secret, &[scope.date.as_bytes()]));
-        let k_region = Zeroizing::new(mac::hmac_sha256(&*k_date, &[scope.region.as_bytes()]));
-        let k_service = Zeroizing::new(mac::hmac_sha256(&*k_region, &[scope.service.as_bytes()]));
-        let mut k_signing = Zeroizing::new(mac::hmac_sha256(&*k_service, &[b"aws4_request"]));
-        let state = mac::MacKey::new(&*k_signing);
-        mac::wipe(&mut *k_signing);
+        let k_date = Zeroizing::new(crypto::hmac_sha256(&k_secret, &[scope.date.as_bytes()]));
+        let k_region = Zeroizing::new(crypto::hmac_sha256(&*k_date, &[scope.region.as_bytes()]));
+        let k_service =
+            Zeroizing::new(crypto::hmac_sha256(&*k_region, &[scope.service.as_bytes()]));
+        let mut k_signing = Zeroizing::new(crypto::hmac_sha256(&*k_service, &[b"aws4_request"]));
+        let state = crypto::MacKey::new(&*k_signing);
+        crypto::wipe(&mut *k_signing);
         Self { state }
     }
 
@@ -42,13 +43,13 @@ impl SigningKey {
 
     /// HMAC-SHA256 of a string to sign laid out from a template.
     #[inline]
-    pub(crate) fn sign_padded(&self, string_to_sign: &mac::Padded) -> Signature {
+    pub(crate) fn sign_padded(&self, string_to_sign: &crypto::Padded) -> Signature {
         Signature(self.state.mac_padded(string_to_sign))
     }
 
     /// HMAC-SHA256 of the string to sign that `write` streams in.
     #[inline]
-    pub(crate) fn sign_streamed(&self, write: impl FnOnce(&mut mac::Hasher)) -> Signature {
+    pub(crate) fn sign_streamed(&self, write: impl FnOnce(&mut crypto::Hasher)) -> Signature {
         let mut inner = self.state.start();
         write(&mut inner);
         Signature(self.state.finish(inner))
@@ -93,7 +94,7 @@ impl Signature {
 
     /// Compares in constant time.
     pub fn ct_eq(&self, other: &Signature) -> bool {
-        mac::ct_eq32(&self.0, &other.0)
+        crypto::ct_eq32(&self.0, &other.0)
     }
 }
 
@@ -128,7 +129,10 @@ mod tests {
         let expected_key =
             hex::decode("f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
                 .unwrap();
-        assert_eq!(key.sign(b"x").0, mac::hmac_sha256(&expected_key, &[b"x"]));
+        assert_eq!(
+            key.sign(b"x").0,
+            crypto::hmac_sha256(&expected_key, &[b"x"])
+        );
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
     }
 }

@@ -8,7 +8,7 @@
 
 use zeroize::Zeroize;
 
-use crate::mac::Hasher;
+use crate::crypto::Hasher;
 
 /// Lowercase hex digits, as SigV4 writes hashes and signatures.
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
@@ -217,7 +217,7 @@ pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mac::sha256;
+    use crate::crypto::sha256;
 
     #[test]
     fn slice_sink_writes_what_fits_and_counts_the_rest() {

@@ -7,7 +7,7 @@
 use smallvec::SmallVec;
 
 use crate::amz_date::AmzDate;
-use crate::mac;
+use crate::crypto;
 use crate::sink::{self, Sink};
 
 /// The algorithm name of SigV4 with HMAC-SHA256.
@@ -60,7 +60,7 @@ const DATE_AT: usize = ALGORITHM.len() + 1;
 /// and writes its `X-Amz-Date` and canonical-request digest into their places.
 #[derive(Clone)]
 pub(crate) struct Template {
-    padded: mac::Padded,
+    padded: crypto::Padded,
     hex_at: usize,
 }
 
@@ -71,7 +71,7 @@ impl Template {
         let mut message = StringToSign::new();
         write_string_to_sign(&mut message, &AmzDate::EPOCH, scope, &[0; 32]);
         Some(Self {
-            padded: mac::Padded::new(&message)?,
+            padded: crypto::Padded::new(&message)?,
             hex_at: message.len() - 64,
         })
     }
@@ -79,7 +79,7 @@ impl Template {
     /// The string to sign for `date` (on the template's day) and the canonical request's
     /// digest.
     #[inline]
-    pub(crate) fn fill(&self, date: &AmzDate, creq_digest: &[u8; 32]) -> mac::Padded {
+    pub(crate) fn fill(&self, date: &AmzDate, creq_digest: &[u8; 32]) -> crypto::Padded {
         let mut p = self.padded.clone();
         let m = p.message_mut();
         m[DATE_AT..DATE_AT + 16].copy_from_slice(date.bytes());

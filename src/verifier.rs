@@ -18,7 +18,7 @@ use crate::amz_date::{AmzDate, SigningTime};
 use crate::authorization::{AuthorizationHeader, Credential, PresignedQuery};
 use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header};
 use crate::credentials::Credentials;
-use crate::mac::{self, Hasher};
+use crate::crypto::{self, Hasher};
 use crate::payload::{Payload, UNSIGNED_PAYLOAD};
 use crate::request::SignableRequest;
 use crate::settings::{SessionTokenSigning, Settings};
@@ -384,7 +384,7 @@ impl Verifier {
             region: claims.credential.region(),
             service: claims.credential.service(),
         };
-        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &mac::sha256(&creq));
+        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &crypto::sha256(&creq));
         Ok(ServerView {
             canonical_request: String::from_utf8_lossy(&creq).into_owned(),
             string_to_sign: String::from_utf8_lossy(&sts).into_owned(),
@@ -603,7 +603,7 @@ impl Verifier {
             return Err(VerifyError::InvalidContentSha256);
         }
         let actual = match payload {
-            Payload::Bytes(b) => Some(mac::sha256(b)),
+            Payload::Bytes(b) => Some(crypto::sha256(b)),
             Payload::Precomputed(h) => Some(h),
             Payload::Unsigned => None,
         };

@@ -266,17 +266,6 @@ impl Drop for MacKey {
     }
 }
 
-/// Constant-time comparison of two 32-byte MACs.
-pub(crate) fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    use subtle::ConstantTimeEq;
-    a.ct_eq(b).into()
-}
-
-/// Wipes a buffer that held key material.
-pub(crate) fn wipe(bytes: &mut [u8]) {
-    bytes.zeroize();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

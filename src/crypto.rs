@@ -1,0 +1,74 @@
+//! The crypto seam: the only module whose code touches a cryptography crate. It picks a backend
+//! by `cfg` and gives the rest of the crate SHA-256, HMAC-SHA256, constant-time comparison and
+//! wiping.
+//!
+//! # Layering
+//!
+//! This module imports nothing of the crate: it sits at the bottom. [`crate::sink`] sits above
+//! it and implements `Sink` for [`Hasher`] (by calling [`Hasher::update`]), so the stages can
+//! stream canonical bytes into a hash. A backend never sees `Sink`, buffers or hex.
+//!
+//! # Backends
+//!
+//! A backend is a submodule (`crypto/<name>.rs`) that provides the items below. This file
+//! re-exports the selected backend's items, so every call is a direct, inlinable call into it:
+//! no `dyn`, no trait objects, no generics to thread through the stages. The `CONTRACT`
+//! constant at the end of this file names each signature, so a backend that misses one fails
+//! to compile here rather than at some caller.
+//!
+//! | item | what it must do |
+//! |---|---|
+//! | `fn sha256(&[u8]) -> [u8; 32]` | SHA-256 of one slice (payload hashes) |
+//! | `fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32]` | HMAC-SHA256 of the concatenated `parts`, for any key length (key derivation) |
+//! | `struct Hasher` | a streaming SHA-256: `Hasher::new() -> Hasher`, `Hasher::update(&mut self, &[u8])`, `Hasher::finish(self) -> [u8; 32]`. `update` is called with many small pieces (`\n`, a header name), so it should not pay a function call or a second buffer per piece |
+//! | `struct MacKey: Clone` | an HMAC-SHA256 key ready to use: `MacKey::new(&[u8]) -> MacKey` does the per-key work once (the RFC 2104 pad states); `MacKey::mac(&self, &[u8]) -> [u8; 32]`. It holds key material: wipe it on drop and never print it |
+//! | `MacKey::start(&self) -> Hasher`, `MacKey::finish(&self, Hasher) -> [u8; 32]` | a streamed MAC: the message is written into the `Hasher` that `start` returns and `finish` gives the MAC. A library whose HMAC stream is not its SHA-256 stream makes `Hasher` hold either |
+//! | `struct Padded: Clone` | a message of fixed length to MAC many times with bytes rewritten in place (the string to sign of one day): `Padded::new(&[u8]) -> Option<Padded>` (`None` when the message is longer than the backend lays out; callers then stream it), `Padded::message_mut(&mut self) -> &mut [u8]`, and `MacKey::mac_padded(&self, &Padded) -> [u8; 32]`. A backend without access to the hash's blocks keeps the plain bytes here |
+//!
+//! [`ct_eq32`] and [`wipe`] are the same for every backend and live here.
+//!
+//! The selected backend today is [`rustcrypto`] (`hmac` and `sha2`), the default. It keeps the
+//! midstate fast path (a key kept as the SHA-256 states after its pad blocks; the string to
+//! sign laid out in whole blocks with its padding; see `BENCHMARKS.md`) inside itself. A second
+//! backend (`aws_lc.rs`, FIPS, `p256` for SigV4a signatures) is a sibling file behind a feature;
+//! its `#[cfg]` goes on both lines that select `rustcrypto` below.
+
+mod rustcrypto;
+
+use rustcrypto as backend;
+
+pub(crate) use backend::{Hasher, MacKey, Padded, hmac_sha256, sha256};
+
+use zeroize::Zeroize;
+
+/// Constant-time comparison of two 32-byte MACs.
+pub(crate) fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
+}
+
+/// Wipes a buffer that held key material.
+pub(crate) fn wipe(bytes: &mut [u8]) {
+    bytes.zeroize();
+}
+
+/// The backend interface of the module docs, checked when this file compiles.
+const CONTRACT: () = {
+    const fn cloned<T: Clone>() {}
+    let _: fn(&[u8]) -> [u8; 32] = sha256;
+    let _: fn(&[u8], &[&[u8]]) -> [u8; 32] = hmac_sha256;
+    let _: fn() -> Hasher = Hasher::new;
+    let _: fn(&mut Hasher, &[u8]) = Hasher::update;
+    let _: fn(Hasher) -> [u8; 32] = Hasher::finish;
+    cloned::<MacKey>();
+    let _: fn(&[u8]) -> MacKey = MacKey::new;
+    let _: fn(&MacKey, &[u8]) -> [u8; 32] = MacKey::mac;
+    let _: fn(&MacKey) -> Hasher = MacKey::start;
+    let _: fn(&MacKey, Hasher) -> [u8; 32] = MacKey::finish;
+    let _: fn(&MacKey, &Padded) -> [u8; 32] = MacKey::mac_padded;
+    cloned::<Padded>();
+    let _: fn(&[u8]) -> Option<Padded> = Padded::new;
+    let _: fn(&mut Padded) -> &mut [u8] = Padded::message_mut;
+};
+
+const _: () = CONTRACT;
