@@ -1,6 +1,7 @@
-//! The crypto seam: the only module whose code touches a cryptography crate. It picks a backend
-//! by `cfg` and gives the rest of the crate SHA-256, HMAC-SHA256, constant-time comparison and
-//! wiping.
+//! The crypto seam: the only module whose code touches a cryptography crate.
+//!
+//! It picks a backend by `cfg` and gives the rest of the crate SHA-256, HMAC-SHA256,
+//! constant-time comparison and wiping.
 //!
 //! # Layering
 //!

@@ -1,5 +1,6 @@
-//! Stage ④ writer: the `Authorization` value, written into any [`Sink`] (a `Vec`, a stack
-//! buffer, or a caller's fixed buffer) without building strings.
+//! Stage ④ writer: the `Authorization` value, written into any [`Sink`].
+//!
+//! The sink is a `Vec`, a stack buffer, or a caller's fixed buffer: no strings are built.
 
 use crate::canonical_request::CanonicalHeaders;
 use crate::signing_key::Signature;

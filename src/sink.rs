@@ -1,5 +1,6 @@
-//! Where canonical bytes go: the [`Sink`] trait, the buffers and adapters that implement it, and
-//! lowercase hex. Stages write through a `Sink`, so the same byte-exact writers fill a `Vec<u8>`
+//! Where canonical bytes go: the [`Sink`] trait, the buffers that implement it, and hex.
+//!
+//! Stages write through a `Sink`, so the same byte-exact writers fill a `Vec<u8>`
 //! (for [`Explanation`](crate::Explanation) and tests), a stack buffer or a caller's slice, and
 //! feed SHA-256 directly when signing, without building intermediate strings.
 //!

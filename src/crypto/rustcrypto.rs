@@ -1,5 +1,8 @@
-//! The hot core: the only module that touches `hmac` and `sha2`: SHA-256 and HMAC-SHA256 over
-//! `sha2`'s block function, with an HMAC key's pad states cached (the midstate fast path).
+//! The RustCrypto crypto backend, the hot core: the only code that touches `hmac` and `sha2`.
+//!
+//! SHA-256 and HMAC-SHA256 over `sha2`'s block function, with an HMAC key kept as its pad
+//! states and the string to sign laid out in whole blocks (the midstate fast path). It
+//! provides the interface [`crate::crypto`] documents and imports nothing else of the crate.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
