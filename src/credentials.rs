@@ -168,6 +168,14 @@ impl Credentials {
                     reason: "the session token contains a line break; check AWS_SESSION_TOKEN",
                 });
             }
+            // A header value loses surrounding whitespace in transit (and the verifier trims
+            // it), so such a token could never be matched: refuse it here, as the bytes above.
+            if t.starts_with([' ', '\t']) || t.ends_with([' ', '\t']) {
+                return Err(Error::InvalidHeaderValue {
+                    name: "x-amz-security-token".into(),
+                    reason: "the session token starts or ends with whitespace; check AWS_SESSION_TOKEN",
+                });
+            }
         }
         Ok(())
     }
@@ -223,5 +231,20 @@ mod tests {
                 .validate(),
             Ok(())
         );
+    }
+
+    /// Found by the sign_request fuzz target: the signer signed `tok ` trimmed while the
+    /// verifier compared the trimmed header with the untrimmed token, so it never verified.
+    #[test]
+    fn session_tokens_with_surrounding_whitespace_are_rejected() {
+        for bad in ["tok ", " tok", "tok\t", "\ttok"] {
+            let c = Credentials::new("AKID", "s").with_session_token(bad);
+            assert!(
+                matches!(c.validate(), Err(Error::InvalidHeaderValue { .. })),
+                "{bad:?}"
+            );
+        }
+        let inner = Credentials::new("AKID", "s").with_session_token("t o k");
+        assert_eq!(inner.validate(), Ok(()));
     }
 }

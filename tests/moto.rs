@@ -263,6 +263,11 @@ fn tampered_requests_are_rejected() {
         .insert("x-amz-target", "AmazonSQS.ListQueues".parse().unwrap());
     let res = send(server.addr, &req);
     assert_eq!(res.status, 403, "{}", res.text());
+    assert!(
+        res.text().contains("SignatureDoesNotMatch"),
+        "a changed signed header must be a signature mismatch, not another 403: {}",
+        res.text()
+    );
     // The wrong secret.
     let wrong = Credentials::new(s.user.access_key_id(), "not-the-secret");
     let res = send(

@@ -1,14 +1,35 @@
-//! The `Authorization` header parser, then the whole verifier, on arbitrary header values.
+//! The `Authorization` header parser, then the whole verifier, on arbitrary header values. What
+//! parses, written back in the canonical form (`AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
+//! Signature=...`), parses to the same value.
 #![no_main]
 
-use awssig::{AuthorizationHeader, Credentials, Payload, SignableRequest, Verifier};
+use awssig::{AuthorizationHeader, Credential, Credentials, Payload, SignableRequest, Verifier};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(value) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = AuthorizationHeader::parse(value);
+    if let Ok(parsed) = AuthorizationHeader::parse(value) {
+        let written = format!(
+            "AWS4-HMAC-SHA256 Credential={}, SignedHeaders={}, Signature={}",
+            parsed.credential(),
+            parsed.signed_headers().join(";"),
+            parsed.signature()
+        );
+        let again = AuthorizationHeader::parse(&written).unwrap_or_else(|e| {
+            panic!("{written:?} (written from {value:?}) does not parse: {e:?}")
+        });
+        assert_eq!(
+            again, parsed,
+            "{value:?} -> {written:?} parses to another value"
+        );
+        assert_eq!(
+            Credential::parse(&parsed.credential().to_string()).as_ref(),
+            Ok(parsed.credential()),
+            "a credential does not survive Display -> parse"
+        );
+    }
     let verifier = Verifier::new(
         Credentials::new("AKIDEXAMPLE", "secret"),
         "us-east-1",

@@ -25,7 +25,10 @@ import re
 import sys
 from urllib.parse import quote
 
-VECTOR_KEYS = ["name", "group", "description", "request", "signing", "expected", "oracles", "agreement", "note"]
+VECTOR_KEYS = [
+    "name", "group", "description", "request", "signing", "expected", "oracles", "expected_wire",
+    "agreement", "note",
+]
 REQUEST_KEYS = ["method", "url", "headers", "body_base64"]
 SIGNING_KEYS = [
     "access_key_id", "secret_access_key", "session_token", "region", "service", "timestamp", "mode",
@@ -137,6 +140,14 @@ def check_vector(v):
             check_triplet(v, t, f"{n}/{oracle}")
     assert v["oracles"]["botocore"] is not None, n
     assert v["expected"] == v["oracles"]["botocore"], n
+    wire = v["expected_wire"]
+    sig = v["expected"]["signature"]
+    if s["mode"] == "header":
+        assert list(wire) == ["headers"], n
+        assert wire["headers"]["authorization"].endswith(f", Signature={sig}"), n
+    else:
+        assert list(wire) == ["query"], n
+        assert wire["query"]["X-Amz-Signature"] == sig, n
     assert v["agreement"] in ("both", "botocore-only", "disagree"), n
     if v["agreement"] == "both":
         assert v["oracles"]["smithy"] == v["oracles"]["botocore"], n

@@ -304,6 +304,23 @@ def botocore_oracle(case):
         auth.add_auth(req)
 
     cr, sts, sig = auth.recorded_cr, auth.recorded_sts, auth.recorded_sig
+    # What botocore puts on the wire besides the signature: the headers it sets (header mode) or
+    # the X-Amz-* parameters of the URL, raw as they appear in it (query mode).
+    if s["mode"] == "header":
+        wire = {
+            "headers": {
+                name.lower(): req.headers[name]
+                for name in WIRE_HEADERS
+                if req.headers.get(name) is not None
+            }
+        }
+    else:
+        wire = {"query": {}}
+        for piece in urlsplit(req.url).query.split("&"):
+            key, _, value = piece.partition("=")
+            if key in WIRE_PARAMS:
+                assert key not in wire["query"], req.url
+                wire["query"][key] = value
     signed_headers = cr.split("\n")[-2]
     # Self-checks against what botocore put on the request.
     if s["mode"] == "header":
@@ -312,7 +329,20 @@ def botocore_oracle(case):
     else:
         assert req.url.endswith(f"&X-Amz-Signature={sig}"), req.url
         assert f"X-Amz-SignedHeaders={quote(signed_headers, safe='-_.~')}" in req.url, req.url
-    return {"canonical_request": cr, "string_to_sign": sts, "signature": sig}
+    return {"canonical_request": cr, "string_to_sign": sts, "signature": sig}, wire
+
+
+# The headers a signer adds in header mode, and the parameters it adds to a presigned URL.
+WIRE_HEADERS = ("X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256", "Authorization")
+WIRE_PARAMS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+)
 
 
 # ----------------------------------------------------------------------------
@@ -431,11 +461,12 @@ def smithy_version(node_dir):
 
 def generate(node_dir):
     cases = build_cases()
-    boto = [botocore_oracle(c) for c in cases]
+    boto_wire = [botocore_oracle(c) for c in cases]
+    boto = [b for b, _ in boto_wire]
     smithy = smithy_oracle(cases, node_dir)
     vectors = []
     problems = []
-    for case, b, sm in zip(cases, boto, smithy):
+    for case, b, sm, (_, wire) in zip(cases, boto, smithy, boto_wire):
         if sm is None:
             agreement, note = "botocore-only", "smithy not applicable: " + case["_smithy_reason"]
         elif sm == b:
@@ -461,6 +492,8 @@ def generate(node_dir):
             "signing": case["signing"],
             "expected": dict(b),
             "oracles": {"botocore": b, "smithy": sm},
+            # botocore's, as sent (a token appended after signing is not botocore's to add).
+            "expected_wire": wire,
             "agreement": agreement,
             "note": " ".join(n for n in (note, case["_oracle_note"]) if n),
         }
