@@ -241,7 +241,7 @@ macro_rules! aws_c_auth_v4 {
             let all = [$($dir),+];
             let root = common::suites().aws_c_auth_v4;
             let skipped: Vec<&str> = all.iter().copied()
-                .filter(|c| suite_request(&root.join(c), c).to_http().is_none()).collect();
+                .filter(|c| RawRequest::parse(&read(&root.join(c), "request.txt")).to_http().is_none()).collect();
             println!("http::Request layer: {} of {} cases; skipped: {} (http refuses the URL or a header value)",
                 all.len() - skipped.len(), all.len(), skipped.join(", "));
             assert_eq!(skipped, HTTP_LAYER_SKIPS, "the cases http::Request cannot carry changed");
