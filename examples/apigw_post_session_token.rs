@@ -7,10 +7,10 @@
 //! is invalid."
 //!
 //! ```text
-//! cargo run --example apigw_post_session_token --features cli          # offline
+//! cargo run --example apigw_post_session_token --features reqwest,gateway  # offline
 //! AWSSIG_ENDPOINT=https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/items \
 //!   AWS_ACCESS_KEY_ID=ASIA... AWS_SECRET_ACCESS_KEY=... AWS_SESSION_TOKEN=... \
-//!   cargo run --example apigw_post_session_token --features cli
+//!   cargo run --example apigw_post_session_token --features reqwest,gateway
 //! ```
 
 mod common;

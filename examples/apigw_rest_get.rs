@@ -5,9 +5,9 @@
 //! signature breaks, and `awssig::diagnose` names the dropped header.
 //!
 //! ```text
-//! cargo run --example apigw_rest_get --features cli                      # offline
+//! cargo run --example apigw_rest_get --features reqwest,gateway          # offline
 //! AWSSIG_ENDPOINT=https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path} \
-//! AWSSIG_API_KEY=... cargo run --example apigw_rest_get --features cli    # real API
+//! AWSSIG_API_KEY=... cargo run --example apigw_rest_get --features reqwest,gateway  # real API
 //! ```
 
 mod common;

@@ -6,9 +6,9 @@
 //! API's own `{id}.execute-api...` host instead fails, and `diagnose` says why.
 //!
 //! ```text
-//! cargo run --example custom_domain --features cli                        # offline
+//! cargo run --example custom_domain --features reqwest,gateway            # offline
 //! AWSSIG_ENDPOINT=https://api.example.com/v1/items AWS_REGION=eu-west-1 \
-//!   cargo run --example custom_domain --features cli
+//!   cargo run --example custom_domain --features reqwest,gateway
 //! ```
 
 mod common;

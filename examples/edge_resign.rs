@@ -13,7 +13,7 @@
 //! `http::Request`.
 //!
 //! ```text
-//! cargo run --example edge_resign --features cli
+//! cargo run --example edge_resign --features reqwest,gateway
 //! ```
 
 mod common;

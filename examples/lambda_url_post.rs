@@ -5,9 +5,9 @@
 //! re-serialised after signing, breaks the signature).
 //!
 //! ```text
-//! cargo run --example lambda_url_post --features cli                      # offline
+//! cargo run --example lambda_url_post --features reqwest,gateway          # offline
 //! AWSSIG_ENDPOINT=https://{url-id}.lambda-url.{region}.on.aws/orders \
-//!   cargo run --example lambda_url_post --features cli
+//!   cargo run --example lambda_url_post --features reqwest,gateway
 //! ```
 
 mod common;

@@ -8,9 +8,9 @@
 //! Both host names imply region and service, so `Signer::for_url` works on either.
 //!
 //! ```text
-//! cargo run --example private_api_vpce --features cli                     # offline
+//! cargo run --example private_api_vpce --features reqwest,gateway         # offline
 //! AWSSIG_ENDPOINT=https://vpce-0123456789abcdef0-abcd1234.execute-api.us-east-1.vpce.amazonaws.com/prod/ \
-//!   AWSSIG_API_ID=a1b2c3d4e5 cargo run --example private_api_vpce --features cli   # inside the VPC
+//!   AWSSIG_API_ID=a1b2c3d4e5 cargo run --example private_api_vpce --features reqwest,gateway  # inside the VPC
 //! ```
 
 mod common;

@@ -5,9 +5,9 @@
 //! presigned URLs carry `UNSIGNED-PAYLOAD`: `Signer::for_url` picks those rules from the host.
 //!
 //! ```text
-//! cargo run --example s3_presign --features cli                            # offline
+//! cargo run --example s3_presign --features reqwest,gateway                # offline
 //! AWSSIG_ENDPOINT="https://{bucket}.s3.{region}.amazonaws.com/reports/2024%20Q1.csv" \
-//!   cargo run --example s3_presign --features cli
+//!   cargo run --example s3_presign --features reqwest,gateway
 //! ```
 
 mod common;

@@ -3,7 +3,7 @@
 //!    handlers receive the verified identity.
 //!
 //! ```text
-//! cargo run --example verify_service --features cli,tower
+//! cargo run --example verify_service --features tower,reqwest,gateway
 //! ```
 //! It starts the app on 127.0.0.1, calls it with a signing client, an unsigned one and one that
 //! tampers with the body, prints each exchange, and stops.

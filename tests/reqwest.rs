@@ -19,10 +19,9 @@ fn gateway() -> GatewayHandle {
     .unwrap()
 }
 
-/// A plain client. With the `cli` feature on, reqwest is built without a default TLS crypto
-/// provider (the CLI brings ring), so install it first.
+/// A plain client. The dev-dependency builds reqwest with rustls but no default crypto provider,
+/// so install ring first.
 fn client() -> reqwest::Client {
-    #[cfg(feature = "cli")]
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }

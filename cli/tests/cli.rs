@@ -1,7 +1,6 @@
 //! The `awssig` binary against the local gateway on 127.0.0.1: signed requests accepted,
 //! awscurl's bugs absent, exit statuses, presigned URLs, the gateway subcommand, and `diagnose`
 //! naming the cause of deliberately broken requests.
-#![cfg(feature = "cli")]
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::io::{BufRead, BufReader};
