@@ -79,7 +79,7 @@ pub enum Error {
     /// A presign was asked for a request that already carries an `authorization` header or
     /// presigned `X-Amz-*` query parameters.
     #[error(
-        "cannot presign a request that is already signed (it has an `authorization` header or `X-Amz-*` auth parameters): remove them, or use sign() for header signing instead"
+        "the request is already signed: it has an `authorization` header (presigning) or `X-Amz-Algorithm`/`X-Amz-Credential`/`X-Amz-Signature` query parameters (any signing; a verifier would read it as presigned): remove them and sign again"
     )]
     AlreadySigned,
 

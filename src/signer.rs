@@ -306,10 +306,12 @@ impl Signer {
                 KnownHeader::ContentSha256 => {
                     given_hash = given_hash.or(Some(h.value));
                 }
-                // The signer writes these itself.
-                KnownHeader::AmzDate => continue,
-                KnownHeader::SecurityToken if token.is_some() => continue,
-                KnownHeader::SecurityToken | KnownHeader::Other => {}
+                // In header mode the signer writes these itself, replacing the request's. A
+                // presigned URL carries them in its query and leaves the headers as they are, so
+                // a copy the request sends anyway is signed like any other `x-amz-*` header.
+                KnownHeader::AmzDate if mode == Mode::Header => continue,
+                KnownHeader::SecurityToken if token.is_some() && mode == Mode::Header => continue,
+                KnownHeader::AmzDate | KnownHeader::SecurityToken | KnownHeader::Other => {}
             }
             if !self.settings.is_excluded(h.name) {
                 headers.push(*h);
@@ -318,21 +320,24 @@ impl Signer {
         if mode != Mode::Header && has_authorization {
             return Err(Error::AlreadySigned);
         }
-        if mode != Mode::Header
-            && req.query.is_some_and(|q| {
-                // Any of the parameters presigning adds: a second copy would make the URL
-                // ambiguous (and AWS refuses it).
-                const AUTH_PARAMS: [&[u8]; 6] = [
-                    b"X-Amz-Algorithm",
-                    b"X-Amz-Credential",
-                    b"X-Amz-Date",
-                    b"X-Amz-Expires",
-                    b"X-Amz-SignedHeaders",
-                    b"X-Amz-Signature",
-                ];
-                parse_query(q).any(|p| AUTH_PARAMS.iter().any(|a| p.key.eq_ignore_ascii_case(a)))
-            })
-        {
+        // Presigning refuses any of the parameters it adds: a second copy would make the URL
+        // ambiguous (and AWS refuses it). Header signing refuses those that make a verifier
+        // read the request as presigned, which would then fail there.
+        const AUTH_PARAMS: [&[u8]; 6] = [
+            b"X-Amz-Algorithm",
+            b"X-Amz-Credential",
+            b"X-Amz-Signature",
+            b"X-Amz-Date",
+            b"X-Amz-Expires",
+            b"X-Amz-SignedHeaders",
+        ];
+        let refused = match mode {
+            Mode::Header => &AUTH_PARAMS[..3],
+            Mode::Query(_) => &AUTH_PARAMS[..],
+        };
+        if req.query.is_some_and(|q| {
+            parse_query(q).any(|p| refused.iter().any(|a| p.key.eq_ignore_ascii_case(a)))
+        }) {
             return Err(Error::AlreadySigned);
         }
         if !has_host {

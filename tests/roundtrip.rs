@@ -511,3 +511,67 @@ proptest! {
         prop_assert!(w.verify().is_ok(), "{:?}", w.verify());
     }
 }
+
+/// A presigner for S3 with a session token, and the verifier that accepts what it makes.
+fn presign_pair() -> (Signer, Verifier) {
+    let creds = Credentials::new(common::AKID, common::SECRET).with_session_token("tok/en+1");
+    (
+        Signer::new(creds.clone(), "us-east-1", "s3").with_settings(Settings::s3()),
+        Verifier::new(creds, "us-east-1", "s3").with_settings(Settings::s3()),
+    )
+}
+
+#[test]
+fn a_presigned_url_verifies_when_the_request_sends_its_own_date_and_token_headers() {
+    let (signer, verifier) = presign_pair();
+    let now = common::suite_time();
+    for (name, value) in [
+        ("x-amz-date", "20150830T123600Z"),
+        ("x-amz-security-token", "tok/en+1"),
+    ] {
+        let mut req = http::Request::get("https://bucket.s3.amazonaws.com/key")
+            .header(name, value)
+            .body(())
+            .unwrap();
+        let url = signer
+            .presign_at(&req, Duration::from_secs(300), now)
+            .unwrap();
+        let query = url.query().unwrap().to_string();
+        *req.uri_mut() = url;
+        assert!(
+            query.contains(&format!("X-Amz-SignedHeaders=host%3B{name}")),
+            "{name}: {query}"
+        );
+        verifier
+            .verify_at(&req, Payload::Unsigned, now)
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+}
+
+#[test]
+fn header_signing_refuses_a_query_a_verifier_would_read_as_presigned() {
+    let signer = Signer::new(
+        Credentials::new(common::AKID, common::SECRET),
+        "us-east-1",
+        "s3",
+    );
+    for param in [
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+        "X-Amz-Credential=AKID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request",
+        "x-amz-signature=00",
+    ] {
+        let mut req = http::Request::get(format!("https://bucket.s3.amazonaws.com/key?{param}"))
+            .body(())
+            .unwrap();
+        assert_eq!(
+            signer.sign_at(&mut req, common::suite_time()),
+            Err(awssig::Error::AlreadySigned),
+            "{param}"
+        );
+    }
+    // Other X-Amz-* parameters are ordinary parameters to a header signature.
+    let mut req = http::Request::get("https://bucket.s3.amazonaws.com/key?X-Amz-Expires=5")
+        .body(())
+        .unwrap();
+    signer.sign_at(&mut req, common::suite_time()).unwrap();
+}
