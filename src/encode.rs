@@ -197,10 +197,7 @@ pub(crate) fn dot_segment(path: &str) -> Option<&'static str> {
                 "a percent-encoded dot segment (such as %2e%2e)"
             });
         }
-        let Some(decoded) = decode_once(&bytes) else {
-            return None;
-        };
-        bytes = std::borrow::Cow::Owned(decoded);
+        bytes = std::borrow::Cow::Owned(decode_once(&bytes)?);
     }
     Some("percent-escapes nested more than three deep")
 }

@@ -245,11 +245,11 @@ impl Gateway {
         let (parts, body) = req.into_parts();
         let head = http::Request::from_parts(parts, ());
         if let Err(rejection) = self.authenticate(&head, now) {
-            return rejection.map(Full::new);
+            return (*rejection).map(Full::new);
         }
         let body = match self.read_body(body).await {
             Ok(body) => body,
-            Err(answer) => return answer.map(Full::new),
+            Err(answer) => return (*answer).map(Full::new),
         };
         let (parts, ()) = head.into_parts();
         self.handle_at(http::Request::from_parts(parts, body), now)
@@ -267,19 +267,19 @@ impl Gateway {
         &self,
         head: &http::Request<()>,
         now: OffsetDateTime,
-    ) -> Result<(), http::Response<Bytes>> {
+    ) -> Result<(), Box<http::Response<Bytes>>> {
         match self.config.verifier.verify_at(head, Payload::Unsigned, now) {
             Ok(_)
             | Err(VerifyError::SignatureMismatch | VerifyError::UnsignedPayloadNotAllowed) => {
                 Ok(())
             }
-            Err(e) => Err(self.reject(&e, None)),
+            Err(e) => Err(Box::new(self.reject(&e, None))),
         }
     }
 
     /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
     /// 408, or 400 when the client broke off).
-    async fn read_body(&self, body: Incoming) -> Result<Bytes, http::Response<Bytes>> {
+    async fn read_body(&self, body: Incoming) -> Result<Bytes, Box<http::Response<Bytes>>> {
         use hyper::body::Body as _;
         let limit = self.config.max_body;
         let too_long = || {
@@ -290,18 +290,18 @@ impl Gateway {
             )
         };
         if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
-            return Err(too_long());
+            return Err(Box::new(too_long()));
         }
         let timeout = self.config.body_timeout;
         match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
             Ok(Ok(collected)) => Ok(collected.to_bytes()),
-            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_long()),
-            Ok(Err(_)) => Err(self.json(
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(Box::new(too_long())),
+            Ok(Err(_)) => Err(Box::new(self.json(
                 http::StatusCode::BAD_REQUEST,
                 None,
                 "Bad Request: the request body ended early or was malformed; send the whole \
                  body that content-length (or chunked encoding) announces",
-            )),
+            ))),
             Err(_) => {
                 let mut res = self.json(
                     http::StatusCode::REQUEST_TIMEOUT,
@@ -316,7 +316,7 @@ impl Gateway {
                     http::header::CONNECTION,
                     http::HeaderValue::from_static("close"),
                 );
-                Err(res)
+                Err(Box::new(res))
             }
         }
     }
