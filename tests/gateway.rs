@@ -472,3 +472,17 @@ fn a_signed_request_whose_body_stalls_or_crawls_gets_408_within_the_body_timeout
     let got = common::client::exchange(gw.addr(), &whole, b"", Duration::ZERO, PATIENCE).unwrap();
     assert_eq!(got.response.status, 200, "{}", got.response.text());
 }
+
+#[test]
+fn a_signed_request_declaring_a_body_over_the_limit_gets_413_without_the_body_being_read() {
+    let verifier = Verifier::new(creds(), "us-east-1", "execute-api");
+    let gw = Gateway::spawn(GatewayConfig::new(verifier).with_max_body(8)).unwrap();
+    let mut req = http::Request::post(format!("{}/prod/items", gw.url()))
+        .body(b"0123456789".to_vec())
+        .unwrap();
+    signer().sign(&mut req).unwrap();
+    // Ten bytes declared, none sent: the length alone says no.
+    let head = common::client::head_with_length(gw.addr(), &req, 10);
+    let got = common::client::exchange(gw.addr(), &head, b"", Duration::ZERO, PATIENCE).unwrap();
+    assert_eq!(got.response.status, 413, "{}", got.response.text());
+}
