@@ -39,6 +39,7 @@ use time::OffsetDateTime;
 use crate::encode;
 use crate::mac;
 use crate::payload::Payload;
+use crate::request::SignableRequest;
 use crate::verifier::{ServerView, Verified, Verifier};
 use crate::verify_error::VerifyError;
 
@@ -244,37 +245,28 @@ impl Gateway {
         let now = self.now();
         let (parts, body) = req.into_parts();
         let head = http::Request::from_parts(parts, ());
-        if let Err(rejection) = self.authenticate(&head, now) {
-            return (*rejection).map(Full::new);
-        }
+        let authenticated = match self
+            .config
+            .verifier
+            .authenticate_at(&SignableRequest::from(&head), now)
+        {
+            Ok(authenticated) => authenticated,
+            // No header check needs the body, and no answer to one quotes the canonical request.
+            Err(e) => return self.reject(&e, None).map(Full::new),
+        };
         let body = match self.read_body(body).await {
             Ok(body) => body,
             Err(answer) => return (*answer).map(Full::new),
         };
         let (parts, ()) = head.into_parts();
-        self.handle_at(http::Request::from_parts(parts, body), now)
-            .await
-            .map(Full::new)
-    }
-
-    /// The checks the headers decide: `Err` is the answer to a request they condemn.
-    ///
-    /// The verifier is asked with the body unknown ([`Payload::Unsigned`]): every check but the
-    /// payload's runs. A signature mismatch, or `UNSIGNED-PAYLOAD` refused, may still depend on
-    /// the body (when `x-amz-content-sha256` is absent the body's hash is signed), so those wait
-    /// for it.
-    fn authenticate(
-        &self,
-        head: &http::Request<()>,
-        now: OffsetDateTime,
-    ) -> Result<(), Box<http::Response<Bytes>>> {
-        match self.config.verifier.verify_at(head, Payload::Unsigned, now) {
-            Ok(_)
-            | Err(VerifyError::SignatureMismatch | VerifyError::UnsignedPayloadNotAllowed) => {
-                Ok(())
-            }
-            Err(e) => Err(Box::new(self.reject(&e, None))),
-        }
+        let req = http::Request::from_parts(parts, body);
+        let verified = match authenticated
+            .verify_payload(&SignableRequest::from(&req), Payload::Bytes(req.body()))
+        {
+            Ok(verified) => verified,
+            Err(e) => return self.rejection(&req, &e).map(Full::new),
+        };
+        self.answer(req, &verified, now).await.map(Full::new)
     }
 
     /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
@@ -339,15 +331,24 @@ impl Gateway {
         req: http::Request<Bytes>,
         now: OffsetDateTime,
     ) -> http::Response<Bytes> {
-        let verified = match self.check(&req, now) {
-            Ok(verified) => verified,
-            Err(rejection) => return *rejection,
-        };
+        match self.check(&req, now) {
+            Ok(verified) => self.answer(req, &verified, now).await,
+            Err(rejection) => *rejection,
+        }
+    }
+
+    /// The answer to a verified request: forwarded, echoed, or refused for its path.
+    async fn answer(
+        &self,
+        req: http::Request<Bytes>,
+        verified: &Verified,
+        now: OffsetDateTime,
+    ) -> http::Response<Bytes> {
         let Some(path) = self.verified_path(&req, now) else {
             return self.unforwardable("a form that cannot be rebuilt after normalisation");
         };
         match &self.config.upstream {
-            None => self.echo(&req, &path, &verified),
+            None => self.echo(&req, &path, verified),
             Some(upstream) => {
                 if !path.starts_with('/') {
                     return self.unforwardable("no leading '/' (it is not an absolute path)");
@@ -356,7 +357,7 @@ impl Gateway {
                     return self.unforwardable(why);
                 }
                 let path = path.into_owned();
-                self.forward(req, &path, upstream, &verified).await
+                self.forward(req, &path, upstream, verified).await
             }
         }
     }
@@ -415,19 +416,24 @@ impl Gateway {
         req: &http::Request<Bytes>,
         now: OffsetDateTime,
     ) -> Result<Verified, Box<http::Response<Bytes>>> {
-        let payload = Payload::Bytes(req.body());
         self.config
             .verifier
-            .verify_at(req, payload, now)
-            .map_err(|e| {
-                let view = match (&e, self.config.include_canonical) {
-                    (VerifyError::SignatureMismatch, true) => {
-                        self.config.verifier.server_view(req, payload).ok()
-                    }
-                    _ => None,
-                };
-                Box::new(self.reject(&e, view.as_ref()))
-            })
+            .verify_at(req, Payload::Bytes(req.body()), now)
+            .map_err(|e| Box::new(self.rejection(req, &e)))
+    }
+
+    /// The 403 for `error`, quoting the canonical request and string to sign after a signature
+    /// mismatch when so configured.
+    fn rejection(&self, req: &http::Request<Bytes>, error: &VerifyError) -> http::Response<Bytes> {
+        let view = match (error, self.config.include_canonical) {
+            (VerifyError::SignatureMismatch, true) => self
+                .config
+                .verifier
+                .server_view(req, Payload::Bytes(req.body()))
+                .ok(),
+            _ => None,
+        };
+        self.reject(error, view.as_ref())
     }
 
     /// The answer API Gateway gives for `error`; `view` adds the canonical request and string to

@@ -17,6 +17,7 @@ use tower_service::Service;
 
 use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 use crate::payload::Payload;
+use crate::request::SignableRequest;
 use crate::verifier::{Verified, Verifier};
 use crate::verify_error::VerifyError;
 
@@ -137,20 +138,21 @@ where
             let now = SystemTime::now();
             let (parts, body) = req.into_parts();
             let mut head = Request::from_parts(parts, ());
-            // Every check the headers decide, with the body unknown. A signature mismatch, or
-            // `UNSIGNED-PAYLOAD` refused, may still depend on the body (whose hash is signed when
-            // `x-amz-content-sha256` is absent): those wait for it.
-            match layer.verifier.verify_at(&head, Payload::Unsigned, now) {
-                Ok(_)
-                | Err(VerifyError::SignatureMismatch | VerifyError::UnsignedPayloadNotAllowed) => {}
+            // Every check the headers decide, before a byte of the body is read.
+            let authenticated = match layer
+                .verifier
+                .authenticate_at(&SignableRequest::from(&head), now)
+            {
+                Ok(authenticated) => authenticated,
                 Err(e) => return Ok(reject(&layer, &head, Payload::Unsigned, &e)),
-            }
+            };
             let bytes = match read_body(&layer, body).await {
                 Ok(bytes) => bytes,
                 Err(answer) => return Ok(answer),
             };
             let payload = Payload::Bytes(&bytes);
-            match layer.verifier.verify_at(&head, payload, now) {
+            let result = authenticated.verify_payload(&SignableRequest::from(&head), payload);
+            match result {
                 Ok(verified) => {
                     head.extensions_mut().insert::<Verified>(verified);
                     let (parts, ()) = head.into_parts();
