@@ -155,6 +155,83 @@ pub(crate) fn is_normalized(path: &str) -> bool {
             .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
+/// The path [`normalize_segments`] leaves, written out as [`write_path`] writes it before
+/// encoding: the path every service but S3 signs. Borrowed when normalisation changes nothing.
+///
+/// [`write_path`]: crate::canonical_request::write_path
+#[cfg(feature = "gateway")]
+pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if is_normalized(path) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let (segs, absolute, trailing) = normalize_segments(path);
+    let mut out = String::with_capacity(path.len());
+    if absolute || segs.is_empty() {
+        out.push('/');
+    }
+    for (k, seg) in segs.iter().enumerate() {
+        if k > 0 {
+            out.push('/');
+        }
+        out.push_str(seg);
+    }
+    if trailing {
+        out.push('/');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// How many times [`dot_segment`] decodes percent-escapes (`%2e`, `%252e`, `%25252e`).
+#[cfg(feature = "gateway")]
+const DECODE_ROUNDS: usize = 3;
+
+/// Why a path could climb out of itself on a server that resolves it differently from SigV4:
+/// `Some` when a segment is `.` or `..` (also as `..;param`, which some servers read as `..`)
+/// once percent-escapes are decoded, up to [`DECODE_ROUNDS`] times, with `/` and `\` (raw or
+/// decoded) both ending a segment; or when escapes are nested deeper than that, so that what a
+/// server decodes cannot be told.
+///
+/// SigV4 normalisation removes only raw `.` and `..` segments; `%2e%2e` is a name to it, but a
+/// server that decodes first reads it as `..`.
+#[cfg(feature = "gateway")]
+pub(crate) fn dot_segment(path: &str) -> Option<&'static str> {
+    let is_dot = |seg: &[u8]| {
+        let name = seg.split(|&b| b == b';').next().unwrap_or(seg);
+        name == b"." || name == b".."
+    };
+    let mut bytes = std::borrow::Cow::Borrowed(path.as_bytes());
+    for round in 0..=DECODE_ROUNDS {
+        if bytes.split(|&b| b == b'/' || b == b'\\').any(is_dot) {
+            return Some(if round == 0 {
+                "a dot segment ('.' or '..')"
+            } else {
+                "a percent-encoded dot segment (such as %2e%2e)"
+            });
+        }
+        bytes = std::borrow::Cow::Owned(decode_once(&bytes)?);
+    }
+    Some("percent-escapes nested more than three deep")
+}
+
+/// `bytes` with each valid `%XY` decoded, or `None` when there is none.
+#[cfg(feature = "gateway")]
+fn decode_once(bytes: &[u8]) -> Option<Vec<u8>> {
+    let first = (0..bytes.len()).find(|&i| escaped_at(bytes, i).is_some())?;
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..first]);
+    let mut i = first;
+    while i < bytes.len() {
+        if let Some(b) = escaped_at(bytes, i) {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
 /// What the bytes of a query component are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Form {
@@ -374,5 +451,77 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "AKID%2F20150830%2Fus-east-1%2Fs3%2Faws4_request%20host%3Bx-amz-date"
         );
+    }
+
+    #[cfg(feature = "gateway")]
+    #[test]
+    fn normalized_path_is_what_write_path_encodes() {
+        use crate::settings::Settings;
+        for p in [
+            "",
+            "/",
+            "//",
+            "/a/",
+            "/a//b/",
+            "/internal/../public/report",
+            "/./a/./b/.",
+            "/a/b/../../..",
+            "/%2e%2e/a b/é",
+            "a/../b",
+            "*",
+        ] {
+            let mut canonical = Vec::new();
+            crate::canonical_request::write_path(&mut canonical, p, &Settings::default());
+            let mut encoded = Vec::new();
+            encode_into(&mut encoded, normalized_path(p).as_bytes(), true);
+            assert_eq!(
+                String::from_utf8(encoded).unwrap(),
+                String::from_utf8(canonical).unwrap(),
+                "{p:?}"
+            );
+        }
+        assert!(matches!(
+            normalized_path("/a/b"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[cfg(feature = "gateway")]
+    #[test]
+    fn dot_segments_are_found_raw_encoded_and_behind_parameters() {
+        for p in [
+            "/a/../b",
+            "/a/./b",
+            "/..",
+            "..",
+            "/a/%2e%2e/b",
+            "/a/%2E./b",
+            "/a/.%2e",
+            "/a/%2e/b",
+            "/a/..%2fb",
+            "/a/..%5cb",
+            "/a\\..\\b",
+            "/a/%252e%252e/b",
+            "/a/%25252e%25252e/b",
+            "/a/..;x=1/b",
+            "/a/%2e%2e%3bx/b",
+        ] {
+            assert!(dot_segment(p).is_some(), "{p:?}");
+        }
+        for p in [
+            "/",
+            "/a/b/",
+            "//a//b",
+            "/a/..b/c..",
+            "/a/.../b",
+            "/a/%2e%2ex/b",
+            "/a/%zz/%/b",
+            "/a/%2Fb",
+            "/a/%252F",
+        ] {
+            assert_eq!(dot_segment(p), None, "{p:?}");
+        }
+        // Deeper nesting cannot be told apart from a dot segment a server would decode.
+        assert!(dot_segment("/a/%2525252e").is_some());
     }
 }

@@ -19,13 +19,14 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt;
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -36,12 +37,19 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use time::OffsetDateTime;
 
 use crate::crypto;
+use crate::encode;
 use crate::payload::Payload;
+use crate::request::SignableRequest;
 use crate::verifier::{ServerView, Verified, Verifier};
 use crate::verify_error::VerifyError;
 
 /// The largest request body the gateway reads by default: 10 MiB, as API Gateway.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// How long the gateway waits by default for a request's whole body once its headers have
+/// passed every check they can decide: 30 seconds, enough for the default 10 MiB at about
+/// 3 Mbit/s. A body that is slower, or stalls, is answered 408 and its connection closed.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub use crate::verify_error::{CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO};
 use crate::verify_error::{json_message, json_string};
@@ -54,6 +62,7 @@ pub struct GatewayConfig {
     listen: SocketAddr,
     clock_offset: time::Duration,
     max_body: usize,
+    body_timeout: Duration,
     include_canonical: bool,
 }
 
@@ -66,6 +75,7 @@ impl GatewayConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_offset: time::Duration::ZERO,
             max_body: DEFAULT_MAX_BODY,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
             include_canonical: true,
         }
     }
@@ -93,10 +103,20 @@ impl GatewayConfig {
         self
     }
 
-    /// The largest body read; larger requests get 413.
+    /// The largest body read; larger requests get 413 (at once when their `content-length`
+    /// says so, without reading the body).
     #[must_use]
     pub fn with_max_body(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
+        self
+    }
+
+    /// How long the whole body may take to arrive, counted from when the headers have passed
+    /// every check they can decide (default [`DEFAULT_BODY_TIMEOUT`]). A body that takes longer,
+    /// or stalls, gets 408 Request Timeout and its connection is closed.
+    #[must_use]
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
         self
     }
 
@@ -132,7 +152,8 @@ impl fmt::Debug for Gateway {
 }
 
 impl Gateway {
-    /// A gateway with `config`. Needs a Tokio runtime only to forward (`handle`, `serve`).
+    /// A gateway with `config`. Needs a Tokio runtime only to forward (`handle`, `serve`);
+    /// [`Gateway::serve`] also needs the runtime's timer (for the body timeout).
     pub fn new(config: GatewayConfig) -> Self {
         Self {
             config,
@@ -156,6 +177,7 @@ impl Gateway {
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
+            .enable_time()
             .build()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -179,7 +201,15 @@ impl Gateway {
         })
     }
 
-    /// Serves HTTP/1.1 on `listener` until an accept fails.
+    /// Serves HTTP/1.1 on `listener` until an accept fails, on the current Tokio runtime, which
+    /// must have its timer enabled (`#[tokio::main]` does; a runtime `Builder` needs
+    /// `enable_time` or `enable_all`).
+    ///
+    /// Each request is checked as far as its headers allow before its body is read: a request
+    /// they condemn (no or malformed authorization, unknown key, wrong scope, stale date, wrong
+    /// session token) is answered 403 without a byte of its body being read. The body is then
+    /// read within [`GatewayConfig::with_max_body`] (413) and
+    /// [`GatewayConfig::with_body_timeout`] (408).
     ///
     /// # Errors
     /// The accept error.
@@ -200,38 +230,181 @@ impl Gateway {
         }
     }
 
+    /// The gateway's clock: this machine's, moved by the configured offset.
+    fn now(&self) -> OffsetDateTime {
+        let now = OffsetDateTime::from(SystemTime::now());
+        now.checked_add(self.config.clock_offset).unwrap_or(now)
+    }
+
+    /// Answers a request whose body has not been read yet. Everything its headers decide
+    /// (authorization present and well-formed, known key, scope, time, session token, signed
+    /// headers) is decided first, and a request that fails there is answered without a byte of
+    /// its body being read; only then is the body read, within the size limit and the body
+    /// timeout, and checked against the signature.
     async fn handle_incoming(&self, req: http::Request<Incoming>) -> http::Response<Full<Bytes>> {
+        let now = self.now();
         let (parts, body) = req.into_parts();
-        let body = match Limited::new(body, self.config.max_body).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => {
-                return self
-                    .json(
-                        http::StatusCode::PAYLOAD_TOO_LARGE,
-                        None,
-                        "Request Too Long",
-                    )
-                    .map(Full::new);
-            }
+        let head = http::Request::from_parts(parts, ());
+        let authenticated = match self
+            .config
+            .verifier
+            .authenticate_at(&SignableRequest::from(&head), now)
+        {
+            Ok(authenticated) => authenticated,
+            // No header check needs the body, and no answer to one quotes the canonical request.
+            Err(e) => return self.reject(&e, None).map(Full::new),
         };
-        self.handle(http::Request::from_parts(parts, body))
-            .await
-            .map(Full::new)
+        let body = match self.read_body(body).await {
+            Ok(body) => body,
+            Err(answer) => return (*answer).map(Full::new),
+        };
+        let (parts, ()) = head.into_parts();
+        let req = http::Request::from_parts(parts, body);
+        let verified = match authenticated
+            .verify_payload(&SignableRequest::from(&req), Payload::Bytes(req.body()))
+        {
+            Ok(verified) => verified,
+            Err(e) => return self.rejection(&req, &e).map(Full::new),
+        };
+        self.answer(req, &verified, now).await.map(Full::new)
+    }
+
+    /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
+    /// 408, or 400 when the client broke off).
+    async fn read_body(&self, body: Incoming) -> Result<Bytes, Box<http::Response<Bytes>>> {
+        use hyper::body::Body as _;
+        let limit = self.config.max_body;
+        let too_long = || {
+            self.json(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                None,
+                "Request Too Long",
+            )
+        };
+        if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+            return Err(Box::new(too_long()));
+        }
+        let timeout = self.config.body_timeout;
+        match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(Box::new(too_long())),
+            Ok(Err(_)) => Err(Box::new(self.json(
+                http::StatusCode::BAD_REQUEST,
+                None,
+                "Bad Request: the request body ended early or was malformed; send the whole \
+                 body that content-length (or chunked encoding) announces",
+            ))),
+            Err(_) => {
+                let mut res = self.json(
+                    http::StatusCode::REQUEST_TIMEOUT,
+                    None,
+                    &format!(
+                        "Request Timeout: the request body did not arrive within {timeout:?}; \
+                         send it without pauses, or raise the gateway's body timeout \
+                         (GatewayConfig::with_body_timeout)"
+                    ),
+                );
+                res.headers_mut().insert(
+                    http::header::CONNECTION,
+                    http::HeaderValue::from_static("close"),
+                );
+                Err(Box::new(res))
+            }
+        }
     }
 
     /// Verifies `req` against the gateway's clock and answers it: forwarded upstream, echoed, or
     /// rejected as API Gateway would.
+    ///
+    /// The upstream receives the path the signature covers, with the query as received: for
+    /// every service but S3 that is the normalised path (`/internal/../public/report` is signed,
+    /// and forwarded, as `/public/report`); with [`Settings::s3()`](crate::Settings::s3) it is the
+    /// path as sent. A request whose forwarded path would still hold a `.` or `..` segment, raw
+    /// or percent-encoded (`%2e%2e`, `%252e%252e`, `..%2f`), is answered 400 and not forwarded:
+    /// the upstream could resolve it to a path that was not signed.
     pub async fn handle(&self, req: http::Request<Bytes>) -> http::Response<Bytes> {
-        let now = OffsetDateTime::from(SystemTime::now())
-            .checked_add(self.config.clock_offset)
-            .unwrap_or_else(|| OffsetDateTime::from(SystemTime::now()));
+        self.handle_at(req, self.now()).await
+    }
+
+    async fn handle_at(
+        &self,
+        req: http::Request<Bytes>,
+        now: OffsetDateTime,
+    ) -> http::Response<Bytes> {
         match self.check(&req, now) {
+            Ok(verified) => self.answer(req, &verified, now).await,
             Err(rejection) => *rejection,
-            Ok(verified) => match &self.config.upstream {
-                Some(upstream) => self.forward(req, upstream, &verified).await,
-                None => self.echo(&req, &verified),
-            },
         }
+    }
+
+    /// The answer to a verified request: forwarded, echoed, or refused for its path.
+    async fn answer(
+        &self,
+        req: http::Request<Bytes>,
+        verified: &Verified,
+        now: OffsetDateTime,
+    ) -> http::Response<Bytes> {
+        let Some(path) = self.verified_path(&req, now) else {
+            return self.unforwardable("a form that cannot be rebuilt after normalisation");
+        };
+        match &self.config.upstream {
+            None => self.echo(&req, &path, verified),
+            Some(upstream) => {
+                if !path.starts_with('/') {
+                    return self.unforwardable("no leading '/' (it is not an absolute path)");
+                }
+                if let Some(why) = encode::dot_segment(&path) {
+                    return self.unforwardable(why);
+                }
+                let path = path.into_owned();
+                self.forward(req, &path, upstream, verified).await
+            }
+        }
+    }
+
+    /// The path the signature of the verified `req` covers: the normalised path when the
+    /// verifier normalises paths (every service but S3), else the path as sent.
+    ///
+    /// When the two differ, the verifier is asked again with the normalised path in the
+    /// request: it verifies exactly when the verifier normalises (the canonical paths are then
+    /// the same). `None` when that request cannot be built.
+    fn verified_path<'r>(
+        &self,
+        req: &'r http::Request<Bytes>,
+        now: OffsetDateTime,
+    ) -> Option<Cow<'r, str>> {
+        let raw = req.uri().path();
+        let normalized = encode::normalized_path(raw);
+        if normalized == raw {
+            return Some(Cow::Borrowed(raw));
+        }
+        let path_and_query = match req.uri().query() {
+            Some(q) => format!("{normalized}?{q}"),
+            None => normalized.clone().into_owned(),
+        };
+        let mut uri = req.uri().clone().into_parts();
+        uri.path_and_query = Some(path_and_query.parse().ok()?);
+        let mut probe = http::Request::new(());
+        *probe.method_mut() = req.method().clone();
+        *probe.uri_mut() = http::Uri::from_parts(uri).ok()?;
+        *probe.headers_mut() = req.headers().clone();
+        let payload = Payload::Precomputed(crypto::sha256(req.body()));
+        Some(match self.config.verifier.verify_at(&probe, payload, now) {
+            Ok(_) => Cow::Owned(normalized.into_owned()),
+            Err(_) => Cow::Borrowed(raw),
+        })
+    }
+
+    /// The 400 for a verified request whose path the gateway will not forward.
+    fn unforwardable(&self, why: &str) -> http::Response<Bytes> {
+        self.json(
+            http::StatusCode::BAD_REQUEST,
+            None,
+            &format!(
+                "Bad Request: the verified path has {why}, which the upstream could resolve to \
+                 a path other than the one signed; send the path without it"
+            ),
+        )
     }
 
     /// Verifies `req` at `now`: the verified identity, or the 403 API Gateway would answer.
@@ -243,19 +416,24 @@ impl Gateway {
         req: &http::Request<Bytes>,
         now: OffsetDateTime,
     ) -> Result<Verified, Box<http::Response<Bytes>>> {
-        let payload = Payload::Bytes(req.body());
         self.config
             .verifier
-            .verify_at(req, payload, now)
-            .map_err(|e| {
-                let view = match (&e, self.config.include_canonical) {
-                    (VerifyError::SignatureMismatch, true) => {
-                        self.config.verifier.server_view(req, payload).ok()
-                    }
-                    _ => None,
-                };
-                Box::new(self.reject(&e, view.as_ref()))
-            })
+            .verify_at(req, Payload::Bytes(req.body()), now)
+            .map_err(|e| Box::new(self.rejection(req, &e)))
+    }
+
+    /// The 403 for `error`, quoting the canonical request and string to sign after a signature
+    /// mismatch when so configured.
+    fn rejection(&self, req: &http::Request<Bytes>, error: &VerifyError) -> http::Response<Bytes> {
+        let view = match (error, self.config.include_canonical) {
+            (VerifyError::SignatureMismatch, true) => self
+                .config
+                .verifier
+                .server_view(req, Payload::Bytes(req.body()))
+                .ok(),
+            _ => None,
+        };
+        self.reject(error, view.as_ref())
     }
 
     /// The answer API Gateway gives for `error`; `view` adds the canonical request and string to
@@ -302,7 +480,7 @@ impl Gateway {
     }
 
     /// The 200 JSON echo of a verified request.
-    fn echo(&self, req: &http::Request<Bytes>, v: &Verified) -> http::Response<Bytes> {
+    fn echo(&self, req: &http::Request<Bytes>, path: &str, v: &Verified) -> http::Response<Bytes> {
         let mut out = String::from("{");
         let mut field = |name: &str, value: &str| {
             if out.len() > 1 {
@@ -313,7 +491,7 @@ impl Gateway {
             json_string(&mut out, value);
         };
         field("method", req.method().as_str());
-        field("path", req.uri().path());
+        field("path", path);
         field("query", req.uri().query().unwrap_or(""));
         field("accessKeyId", v.access_key_id());
         field("region", v.credential().region());
@@ -335,9 +513,11 @@ impl Gateway {
         self.response(http::StatusCode::OK, out)
     }
 
+    /// Sends `req` to `upstream` with `path` (the verified one) and the query as received.
     async fn forward(
         &self,
         req: http::Request<Bytes>,
+        path: &str,
         upstream: &http::Uri,
         v: &Verified,
     ) -> http::Response<Bytes> {
@@ -346,8 +526,8 @@ impl Gateway {
         let (mut parts, body) = req.into_parts();
         let prefix = upstream.path().trim_end_matches('/');
         let pq = match parts.uri.query() {
-            Some(q) => format!("{prefix}{}?{q}", parts.uri.path()),
-            None => format!("{prefix}{}", parts.uri.path()),
+            Some(q) => format!("{prefix}{path}?{q}"),
+            None => format!("{prefix}{path}"),
         };
         let mut uri = http::uri::Builder::new().scheme(upstream.scheme_str().unwrap_or("http"));
         if let Some(a) = upstream.authority() {

@@ -77,8 +77,8 @@ pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput, Writte
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::ALGORITHM;
 pub use verifier::{
-    CredentialsLookup, DEFAULT_MAX_SKEW, ServerView, TokenDisplay, UnsignedPayload, Verified,
-    Verifier,
+    Authenticated, CredentialsLookup, DEFAULT_MAX_SKEW, PayloadKind, ServerView, TokenDisplay,
+    UnsignedPayload, Verified, Verifier,
 };
 pub use verify_error::{
     CANONICAL_STRING_INTRO, SIGNATURE_MISMATCH_MESSAGE, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,

@@ -51,6 +51,11 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The default body buffer: 10 MiB, API Gateway's payload limit.
 pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 
+/// How long [`VerifyLayer`] waits by default for a request's whole body once its headers have
+/// passed every check they can decide: 30 seconds, enough for the default 10 MiB at about
+/// 3 Mbit/s. A body that is slower, or stalls, is answered 408.
+pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the signature says about request bodies without an `x-amz-content-sha256` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -19,7 +19,7 @@ use crate::authorization::{AuthorizationHeader, Credential, PresignedQuery};
 use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header};
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
-use crate::payload::{Payload, UNSIGNED_PAYLOAD};
+use crate::payload::{Payload, PayloadHash, UNSIGNED_PAYLOAD};
 use crate::request::SignableRequest;
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
@@ -123,6 +123,26 @@ pub struct Verified {
     signed_headers: Vec<String>,
     amz_date: AmzDate,
     presigned: bool,
+    payload: PayloadKind,
+}
+
+/// What a verified signature says about the body ([`Verified::payload`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PayloadKind {
+    /// The signature covers the body's SHA-256, and the verifier checked it against the body
+    /// it was given ([`Payload::Bytes`] or [`Payload::Precomputed`]).
+    Signed,
+    /// The signature does not cover the body (`UNSIGNED-PAYLOAD`, or a presigned URL under
+    /// S3's rules): anyone who can replay the request can change it.
+    Unsigned,
+    /// The signature covers the SHA-256 the client claimed in `x-amz-content-sha256`, but the
+    /// verifier was not given the body ([`Payload::Unsigned`]): the body is not authentic until
+    /// its SHA-256 is checked against `sha256`.
+    Claimed {
+        /// The SHA-256 the client claimed and signed.
+        sha256: [u8; 32],
+    },
 }
 
 impl Verified {
@@ -149,6 +169,11 @@ impl Verified {
     /// Whether the signature came in the query string (a presigned URL).
     pub fn presigned(&self) -> bool {
         self.presigned
+    }
+
+    /// Whether the body is covered by the signature, and whether the verifier checked it.
+    pub fn payload(&self) -> PayloadKind {
+        self.payload
     }
 }
 
@@ -315,6 +340,9 @@ impl Verifier {
     /// `now` is the server's clock, as any [`SigningTime`]: a `SystemTime`, an `OffsetDateTime`
     /// or a `UtcDateTime`.
     ///
+    /// This is [`Verifier::authenticate_at`] followed by [`Authenticated::verify_payload`]; call
+    /// those two yourself to refuse a request before reading its body.
+    ///
     /// # Errors
     /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
     pub fn verify_request_at(
@@ -323,6 +351,50 @@ impl Verifier {
         payload: Payload<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Verified, VerifyError> {
+        self.authenticate_at(req, now)?.verify_payload(req, payload)
+    }
+
+    /// The first half of [`Verifier::verify_request_at`]: every check the request line and
+    /// headers decide, without the body. A request that fails here can be answered before a
+    /// byte of its body is read:
+    ///
+    /// - the `Authorization` header or presigned query is present and well formed;
+    /// - the credential scope names an accepted region, this service and the request's date;
+    /// - the request is dated within the skew window of `now` (or, presigned, not yet expired);
+    /// - the access key id is known, and the session token is the one issued with it;
+    /// - `host` and every `x-amz-*` header sent are signed;
+    /// - `x-amz-content-sha256`, when sent, is a SHA-256 in hex or an accepted
+    ///   `UNSIGNED-PAYLOAD`.
+    ///
+    /// The signature itself covers the payload hash, so it is checked by
+    /// [`Authenticated::verify_payload`], which must be given the same request.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use awssig::{Credentials, Payload, SignableRequest, Signer, Verifier};
+    ///
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// let mut req = http::Request::put("https://example.amazonaws.com/o").body(&b"data"[..])?;
+    /// Signer::new(creds.clone(), "us-east-1", "service").sign_at(&mut req, now)?;
+    ///
+    /// let verifier = Verifier::new(creds, "us-east-1", "service");
+    /// let view = SignableRequest::from(&req);
+    /// // Headers first: a forged request is refused here, before its body is read.
+    /// let authenticated = verifier.authenticate_at(&view, now)?;
+    /// // ... read the body (within a size limit and a timeout) ...
+    /// let verified = authenticated.verify_payload(&view, Payload::Bytes(b"data"))?;
+    /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`VerifyError`] whose `Display` is AWS's answer for that case.
+    pub fn authenticate_at(
+        &self,
+        req: &SignableRequest<'_>,
+        now: impl Into<SigningTime>,
+    ) -> Result<Authenticated, VerifyError> {
         let now = server_time(now.into());
         let claims = self.claims(req)?;
         self.check_scope(&claims)?;
@@ -333,31 +405,15 @@ impl Verifier {
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
         check_signed_headers(req, &claims, self.token_unsigned())?;
-        let payload_line = self.payload_line(req, &claims, payload)?;
-        let scope = Scope {
-            date: claims.credential.date(),
-            region: claims.credential.region(),
-            service: claims.credential.service(),
-        };
-        let (digest, absent) = self.canonical(req, &claims, &payload_line, |creq| {
-            let mut hasher = Hasher::new();
-            creq.write(&mut hasher, &self.settings);
-            hasher.finish()
-        });
-        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &digest);
-        let computed = SigningKey::derive(&creds, &scope).sign(&sts);
-        // A claimed header that was not sent is an error even if the signature matches.
-        if !computed.ct_eq(&claims.signature) || absent {
-            return Err(VerifyError::SignatureMismatch);
-        }
-        let mut signed_headers = claims.signed_headers;
-        signed_headers.sort_unstable();
-        signed_headers.dedup();
-        Ok(Verified {
-            credential: claims.credential,
-            signed_headers,
-            amz_date: claims.amz_date,
-            presigned: claims.presign.is_some(),
+        let payload = self.payload_claim(req, &claims)?;
+        Ok(Authenticated {
+            claims,
+            creds,
+            payload,
+            rules: Rules {
+                settings: self.canonical_settings(),
+                unsigned_payload: self.unsigned_payload,
+            },
         })
     }
 
@@ -373,10 +429,14 @@ impl Verifier {
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
         let claims = self.claims(req)?;
-        let payload_line = self.payload_line(req, &claims, payload)?;
-        let (creq, _) = self.canonical(req, &claims, &payload_line, |creq| {
+        let rules = Rules {
+            settings: self.canonical_settings(),
+            unsigned_payload: self.unsigned_payload,
+        };
+        let (payload_line, _) = rules.payload_line(self.payload_claim(req, &claims)?, payload)?;
+        let (creq, _) = rules.canonical(req, &claims, payload_line.as_bytes(), |creq| {
             let mut v = Vec::with_capacity(512);
-            creq.write(&mut v, &self.settings);
+            creq.write(&mut v, &rules.settings);
             v
         });
         let scope = Scope {
@@ -433,6 +493,20 @@ impl Verifier {
     /// neither required among the signed headers nor part of the canonical query.
     fn token_unsigned(&self) -> bool {
         self.settings.session_token == SessionTokenSigning::AppendedAfterSigning
+    }
+
+    /// The settings the canonical request is written with: this verifier's, without the
+    /// deny-list (which the verifier does not use), so that copying them allocates nothing.
+    fn canonical_settings(&self) -> Settings {
+        let s = &self.settings;
+        Settings {
+            uri_encoding: s.uri_encoding,
+            path_normalization: s.path_normalization,
+            payload_hash_header: s.payload_hash_header,
+            session_token: s.session_token,
+            presign_payload: s.presign_payload,
+            excluded: Vec::new(),
+        }
     }
 
     fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
@@ -574,43 +648,97 @@ impl Verifier {
         Ok(())
     }
 
-    /// The payload-hash line of the canonical request.
-    fn payload_line(
+    /// What the request's headers say about the payload, with the checks that need no body:
+    /// `x-amz-content-sha256` is a SHA-256 in hex, or an `UNSIGNED-PAYLOAD` this verifier
+    /// accepts.
+    fn payload_claim(
         &self,
         req: &SignableRequest<'_>,
         claims: &Claims,
-        payload: Payload<'_>,
-    ) -> Result<Vec<u8>, VerifyError> {
-        let unsigned = || match self.unsigned_payload {
-            UnsignedPayload::Allowed => Ok(UNSIGNED_PAYLOAD.as_bytes().to_vec()),
-            UnsignedPayload::Rejected => Err(VerifyError::UnsignedPayloadNotAllowed),
-        };
+    ) -> Result<PayloadClaim, VerifyError> {
         let Some(given) = req.header_value("x-amz-content-sha256") else {
             if claims.presign.is_some() && self.settings.presign_unsigned() {
-                return Ok(UNSIGNED_PAYLOAD.as_bytes().to_vec());
+                return Ok(PayloadClaim::Unsigned);
             }
-            return match payload {
-                Payload::Unsigned => unsigned(),
-                p => Ok(p.hash().as_bytes().to_vec()),
-            };
+            return Ok(PayloadClaim::FromBody);
         };
         let given = given.trim_ascii();
         if given == UNSIGNED_PAYLOAD.as_bytes() {
-            return unsigned();
+            return match self.unsigned_payload {
+                UnsignedPayload::Allowed => Ok(PayloadClaim::Unsigned),
+                UnsignedPayload::Rejected => Err(VerifyError::UnsignedPayloadNotAllowed),
+            };
         }
         let mut claimed = [0u8; 32];
+        let mut hex = [0u8; 64];
         if given.len() != 64 || hex::decode_to_slice(given, &mut claimed).is_err() {
             return Err(VerifyError::InvalidContentSha256);
         }
-        let actual = match payload {
-            Payload::Bytes(b) => Some(crypto::sha256(b)),
-            Payload::Precomputed(h) => Some(h),
-            Payload::Unsigned => None,
+        // Signed as sent (a client may have written uppercase hex).
+        hex.copy_from_slice(given);
+        Ok(PayloadClaim::Hash { claimed, hex })
+    }
+}
+
+/// What `x-amz-content-sha256` (or its absence) says about the payload.
+#[derive(Clone, Copy)]
+enum PayloadClaim {
+    /// `UNSIGNED-PAYLOAD`, accepted by the verifier's policy (or a presigned URL under S3's
+    /// rules, which sends no header).
+    Unsigned,
+    /// A SHA-256: decoded, and as sent.
+    Hash { claimed: [u8; 32], hex: [u8; 64] },
+    /// No header: the signature covers the hash of the body itself.
+    FromBody,
+}
+
+/// The verifier's rules that the second half of a verification needs.
+#[derive(Clone)]
+struct Rules {
+    settings: Settings,
+    unsigned_payload: UnsignedPayload,
+}
+
+impl Rules {
+    /// The payload-hash line of the canonical request.
+    fn payload_line(
+        &self,
+        claim: PayloadClaim,
+        payload: Payload<'_>,
+    ) -> Result<(PayloadLine, PayloadKind), VerifyError> {
+        let unsigned = || match self.unsigned_payload {
+            UnsignedPayload::Allowed => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
+            UnsignedPayload::Rejected => Err(VerifyError::UnsignedPayloadNotAllowed),
         };
-        if actual.is_some_and(|a| a != claimed) {
-            return Err(VerifyError::ContentSha256Mismatch);
+        match claim {
+            PayloadClaim::Unsigned => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
+            PayloadClaim::FromBody => match payload {
+                Payload::Unsigned => unsigned(),
+                p => Ok((PayloadLine::Hash(p.hash()), PayloadKind::Signed)),
+            },
+            PayloadClaim::Hash { claimed, hex } => {
+                let actual = match payload {
+                    Payload::Bytes(b) => crypto::sha256(b),
+                    Payload::Precomputed(h) => h,
+                    Payload::Unsigned => {
+                        return Ok((
+                            PayloadLine::Given(hex),
+                            PayloadKind::Claimed { sha256: claimed },
+                        ));
+                    }
+                };
+                if actual != claimed {
+                    return Err(VerifyError::ContentSha256Mismatch);
+                }
+                Ok((PayloadLine::Given(hex), PayloadKind::Signed))
+            }
         }
-        Ok(given.to_vec())
+    }
+
+    /// Whether clients add the session token after signing (some IoT endpoints): then it is
+    /// neither required among the signed headers nor part of the canonical query.
+    fn token_unsigned(&self) -> bool {
+        self.settings.session_token == SessionTokenSigning::AppendedAfterSigning
     }
 
     /// Builds the canonical request from the claims and hands it to `f`; also says whether a
@@ -654,6 +782,112 @@ impl Verifier {
         };
         let out = f(&creq);
         (out, !absent.is_empty())
+    }
+}
+
+/// The payload-hash line, in a fixed buffer.
+enum PayloadLine {
+    Unsigned,
+    Hash(PayloadHash),
+    Given([u8; 64]),
+}
+
+impl PayloadLine {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
+            Self::Hash(h) => h.as_bytes(),
+            Self::Given(h) => h,
+        }
+    }
+}
+
+/// A request whose headers passed every check of [`Verifier::authenticate_at`]; its signature
+/// is checked, with the payload, by [`Authenticated::verify_payload`].
+///
+/// It holds the credentials the lookup returned; its `Debug` shows only the credential scope
+/// and what was claimed, never a secret or a session token.
+pub struct Authenticated {
+    claims: Claims,
+    creds: Credentials,
+    payload: PayloadClaim,
+    rules: Rules,
+}
+
+impl fmt::Debug for Authenticated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authenticated")
+            .field("credential", &self.claims.credential)
+            .field("signed_headers", &self.claims.signed_headers)
+            .field("amz_date", &self.claims.amz_date)
+            .field("presigned", &self.claims.presign.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Authenticated {
+    /// The access key id that claims to have signed the request.
+    pub fn access_key_id(&self) -> &str {
+        self.claims.credential.access_key_id()
+    }
+
+    /// The credential and its scope (date, region, service).
+    pub fn credential(&self) -> &Credential {
+        &self.claims.credential
+    }
+
+    /// Whether the signature came in the query string (a presigned URL).
+    pub fn presigned(&self) -> bool {
+        self.claims.presign.is_some()
+    }
+
+    /// The second half of [`Verifier::verify_request_at`]: checks the payload against
+    /// `x-amz-content-sha256` and the signature against the request. `req` must be the request
+    /// given to [`Verifier::authenticate_at`] (its header checks are not repeated); `payload`
+    /// is what the verifier knows of the body, as for [`Verifier::verify_request_at`].
+    ///
+    /// # Errors
+    /// [`VerifyError::ContentSha256Mismatch`], [`VerifyError::UnsignedPayloadNotAllowed`] (no
+    /// `x-amz-content-sha256` and [`Payload::Unsigned`] under [`UnsignedPayload::Rejected`]),
+    /// or [`VerifyError::SignatureMismatch`].
+    pub fn verify_payload(
+        self,
+        req: &SignableRequest<'_>,
+        payload: Payload<'_>,
+    ) -> Result<Verified, VerifyError> {
+        let Self {
+            claims,
+            creds,
+            payload: claim,
+            rules,
+        } = self;
+        let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
+        let scope = Scope {
+            date: claims.credential.date(),
+            region: claims.credential.region(),
+            service: claims.credential.service(),
+        };
+        let (digest, absent) = rules.canonical(req, &claims, payload_line.as_bytes(), |creq| {
+            let mut hasher = Hasher::new();
+            creq.write(&mut hasher, &rules.settings);
+            hasher.finish()
+        });
+        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &digest);
+        let computed = SigningKey::derive(&creds, &scope).sign(&sts);
+        // A claimed header that was not sent is an error even if the signature matches.
+        if !computed.ct_eq(&claims.signature) || absent {
+            return Err(VerifyError::SignatureMismatch);
+        }
+        let mut signed_headers = claims.signed_headers;
+        signed_headers.sort_unstable();
+        signed_headers.dedup();
+        Ok(Verified {
+            credential: claims.credential,
+            signed_headers,
+            amz_date: claims.amz_date,
+            presigned: claims.presign.is_some(),
+            payload: payload_kind,
+        })
     }
 }
 

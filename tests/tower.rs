@@ -3,6 +3,8 @@
 #![cfg(all(feature = "tower", feature = "gateway"))]
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -312,4 +314,124 @@ async fn verify_layer_rejects_like_api_gateway() {
         body.contains("Credential should be scoped to correct service: 'execute-api'"),
         "{body}"
     );
+}
+
+/// An axum app behind `layer` (configured by the test), served on 127.0.0.1.
+async fn app_with(layer: VerifyLayer) -> App {
+    use axum::routing::post;
+    use axum::{Extension, Router};
+    let router = Router::new()
+        .route(
+            "/whoami",
+            post(
+                |Extension(v): Extension<Verified>, body: Bytes| async move {
+                    format!("{} {}", v.access_key_id(), body.len())
+                },
+            ),
+        )
+        .layer(layer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    App {
+        url: format!("http://{addr}"),
+        task,
+    }
+}
+
+/// How long a test waits for an answer that should come at once.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// [`common::client::exchange`] off the runtime's threads (it blocks).
+async fn exchange(
+    url: &str,
+    head: Vec<u8>,
+    trickle: &'static [u8],
+) -> Result<common::client::Timed, String> {
+    let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse().unwrap();
+    tokio::task::spawn_blocking(move || {
+        common::client::exchange(addr, &head, trickle, Duration::from_millis(100), PATIENCE)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn verify_layer_refuses_what_the_headers_condemn_without_reading_the_body() {
+    let app = app_with(VerifyLayer::new(Verifier::new(
+        creds(),
+        "us-east-1",
+        "execute-api",
+    )))
+    .await;
+    let addr: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();
+    let url = format!("{}/whoami", app.url);
+    let anonymous = http::Request::post(&url).body(Vec::<u8>::new()).unwrap();
+    let mut unknown_key = http::Request::post(&url).body(Vec::<u8>::new()).unwrap();
+    Signer::new(
+        Credentials::new("AKIDUNKNOWN", SECRET),
+        "us-east-1",
+        "execute-api",
+    )
+    .sign(&mut unknown_key)
+    .unwrap();
+    let mut wrong_service = http::Request::post(&url).body(Vec::<u8>::new()).unwrap();
+    Signer::new(creds(), "us-east-1", "lambda")
+        .sign(&mut wrong_service)
+        .unwrap();
+    for (case, req, error_type) in [
+        (
+            "anonymous",
+            anonymous,
+            "MissingAuthenticationTokenException",
+        ),
+        ("unknown key", unknown_key, "UnrecognizedClientException"),
+        ("wrong service", wrong_service, "InvalidSignatureException"),
+    ] {
+        // 10 MB declared (under the 10 MiB limit) and never sent.
+        let head = common::client::head_with_length(addr, &req, 10_000_000);
+        let got = exchange(&app.url, head, b"")
+            .await
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(got.response.status, 403, "{case}: {}", got.response.text());
+        assert_eq!(
+            got.response.header("x-amzn-errortype"),
+            Some(error_type),
+            "{case}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn verify_layer_answers_408_when_a_signed_body_stalls_past_the_body_timeout() {
+    let timeout = Duration::from_millis(300);
+    let app = app_with(
+        VerifyLayer::new(Verifier::new(creds(), "us-east-1", "execute-api")).body_timeout(timeout),
+    )
+    .await;
+    let addr: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();
+    let mut req = http::Request::post(format!("{}/whoami", app.url))
+        .body(b"hello world".to_vec())
+        .unwrap();
+    signer().sign(&mut req).unwrap();
+    let head = common::client::head_with_length(addr, &req, 11);
+    let mut stalled = head.clone();
+    stalled.extend_from_slice(b"hello");
+    for (case, head, trickle) in [
+        ("stalled", stalled, &b""[..]),
+        ("crawling", head.clone(), &b"hello world"[..]),
+    ] {
+        let got = exchange(&app.url, head, trickle)
+            .await
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(got.response.status, 408, "{case}: {}", got.response.text());
+        assert!(got.elapsed >= timeout, "{case}: {:?}", got.elapsed);
+    }
+    let mut whole = head;
+    whole.extend_from_slice(b"hello world");
+    let got = exchange(&app.url, whole, b"").await.unwrap();
+    assert_eq!(got.response.status, 200, "{}", got.response.text());
+    assert_eq!(got.response.text(), "AKIDEXAMPLE 11");
 }

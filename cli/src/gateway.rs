@@ -50,6 +50,9 @@ pub(crate) struct Args {
     /// Forward verified requests to this http:// URL instead of echoing them.
     #[arg(long, value_name = "URL")]
     upstream: Option<http::Uri>,
+    /// Seconds a request body may take to arrive once its headers pass (slower or stalled: 408).
+    #[arg(long, default_value_t = awssig::gateway::DEFAULT_BODY_TIMEOUT.as_secs(), value_name = "SECONDS")]
+    body_timeout: u64,
     /// Do not quote the canonical request in signature-mismatch answers (as Lambda URLs).
     #[arg(long)]
     no_canonical: bool,
@@ -80,6 +83,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
         .with_settings(settings);
     let mut config = GatewayConfig::new(verifier)
         .with_clock_offset(time::Duration::seconds(args.clock_offset))
+        .with_body_timeout(Duration::from_secs(args.body_timeout))
         .include_canonical(!args.no_canonical);
     if let Some(upstream) = args.upstream {
         config = config.with_upstream(upstream);

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
@@ -15,8 +15,9 @@ use http_body_util::{BodyExt, Limited};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{BoxError, DEFAULT_BODY_LIMIT};
+use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 use crate::payload::Payload;
+use crate::request::SignableRequest;
 use crate::verifier::{Verified, Verifier};
 use crate::verify_error::VerifyError;
 
@@ -27,8 +28,16 @@ use crate::verify_error::VerifyError;
 ///   mismatch, the canonical request and string to sign the server computed, as REST APIs send).
 /// - A verified request reaches the inner service with its [`Verified`] identity in the
 ///   extensions (`req.extensions().get::<Verified>()`, or axum's `Extension<Verified>`).
-/// - The body is read (up to the limit; larger: 413) so its hash can be checked, and is passed on
-///   whole.
+/// - Everything the headers decide is decided before the body is read: a request with no or a
+///   malformed authorization, an unknown key, the wrong scope, a stale date or the wrong session
+///   token is answered without a byte of its body being read.
+/// - Then the body is read so its hash can be checked, and is passed on whole. It must fit the
+///   limit ([`VerifyLayer::body_limit`]; larger: 413, at once when `content-length` says so) and
+///   arrive within the timeout ([`VerifyLayer::body_timeout`]; slower or stalled: 408).
+///
+/// The timeout runs on Tokio's timer: serve on a Tokio runtime with its timer enabled
+/// (`#[tokio::main]`, `axum::serve` and hyper's usual setups have it; a runtime `Builder` needs
+/// `enable_time` or `enable_all`).
 ///
 /// ```no_run
 /// use awssig::tower::VerifyLayer;
@@ -45,15 +54,18 @@ use crate::verify_error::VerifyError;
 pub struct VerifyLayer {
     verifier: Arc<Verifier>,
     body_limit: usize,
+    body_timeout: Duration,
     include_canonical: bool,
 }
 
 impl VerifyLayer {
-    /// Verifies with `verifier`, reading bodies up to [`DEFAULT_BODY_LIMIT`].
+    /// Verifies with `verifier`, reading bodies up to [`DEFAULT_BODY_LIMIT`] within
+    /// [`DEFAULT_BODY_TIMEOUT`].
     pub fn new(verifier: Verifier) -> Self {
         Self {
             verifier: Arc::new(verifier),
             body_limit: DEFAULT_BODY_LIMIT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
             include_canonical: true,
         }
     }
@@ -62,6 +74,15 @@ impl VerifyLayer {
     #[must_use]
     pub fn body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
+        self
+    }
+
+    /// How long the whole body may take to arrive, counted from when the headers have passed
+    /// every check they can decide (default [`DEFAULT_BODY_TIMEOUT`]). A body that takes
+    /// longer, or stalls, is answered 408 Request Timeout.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
         self
     }
 
@@ -114,21 +135,24 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let layer = self.layer.clone();
         Box::pin(async move {
+            let now = SystemTime::now();
             let (parts, body) = req.into_parts();
-            let bytes = match Limited::new(body, layer.body_limit).collect().await {
-                Ok(c) => c.to_bytes(),
-                Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                    return Ok(json(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        None,
-                        "Request Too Long",
-                    ));
-                }
-                Err(_) => return Ok(json(StatusCode::BAD_REQUEST, None, "Bad Request")),
-            };
             let mut head = Request::from_parts(parts, ());
+            // Every check the headers decide, before a byte of the body is read.
+            let authenticated = match layer
+                .verifier
+                .authenticate_at(&SignableRequest::from(&head), now)
+            {
+                Ok(authenticated) => authenticated,
+                Err(e) => return Ok(reject(&layer, &head, Payload::Unsigned, &e)),
+            };
+            let bytes = match read_body(&layer, body).await {
+                Ok(bytes) => bytes,
+                Err(answer) => return Ok(answer),
+            };
             let payload = Payload::Bytes(&bytes);
-            match layer.verifier.verify_at(&head, payload, SystemTime::now()) {
+            let result = authenticated.verify_payload(&SignableRequest::from(&head), payload);
+            match result {
                 Ok(verified) => {
                     head.extensions_mut().insert::<Verified>(verified);
                     let (parts, ()) = head.into_parts();
@@ -137,6 +161,47 @@ where
                 Err(e) => Ok(reject(&layer, &head, payload, &e)),
             }
         })
+    }
+}
+
+/// Reads `body` up to the layer's limit and within its timeout; `Err` is the answer (413, 408,
+/// or 400 when the body could not be read).
+async fn read_body<B, ResBody>(layer: &VerifyLayer, body: B) -> Result<Bytes, Response<ResBody>>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+    ResBody: From<Bytes>,
+{
+    let limit = layer.body_limit;
+    let too_long = || json(StatusCode::PAYLOAD_TOO_LARGE, None, "Request Too Long");
+    if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_long());
+    }
+    let timeout = layer.body_timeout;
+    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_long()),
+        Ok(Err(_)) => Err(json(
+            StatusCode::BAD_REQUEST,
+            None,
+            "Bad Request: the request body ended early or was malformed; send the whole body \
+             that content-length (or chunked encoding) announces",
+        )),
+        Err(_) => {
+            let mut res = json(
+                StatusCode::REQUEST_TIMEOUT,
+                None,
+                &format!(
+                    "Request Timeout: the request body did not arrive within {timeout:?}; send it \
+                     without pauses, or raise the server's body timeout (VerifyLayer::body_timeout)"
+                ),
+            );
+            res.headers_mut().insert(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
+            Err(res)
+        }
     }
 }
 

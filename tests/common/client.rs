@@ -114,3 +114,102 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// What [`exchange`] got back, and how long the answer took.
+#[derive(Debug)]
+pub struct Timed {
+    pub response: Response,
+    pub elapsed: Duration,
+}
+
+/// The request head of `req` (request line and headers, ending with the blank line), with
+/// `content-length: declared` and no body: the caller decides how much of a body follows.
+pub fn head_with_length<B>(addr: SocketAddr, req: &http::Request<B>, declared: u64) -> Vec<u8> {
+    let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let mut out = format!("{} {} HTTP/1.1\r\n", req.method(), target).into_bytes();
+    if !req.headers().contains_key("host") {
+        out.extend_from_slice(format!("host: {addr}\r\n").as_bytes());
+    }
+    for (name, value) in req.headers() {
+        if name == http::header::CONTENT_LENGTH {
+            continue;
+        }
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("content-length: {declared}\r\n\r\n").as_bytes());
+    out
+}
+
+/// Writes `head`, then `trickle` one byte at a time `every` apart (from a thread of its own,
+/// ignoring write errors once the server has answered), and keeps the connection open: the body
+/// the head declares may never arrive in full. Reads one response (head, then a
+/// `content-length` body) and gives up after `patience`, so a server that waits for the body
+/// fails the test instead of hanging it.
+pub fn exchange(
+    addr: SocketAddr,
+    head: &[u8],
+    trickle: &'static [u8],
+    every: Duration,
+    patience: Duration,
+) -> Result<Timed, String> {
+    let start = std::time::Instant::now();
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("connect to {addr}: {e}"))?;
+    stream.set_read_timeout(Some(patience)).unwrap();
+    stream
+        .write_all(head)
+        .map_err(|e| format!("write head: {e}"))?;
+    let mut writer = stream.try_clone().unwrap();
+    let feeder = std::thread::spawn(move || {
+        for b in trickle {
+            std::thread::sleep(every);
+            if writer.write_all(std::slice::from_ref(b)).is_err() {
+                return;
+            }
+        }
+    });
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let answer = loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let response = parse(&raw);
+            let declared = response
+                .header("content-length")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            if raw.len() >= end + 4 + declared {
+                let mut response = response;
+                response.body.truncate(declared);
+                break Ok(Timed {
+                    response,
+                    elapsed: start.elapsed(),
+                });
+            }
+        }
+        if start.elapsed() > patience {
+            break Err(format!("no answer from {addr} within {patience:?}"));
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => {
+                break Err(format!(
+                    "{addr} closed the connection after {:?} without a whole answer: {:?}",
+                    start.elapsed(),
+                    String::from_utf8_lossy(&raw)
+                ));
+            }
+            Ok(n) => raw.extend_from_slice(&chunk[..n]),
+            Err(e) => {
+                break Err(format!(
+                    "no answer from {addr} within {:?} ({e}): the server is waiting for the body",
+                    start.elapsed()
+                ));
+            }
+        }
+    };
+    // Closing both halves ends the feeder's writes too.
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = feeder.join();
+    answer
+}
