@@ -14,30 +14,41 @@
 //! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in
 //! [`zeroize::Zeroizing`] buffers and are never printed.
 
+#[path = "time.rs"]
 mod amz_date;
 mod authorization;
+#[path = "sign/canonical.rs"]
 mod canonical_request;
+#[path = "diagnose/clock.rs"]
 mod clock_skew;
 mod credentials;
 mod crypto;
 mod diagnose;
+#[path = "sign/encode.rs"]
 mod encode;
+#[path = "signer/endpoint.rs"]
 mod endpoint;
 mod error;
+#[path = "diagnose/error_body.rs"]
 mod error_body;
+#[path = "explain.rs"]
 mod explanation;
 #[cfg(feature = "gateway")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
 pub mod gateway;
+#[path = "sign/key_cache.rs"]
 mod key_cache;
+#[path = "sign/authorization.rs"]
 mod output;
 mod payload;
 mod provider;
 mod request;
 mod settings;
 mod signer;
+#[path = "sign/key.rs"]
 mod signing_key;
 mod sink;
+#[path = "sign/string_to_sign.rs"]
 mod string_to_sign;
 mod verifier;
 mod verify_error;
@@ -52,6 +63,7 @@ pub mod reqwest;
 
 #[cfg(feature = "aws-config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
+#[path = "provider/aws_config.rs"]
 pub mod aws_config;
 
 pub use amz_date::{AmzDate, SigningTime};
