@@ -3,11 +3,14 @@
 //! or rewritten in transit, a different host, single vs double path encoding, query encoding,
 //! the body hash, the session token, the scope, or the clock.
 
+pub(crate) mod clock;
+pub(crate) mod error_body;
+
 use std::fmt;
 
-use crate::clock_skew::{self, ClockOffset};
-use crate::error_body::ErrorBody;
-use crate::explanation::{Explanation, REDACTED};
+use crate::diagnose::clock::{self as clock_skew, ClockOffset};
+use crate::diagnose::error_body::ErrorBody;
+use crate::explain::{Explanation, REDACTED};
 
 /// Headers that proxies, CDNs and AWS front doors add to or rewrite.
 fn is_proxy_header(name: &str) -> bool {
@@ -375,7 +378,7 @@ pub fn diagnose(
     let error_type = headers
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
-        .map(crate::error_body::strip_code)
+        .map(crate::diagnose::error_body::strip_code)
         .or_else(|| parsed.code.clone());
     let sent_at = local
         .amz_date()
@@ -577,7 +580,7 @@ impl CanonicalParts {
             .query
             .contains(&format!("X-Amz-Security-Token={REDACTED}"));
         let local_query = if server_redacts {
-            crate::explanation::redact_tokens(&self.query)
+            crate::explain::redact_tokens(&self.query)
         } else {
             self.query.clone()
         };
@@ -626,7 +629,7 @@ impl CanonicalParts {
 /// `bytes` percent-encoded as SigV4 does, `/` kept.
 fn encode_path(path: &str) -> String {
     let mut v: Vec<u8> = Vec::new();
-    crate::encode::encode_into(&mut v, path.as_bytes(), true);
+    crate::sign::encode::encode_into(&mut v, path.as_bytes(), true);
     String::from_utf8_lossy(&v).into_owned()
 }
 
@@ -807,7 +810,7 @@ impl fmt::Display for Diagnosis {
                 let show = |v: Option<&str>| match v {
                     None => "(absent)".to_string(),
                     Some(_) if token => "<redacted>".to_string(),
-                    Some(v) => format!("{:?}", crate::explanation::redact_tokens(v)),
+                    Some(v) => format!("{:?}", crate::explain::redact_tokens(v)),
                 };
                 writeln!(f, "    - ours:   {}", show(d.local.as_deref()))?;
                 writeln!(f, "    + server: {}", show(d.server.as_deref()))?;

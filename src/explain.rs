@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::amz_date::AmzDate;
+use crate::time::AmzDate;
 
 /// What stands in a printed text where a secret was.
 pub(crate) const REDACTED: &str = "<redacted>";

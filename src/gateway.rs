@@ -37,9 +37,9 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use time::OffsetDateTime;
 
 use crate::crypto;
-use crate::encode;
 use crate::payload::Payload;
 use crate::request::SignableRequest;
+use crate::sign::encode;
 use crate::verifier::{ServerView, Verified, Verifier};
 use crate::verify_error::VerifyError;
 
@@ -617,7 +617,7 @@ fn http_date(now: SystemTime, offset: time::Duration) -> String {
         .unwrap_or_else(|| OffsetDateTime::from(now));
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let day = DAYS[usize::from(t.weekday().number_days_from_monday())];
-    let month = crate::amz_date::MONTH_ABBREVIATIONS[usize::from(u8::from(t.month()) - 1)];
+    let month = crate::time::MONTH_ABBREVIATIONS[usize::from(u8::from(t.month()) - 1)];
     format!(
         "{day}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
         t.day(),
@@ -648,7 +648,7 @@ mod tests {
             "Sun, 30 Aug 2015 12:36:00 GMT"
         );
         assert_eq!(
-            crate::clock_skew::parse_http_date(&http_date(t, time::Duration::minutes(7))),
+            crate::diagnose::clock::parse_http_date(&http_date(t, time::Duration::minutes(7))),
             Some(OffsetDateTime::from(t) + time::Duration::minutes(7))
         );
     }

@@ -7,6 +7,10 @@
 //! snapshot, the key of one generation is never paired with the token of another (the hazard
 //! botocore documents for reading `RefreshableCredentials` field by field).
 
+#[cfg(feature = "aws-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
+pub mod aws_config;
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -15,9 +19,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::Error;
 use crate::credentials::Credentials;
-use crate::endpoint::infer_scope;
 use crate::request::SignableRequest;
 use crate::settings::Settings;
+use crate::signer::endpoint::infer_scope;
 use crate::signer::{SignableBody, Signer};
 
 /// The future an asynchronous provider returns.

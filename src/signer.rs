@@ -1,6 +1,8 @@
 //! Stage ④ and the public entry points: run ① → ② → ③ over a request and put the result on it
 //! (`Authorization` and `x-amz-*` headers, or a presigned query string).
 
+pub(crate) mod endpoint;
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -8,22 +10,21 @@ use std::time::{Duration, SystemTime};
 use zeroize::Zeroizing;
 
 use crate::Error;
-use crate::amz_date::{AmzDate, SigningTime};
-use crate::canonical_request::{
-    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
-};
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
-use crate::encode::{self, EncodeSink, Form};
-use crate::explanation::Explanation;
-use crate::key_cache::{DayHint, DayKey, KeyCache};
-use crate::output;
+use crate::explain::Explanation;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
 use crate::settings::{PayloadHashHeader, SessionTokenSigning, Settings};
-use crate::signing_key::{Signature, SigningKey};
+use crate::sign::canonical::{
+    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
+};
+use crate::sign::encode::{self, EncodeSink, Form};
+use crate::sign::key::{Signature, SigningKey};
+use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
+use crate::sign::string_to_sign::{self, ALGORITHM, Scope};
 use crate::sink::{CompareSink, Decimal, Sink, SliceSink, StackBuf};
-use crate::string_to_sign::{self, ALGORITHM, Scope};
+use crate::time::{AmzDate, SigningTime};
 
 /// The longest lifetime AWS accepts for a presigned URL: 7 days.
 pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(604_800);
@@ -458,7 +459,7 @@ impl Signer {
     ) -> Result<HeaderSigned, Error> {
         self.canonicalize(req, payload, date, Mode::Header, |c| {
             self.sign_canonical(c, date, day, |day, signature| {
-                // As output::write_authorization writes it, with the day's prefix written once.
+                // As sign::authorization::write_authorization writes it, with the day's prefix written once.
                 authorization.put(&day.authorization_prefix);
                 c.request.headers.write_signed(authorization);
                 authorization.put(b", Signature=");
@@ -666,7 +667,13 @@ impl Signer {
             let authorization = (mode == Mode::Header).then(|| {
                 let mut a = Vec::with_capacity(256);
                 let id = self.credentials.access_key_id();
-                output::write_authorization(&mut a, id, &c.scope, c.request.headers, &signature);
+                crate::sign::authorization::write_authorization(
+                    &mut a,
+                    id,
+                    &c.scope,
+                    c.request.headers,
+                    &signature,
+                );
                 ascii_string(a)
             });
             Explanation {

@@ -4,7 +4,7 @@
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-use crate::amz_date::AmzDate;
+use crate::time::AmzDate;
 
 /// Where a clock offset was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,7 +156,7 @@ pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     let [_, day, month, year, hms, "GMT"] = parts.as_slice() else {
         return None;
     };
-    let month = crate::amz_date::MONTH_ABBREVIATIONS
+    let month = crate::time::MONTH_ABBREVIATIONS
         .iter()
         .position(|m| m == month)?;
     build(num(year)?, u8::try_from(month + 1).ok()?, num(day)?, hms)

@@ -2,10 +2,10 @@
 //!
 //! The sink is a `Vec`, a stack buffer, or a caller's fixed buffer: no strings are built.
 
-use crate::canonical_request::CanonicalHeaders;
-use crate::signing_key::Signature;
+use crate::sign::canonical::CanonicalHeaders;
+use crate::sign::key::Signature;
+use crate::sign::string_to_sign::{ALGORITHM, Scope};
 use crate::sink::Sink;
-use crate::string_to_sign::{ALGORITHM, Scope};
 
 /// Writes `AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=a;b, Signature=hex`.
 pub(crate) fn write_authorization<S: Sink + ?Sized>(

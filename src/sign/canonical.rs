@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 
 use smallvec::SmallVec;
 
-use crate::encode::{self, Form};
 use crate::settings::{PathNormalization, Settings, UriEncoding};
+use crate::sign::encode::{self, Form};
 use crate::sink::Sink;
 
 /// How many headers a canonical request holds without a heap allocation: the 16 a

@@ -158,7 +158,7 @@ pub(crate) fn is_normalized(path: &str) -> bool {
 /// The path [`normalize_segments`] leaves, written out as [`write_path`] writes it before
 /// encoding: the path every service but S3 signs. Borrowed when normalisation changes nothing.
 ///
-/// [`write_path`]: crate::canonical_request::write_path
+/// [`write_path`]: crate::sign::canonical::write_path
 #[cfg(feature = "gateway")]
 pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
     if is_normalized(path) {
@@ -471,7 +471,7 @@ mod tests {
             "*",
         ] {
             let mut canonical = Vec::new();
-            crate::canonical_request::write_path(&mut canonical, p, &Settings::default());
+            crate::sign::canonical::write_path(&mut canonical, p, &Settings::default());
             let mut encoded = Vec::new();
             encode_into(&mut encoded, normalized_path(p).as_bytes(), true);
             assert_eq!(

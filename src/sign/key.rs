@@ -6,8 +6,8 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::crypto;
+use crate::sign::string_to_sign::Scope;
 use crate::sink;
-use crate::string_to_sign::Scope;
 
 /// `kSigning` for one (date, region, service), ready to sign: the HMAC state keyed with it is
 /// kept, so each signature costs one HMAC of the string to sign. Valid for that whole UTC day.

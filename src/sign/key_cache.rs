@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
 
-use crate::amz_date::{AmzDate, SigningTime};
 use crate::credentials::Credentials;
-use crate::signing_key::SigningKey;
+use crate::sign::key::SigningKey;
+use crate::sign::string_to_sign::{ALGORITHM, Scope, Template};
 use crate::sink::Sink;
-use crate::string_to_sign::{ALGORITHM, Scope, Template};
+use crate::time::{AmzDate, SigningTime};
 
 /// Everything that stays the same for one (credentials, UTC date, region, service).
 pub(crate) struct DayKey {
@@ -166,7 +166,7 @@ impl fmt::Debug for KeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signing_key::Signature;
+    use crate::sign::key::Signature;
 
     fn scope<'a>(date: &'a str, region: &'a str) -> Scope<'a> {
         Scope {

@@ -6,9 +6,9 @@
 
 use smallvec::SmallVec;
 
-use crate::amz_date::AmzDate;
 use crate::crypto;
 use crate::sink::{self, Sink};
+use crate::time::AmzDate;
 
 /// The algorithm name of SigV4 with HMAC-SHA256.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
