@@ -726,7 +726,7 @@ fn causes_from_differences(
 /// request.
 fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
     let mut out = Vec::new();
-    let bodyless = local.payload.as_bytes() == crate::payload::EMPTY_SHA256
+    let bodyless = local.payload.as_bytes() == crate::spec::EMPTY_SHA256
         || matches!(local.method.as_str(), "GET" | "HEAD" | "DELETE" | "OPTIONS");
     for (name, _) in &local.headers {
         if bodyless && (name == "content-type" || name == "content-length") {
@@ -760,8 +760,7 @@ fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
             server: None,
         });
     }
-    if local.payload.as_bytes() != crate::payload::EMPTY_SHA256
-        && local.payload != "UNSIGNED-PAYLOAD"
+    if local.payload.as_bytes() != crate::spec::EMPTY_SHA256 && local.payload != "UNSIGNED-PAYLOAD"
     {
         out.push(Cause::PayloadHash);
     }

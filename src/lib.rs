@@ -30,6 +30,7 @@ mod settings;
 mod sign;
 mod signer;
 mod sink;
+mod spec;
 mod time;
 mod verifier;
 mod verify_error;
@@ -60,7 +61,7 @@ pub use diagnose::error_body::ErrorBody;
 pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
 pub use error::Error;
 pub use explain::Explanation;
-pub use payload::{Payload, UNSIGNED_PAYLOAD};
+pub use payload::Payload;
 pub use provider::{
     CredentialsCache, DEFAULT_REFRESH_BEFORE, EnvironmentProvider, FnProvider, ProvideCredentials,
     ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, SignerSource, provider_fn,
@@ -71,9 +72,9 @@ pub use settings::{
     SessionTokenSigning, Settings, UriEncoding,
 };
 pub use sign::key::{Signature, SigningKey};
-pub use sign::string_to_sign::ALGORITHM;
 pub use signer::endpoint::{InferredScope, infer_scope};
-pub use signer::{MAX_PRESIGN_EXPIRY, SignableBody, Signer, SigningOutput, WrittenAuthorization};
+pub use signer::{SignableBody, Signed, Signer, SigningOutput, WrittenAuthorization};
+pub use spec::{ALGORITHM, Algorithm, MAX_PRESIGN_EXPIRY, UNSIGNED_PAYLOAD};
 pub use time::{AmzDate, SigningTime};
 pub use verifier::{
     Authenticated, CredentialsLookup, DEFAULT_MAX_SKEW, PayloadKind, ServerView, TokenDisplay,

@@ -1,11 +1,26 @@
-//! Stage ④ and the public entry points: run ① → ② → ③ over a request and put the result on it
-//! (`Authorization` and `x-amz-*` headers, or a presigned query string).
+//! The [`Signer`] and its entry points: plan what a request signs, run the stages ① → ④ over it, and hand back the headers or the presigned URL.
+//!
+//! ```text
+//! SignableRequest ──plan──▶ Plan ──① ② ③ (sign/)──▶ Signature ──④ sign::authorization──▶ Signed / presigned URL
+//!   ▲ http::Request (http.rs)                                                        └─▶ http::Request (http.rs)
+//! ```
+//!
+//! - [`plan`]: what gets signed (headers, host, payload hash, presign parameters, query);
+//! - [`signed`]: the one output type of header signing;
+//! - [`http`]: the `http::Request` adapter, and the one place headers are put on a request;
+//! - [`endpoint`]: the region and service read from an endpoint's host name.
 
 pub(crate) mod endpoint;
+mod http;
+mod plan;
+mod signed;
+
+pub use http::SignableBody;
+pub use signed::{Signed, SigningOutput, WrittenAuthorization};
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -15,19 +30,20 @@ use crate::crypto::{self, Hasher};
 use crate::explain::Explanation;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
-use crate::settings::{PayloadHashHeader, SessionTokenSigning, Settings};
-use crate::sign::canonical::{
-    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
-};
-use crate::sign::encode::{self, EncodeSink, Form};
+use crate::settings::{SessionTokenSigning, Settings};
+use crate::sign::authorization;
+use crate::sign::encode;
 use crate::sign::key::{Signature, SigningKey};
 use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
-use crate::sign::string_to_sign::{self, ALGORITHM, Scope};
-use crate::sink::{CompareSink, Decimal, Sink, SliceSink, StackBuf};
+use crate::sign::string_to_sign::{self, Scope};
+use crate::sink::{Sink, SliceSink};
+use crate::spec::{Algorithm, header};
+// authorization.rs names it here until it moves.
+pub(crate) use crate::spec::MAX_PRESIGN_EXPIRY;
 use crate::time::{AmzDate, SigningTime};
 
-/// The longest lifetime AWS accepts for a presigned URL: 7 days.
-pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(604_800);
+use plan::{Mode, Plan, wire_query, wire_query_is, write_wire_query};
+use signed::Token;
 
 /// Signs requests for one region and service with one set of credentials.
 ///
@@ -36,6 +52,7 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(604_800);
 /// threads signing at once do not wait for each other.
 #[derive(Clone)]
 pub struct Signer {
+    algorithm: Algorithm,
     credentials: Credentials,
     region: String,
     service: String,
@@ -47,7 +64,7 @@ pub struct Signer {
     /// The session token as a header value (sensitive), made once: clones share its bytes. Like
     /// every `HeaderValue` of the requests it signs, it is not wiped when dropped; the token is
     /// sent in the clear with each request (it is useless without the secret key).
-    token_header: Option<http::HeaderValue>,
+    token_header: Option<::http::HeaderValue>,
     /// The session token percent-encoded for a query, made once.
     token_encoded: Option<Zeroizing<Box<[u8]>>>,
 }
@@ -76,55 +93,9 @@ static SCOPE_NAME_BYTES: [bool; 256] = {
     t
 };
 
-/// The header names the signer reads or writes itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KnownHeader {
-    Host,
-    Authorization,
-    AmzDate,
-    SecurityToken,
-    ContentSha256,
-    Other,
-}
-
-impl KnownHeader {
-    /// Classifies a name in any case; the length picks the one or two names to compare.
-    #[inline]
-    fn of(name: &str) -> Self {
-        let is = |known: &str| name.eq_ignore_ascii_case(known);
-        match name.len() {
-            4 if is("host") => Self::Host,
-            10 if is("x-amz-date") => Self::AmzDate,
-            13 if is("authorization") => Self::Authorization,
-            20 if is("x-amz-security-token") => Self::SecurityToken,
-            20 if is("x-amz-content-sha256") => Self::ContentSha256,
-            _ => Self::Other,
-        }
-    }
-}
-
 /// Whether `s` can be a region or service name in a credential scope.
 fn is_scope_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| SCOPE_NAME_BYTES[usize::from(b)])
-}
-
-/// How the signature travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// `Authorization` header.
-    Header,
-    /// Presigned URL valid for this many seconds.
-    Query(u64),
-}
-
-/// What `canonicalize` hands on: the canonical request, its scope, and the
-/// `x-amz-content-sha256` value the signer adds in header mode, if any.
-struct Canonical<'r, 'c> {
-    request: CanonicalRequest<'r, 'c>,
-    scope: Scope<'c>,
-    content_sha256: Option<PayloadHash>,
-    /// For a presigned URL, its `X-Amz-*` parameters (but the signature), encoded, `&`-joined.
-    presign_params: &'r [u8],
 }
 
 /// What header signing produced besides the `Authorization` value.
@@ -143,15 +114,16 @@ impl Signer {
         service: impl Into<String>,
     ) -> Self {
         let (region, service) = (region.into(), service.into());
-        let token_header = credentials
-            .session_token()
-            .and_then(|t| header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true).ok());
+        let token_header = credentials.session_token().and_then(|t| {
+            http::header_value(header::X_AMZ_SECURITY_TOKEN, t.as_bytes(), true).ok()
+        });
         let token_encoded = credentials.session_token().map(|t| {
             let mut v = Vec::with_capacity(t.len() * 3);
             encode::encode_into(&mut v, t.as_bytes(), false);
             Zeroizing::new(v.into_boxed_slice())
         });
         Self {
+            algorithm: Algorithm::HmacSha256,
             names_ok: is_scope_name(&region) && is_scope_name(&service),
             token_header,
             token_encoded,
@@ -220,6 +192,11 @@ impl Signer {
         &self.settings
     }
 
+    /// The algorithm it signs with (today always [`Algorithm::HmacSha256`]).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
     /// The region in the credential scope.
     pub fn region(&self) -> &str {
         &self.region
@@ -261,175 +238,12 @@ impl Signer {
         }
     }
 
-    /// Writes the session token percent-encoded, as a query carries it.
-    fn put_encoded_token<S: Sink + ?Sized>(&self, sink: &mut S) {
-        if let Some(t) = &self.token_encoded {
-            sink.put(t);
-        }
-    }
-
-    /// Builds the canonical request for `mode` and hands it to `f` with the scope; this is the
-    /// single place where the signer decides which headers and parameters are signed.
-    fn canonicalize<R>(
-        &self,
-        req: &SignableRequest<'_>,
-        payload: Payload<'_>,
-        date: &AmzDate,
-        mode: Mode,
-        f: impl FnOnce(&Canonical<'_, '_>) -> R,
-    ) -> Result<R, Error> {
-        // Declared first: the canonical request borrows them, so they must outlive it. They are
-        // stack buffers, so a usual request is canonicalised without a heap allocation.
-        // Made only when used: a stack buffer is zeroed when it is made.
-        let mut host_buf: Option<StackBuf<128>> = None;
-        let mut presign_params: Option<StackBuf<512>> = None;
-        // Declared before the header list that borrows it (set once the headers are read).
-        #[allow(clippy::needless_late_init)]
-        let hash_buf: Option<PayloadHash>;
-        self.validate()?;
-        req.validate()?;
-        // Checked by validate() above.
-        let token = self.credentials.session_token();
-        let signed_token =
-            token.filter(|_| self.settings.session_token == SessionTokenSigning::Signed);
-        let scope = self.scope(date);
-
-        // One pass over the request's headers: keep those signed, and note the ones the signer
-        // reads or owns.
-        let mut headers = CanonicalHeaders::default();
-        let mut has_host = false;
-        let mut has_authorization = false;
-        let mut given_hash: Option<&[u8]> = None;
-        for h in &req.headers {
-            match KnownHeader::of(h.name) {
-                KnownHeader::Host => has_host = true,
-                KnownHeader::Authorization => has_authorization = true,
-                KnownHeader::ContentSha256 => {
-                    given_hash = given_hash.or(Some(h.value));
-                }
-                // In header mode the signer writes these itself, replacing the request's. A
-                // presigned URL carries them in its query and leaves the headers as they are, so
-                // a copy the request sends anyway is signed like any other `x-amz-*` header.
-                KnownHeader::AmzDate if mode == Mode::Header => continue,
-                KnownHeader::SecurityToken if token.is_some() && mode == Mode::Header => continue,
-                KnownHeader::AmzDate | KnownHeader::SecurityToken | KnownHeader::Other => {}
-            }
-            if !self.settings.is_excluded(h.name) {
-                headers.push(*h);
-            }
-        }
-        if mode != Mode::Header && has_authorization {
-            return Err(Error::AlreadySigned);
-        }
-        // Presigning refuses any of the parameters it adds: a second copy would make the URL
-        // ambiguous (and AWS refuses it). Header signing refuses those that make a verifier
-        // read the request as presigned, which would then fail there.
-        const AUTH_PARAMS: [&[u8]; 6] = [
-            b"X-Amz-Algorithm",
-            b"X-Amz-Credential",
-            b"X-Amz-Signature",
-            b"X-Amz-Date",
-            b"X-Amz-Expires",
-            b"X-Amz-SignedHeaders",
-        ];
-        let refused = match mode {
-            Mode::Header => &AUTH_PARAMS[..3],
-            Mode::Query(_) => &AUTH_PARAMS[..],
-        };
-        if req.query.is_some_and(|q| {
-            parse_query(q).any(|p| refused.iter().any(|a| p.key.eq_ignore_ascii_case(a)))
-        }) {
-            return Err(Error::AlreadySigned);
-        }
-        if !has_host {
-            let host_buf = host_buf.insert(StackBuf::new());
-            req.write_host(host_buf).ok_or(Error::MissingHost)?;
-            headers.push(Header {
-                name: "host",
-                value: host_buf.as_slice(),
-            });
-        }
-        // The payload is hashed only when the request does not state its hash.
-        hash_buf = given_hash.is_none().then(|| payload.hash());
-        let payload_hash: &[u8] = match (&hash_buf, given_hash) {
-            (Some(h), _) => h.as_bytes(),
-            (None, given) => given.unwrap_or_default().trim_ascii(),
-        };
-        let add_hash_header = mode == Mode::Header
-            && given_hash.is_none()
-            && (self.settings.payload_hash_header == PayloadHashHeader::Always
-                || payload == Payload::Unsigned);
-        if mode == Mode::Header {
-            headers.push(Header {
-                name: "x-amz-date",
-                value: date.bytes(),
-            });
-            if let Some(t) = signed_token {
-                headers.push(Header {
-                    name: "x-amz-security-token",
-                    value: t.as_bytes(),
-                });
-            }
-            if add_hash_header {
-                headers.push(Header {
-                    name: "x-amz-content-sha256",
-                    value: payload_hash,
-                });
-            }
-        }
-        headers.sort();
-        // Filled in place: returning the list's large inline buffer from a constructor costs a
-        // copy on every signature.
-        let mut query = CanonicalQuery::default();
-        query.extend_wire(req.query);
-        if let Mode::Query(seconds) = mode {
-            // The `X-Amz-*` parameters, encoded once: the canonical query and the URL are both
-            // made of these bytes.
-            let p = presign_params.insert(StackBuf::new());
-            p.put(b"X-Amz-Algorithm=");
-            p.put(ALGORITHM.as_bytes());
-            p.put(b"&X-Amz-Credential=");
-            encode::encode_into(p, self.credentials.access_key_id().as_bytes(), false);
-            // Scope names are checked to be unreserved bytes (validate() above).
-            for part in [scope.date, scope.region, scope.service, "aws4_request"] {
-                p.put(b"%2F");
-                p.put(part.as_bytes());
-            }
-            p.put(b"&X-Amz-Date=");
-            p.put(date.bytes());
-            p.put(b"&X-Amz-Expires=");
-            p.put(Decimal::new(seconds).as_bytes());
-            p.put(b"&X-Amz-SignedHeaders=");
-            headers.write_signed(&mut EncodeSink(p));
-            if signed_token.is_some() {
-                p.put(b"&X-Amz-Security-Token=");
-                self.put_encoded_token(p);
-            }
-        }
-        let presign_params = presign_params.as_ref().map_or(&[][..], StackBuf::as_slice);
-        query.extend_encoded(presign_params);
-        query.sort();
-        let out = f(&Canonical {
-            request: CanonicalRequest {
-                method: req.method,
-                path: req.path,
-                query: &query,
-                headers: &headers,
-                payload_hash,
-            },
-            scope,
-            content_sha256: hash_buf.filter(|_| add_hash_header),
-            presign_params,
-        });
-        Ok(out)
-    }
-
     /// Runs ① → ③: the canonical request streamed into SHA-256, then the string to sign
     /// streamed into the HMAC keyed with the day's cached key; `f` gets the signature and the
     /// day's parts.
     fn sign_canonical<R>(
         &self,
-        c: &Canonical<'_, '_>,
+        c: &Plan<'_, '_>,
         date: &AmzDate,
         day: &DayHint,
         f: impl FnOnce(&DayKey, Signature) -> R,
@@ -437,33 +251,42 @@ impl Signer {
         let mut hasher = Hasher::new();
         c.request.write(&mut hasher, &self.settings);
         let digest = hasher.finish();
-        self.keys
-            .with(day.as_deref(), &self.credentials, &c.scope, |day| {
+        self.keys.with(
+            day.as_deref(),
+            self.algorithm,
+            &self.credentials,
+            &c.scope,
+            |day| {
                 let signature = match &day.string_to_sign {
                     Some(template) => day.key.sign_padded(&template.fill(date, &digest)),
                     None => day.key.sign_streamed(|mac| {
-                        string_to_sign::write_string_to_sign(mac, date, &day.scope, &digest);
+                        string_to_sign::write_string_to_sign(
+                            mac,
+                            self.algorithm,
+                            date,
+                            &day.scope,
+                            &digest,
+                        );
                     }),
                 };
                 f(day, signature)
-            })
+            },
+        )
     }
 
-    /// Header signing, with the `Authorization` value written into `authorization`.
+    /// Header signing, with the `Authorization` value written into `out`.
     fn sign_header<S: Sink + ?Sized>(
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
         (date, day): &(AmzDate, DayHint),
-        authorization: &mut S,
+        out: &mut S,
     ) -> Result<HeaderSigned, Error> {
         self.canonicalize(req, payload, date, Mode::Header, |c| {
             self.sign_canonical(c, date, day, |day, signature| {
-                // As sign::authorization::write_authorization writes it, with the day's prefix written once.
-                authorization.put(&day.authorization_prefix);
-                c.request.headers.write_signed(authorization);
-                authorization.put(b", Signature=");
-                authorization.put(&signature.to_hex());
+                // The day's prefix was written once, with the day's key.
+                out.put(&day.authorization_prefix);
+                authorization::write_authorization_rest(out, c.request.headers, &signature);
                 HeaderSigned {
                     signature,
                     content_sha256: c.content_sha256,
@@ -489,16 +312,15 @@ impl Signer {
         let dated = self.amz_date_and_day(time.into())?;
         let mut authorization = Vec::with_capacity(256);
         let signed = self.sign_header(req, payload, &dated, &mut authorization)?;
-        let date = dated.0;
         let token = self.credentials.session_token();
-        Ok(SigningOutput {
+        Ok(Signed {
             authorization: ascii_string(authorization),
-            amz_date: date,
+            amz_date: dated.0,
             signature: signed.signature,
-            security_token: token.map(|t| Zeroizing::new(t.to_string())),
-            content_sha256: signed
-                .content_sha256
-                .map(|h| ascii_string(h.as_bytes().to_vec())),
+            content_sha256: signed.content_sha256,
+            security_token: token.map_or(Token::None, |t| {
+                Token::Copied(Zeroizing::new(t.to_string()))
+            }),
             query: req.query.and_then(wire_query),
         })
     }
@@ -552,19 +374,22 @@ impl Signer {
         let len = out.len();
         let mut sink = SliceSink::new(out);
         let signed = self.sign_header(req, payload, &dated, &mut sink)?;
-        let date = dated.0;
         if !sink.fits() {
             return Err(Error::BufferTooSmall {
                 needed: sink.needed(),
                 len,
             });
         }
-        Ok(WrittenAuthorization {
-            len: sink.needed(),
-            amz_date: date,
+        Ok(Signed {
+            authorization: sink.needed(),
+            amz_date: dated.0,
             signature: signed.signature,
             content_sha256: signed.content_sha256,
-            security_token: self.credentials.session_token().is_some(),
+            security_token: match self.credentials.session_token() {
+                Some(_) => Token::Needed,
+                None => Token::None,
+            },
+            query: None,
         })
     }
 
@@ -603,15 +428,16 @@ impl Signer {
                 }
             }
             out.put(c.presign_params);
-            out.put(b"&X-Amz-Signature=");
-            out.put(&signature.to_hex());
             // canonicalize() has checked the token; an unsigned one goes after the signature.
-            if self.credentials.session_token().is_some()
-                && self.settings.session_token != SessionTokenSigning::Signed
-            {
-                out.put(b"&X-Amz-Security-Token=");
-                self.put_encoded_token(&mut out);
-            }
+            let unsigned_token = self
+                .token_encoded
+                .as_deref()
+                .filter(|_| self.settings.session_token != SessionTokenSigning::Signed);
+            authorization::write_presign_signature(
+                &mut out,
+                &signature,
+                unsigned_token.map(|t| &t[..]),
+            );
             ascii_string(out)
         })
     }
@@ -669,6 +495,7 @@ impl Signer {
                 let id = self.credentials.access_key_id();
                 crate::sign::authorization::write_authorization(
                     &mut a,
+                    self.algorithm,
                     id,
                     &c.scope,
                     c.request.headers,
@@ -686,281 +513,11 @@ impl Signer {
             }
         })
     }
-
-    // ---- http::Request layer -------------------------------------------------------------
-
-    /// Signs `req` now with its in-memory body. See [`Signer::sign_at`].
-    ///
-    /// # Errors
-    /// As [`Signer::sign_payload_at`].
-    pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
-        self.sign_at(req, SystemTime::now())
-    }
-
-    /// Signs `req` at `time`, hashing its in-memory body.
-    ///
-    /// # Errors
-    /// As [`Signer::sign_payload_at`].
-    pub fn sign_at<B: SignableBody>(
-        &self,
-        req: &mut http::Request<B>,
-        time: impl Into<SigningTime>,
-    ) -> Result<(), Error> {
-        // Hashed before signing, which changes `req`; an empty body's hash is a constant.
-        let payload = match req.body().signable_bytes() {
-            [] => Payload::Bytes(b""),
-            body => Payload::Precomputed(crypto::sha256(body)),
-        };
-        self.sign_payload_at(req, payload, time)
-    }
-
-    /// Signs `req` (any body type) at `time` with an explicit payload, adding `x-amz-date`,
-    /// `authorization` (marked sensitive) and, as the settings and credentials require,
-    /// `x-amz-security-token` (sensitive) and `x-amz-content-sha256`.
-    ///
-    /// The `host` is signed from the request's `host` header if it has one, else from the URI
-    /// authority (default port dropped); the header itself is left for the HTTP client to send.
-    /// If the query's percent-encoding is ambiguous (`+`, raw spaces, lowercase escapes), the URI
-    /// is rewritten to the canonical encoding so the server decodes exactly what was signed.
-    ///
-    /// # Errors
-    /// See [`Error`].
-    pub fn sign_payload_at<B>(
-        &self,
-        req: &mut http::Request<B>,
-        payload: Payload<'_>,
-        time: impl Into<SigningTime>,
-    ) -> Result<(), Error> {
-        // Only the header values inserted below allocate: the `Authorization` value is built
-        // in a stack buffer, and the query is rewritten only when its encoding is ambiguous.
-        let dated = self.amz_date_and_day(time.into())?;
-        let date = dated.0;
-        let mut authorization: StackBuf<512> = StackBuf::new();
-        let (signed, query) = {
-            let parts = SignableRequest::from(&*req);
-            let signed = self.sign_header(&parts, payload, &dated, &mut authorization)?;
-            (signed, parts.query.and_then(wire_query))
-        };
-        let token = self.credentials.session_token();
-        let headers = req.headers_mut();
-        // Static names: a `&str` name that is not a standard header would be copied.
-        headers.insert(
-            X_AMZ_DATE,
-            header_value(X_AMZ_DATE.as_str(), date.bytes(), false)?,
-        );
-        if let Some(t) = token {
-            let v = match &self.token_header {
-                Some(v) => v.clone(),
-                None => header_value(X_AMZ_SECURITY_TOKEN.as_str(), t.as_bytes(), true)?,
-            };
-            headers.insert(X_AMZ_SECURITY_TOKEN, v);
-        }
-        if let Some(h) = signed.content_sha256 {
-            let v = header_value(X_AMZ_CONTENT_SHA256.as_str(), h.as_bytes(), false)?;
-            headers.insert(X_AMZ_CONTENT_SHA256, v);
-        }
-        let v = header_value(
-            http::header::AUTHORIZATION.as_str(),
-            authorization.as_slice(),
-            true,
-        )?;
-        headers.insert(http::header::AUTHORIZATION, v);
-        if let Some(q) = query {
-            set_query(req, &q)?;
-        }
-        Ok(())
-    }
-
-    /// A presigned URL for `req` at `time`, valid for `expires` (1 s to 7 days). The payload is
-    /// `UNSIGNED-PAYLOAD` under [`Settings::s3()`], else the hash of the in-memory body.
-    ///
-    /// # Errors
-    /// As [`Signer::presign_request_at`].
-    pub fn presign_at<B: SignableBody>(
-        &self,
-        req: &http::Request<B>,
-        expires: Duration,
-        time: impl Into<SigningTime>,
-    ) -> Result<http::Uri, Error> {
-        let payload = if self.settings.presign_unsigned() {
-            Payload::Unsigned
-        } else {
-            Payload::Bytes(req.body().signable_bytes())
-        };
-        self.presign_payload_at(req, payload, expires, time)
-    }
-
-    /// A presigned URL for `req` (any body type) with an explicit payload.
-    ///
-    /// # Errors
-    /// As [`Signer::presign_request_at`].
-    pub fn presign_payload_at<B>(
-        &self,
-        req: &http::Request<B>,
-        payload: Payload<'_>,
-        expires: Duration,
-        time: impl Into<SigningTime>,
-    ) -> Result<http::Uri, Error> {
-        let parts = SignableRequest::from(req);
-        let path_and_query = self.presign_request_at(&parts, payload, expires, time)?;
-        let uri = req.uri();
-        let mut builder = http::Uri::builder();
-        if let Some(s) = uri.scheme() {
-            builder = builder.scheme(s.clone());
-        }
-        if let Some(a) = uri.authority() {
-            builder = builder.authority(a.clone());
-        }
-        builder
-            .path_and_query(path_and_query)
-            .build()
-            .map_err(|_| Error::InvalidUri {
-                target: crate::error::shown_target(&uri.to_string()),
-                reason: "the presigned URI could not be rebuilt",
-            })
-    }
-
-    /// The canonical request, string to sign and signature that [`Signer::sign_payload_at`]
-    /// would produce for `req`.
-    ///
-    /// # Errors
-    /// As [`Signer::sign_payload_at`].
-    pub fn explain_at<B>(
-        &self,
-        req: &http::Request<B>,
-        payload: Payload<'_>,
-        time: impl Into<SigningTime>,
-    ) -> Result<Explanation, Error> {
-        self.explain_request_at(&SignableRequest::from(req), payload, time)
-    }
-}
-
-/// Bodies whose bytes are in memory and can be hashed by [`Signer::sign`].
-pub trait SignableBody {
-    /// The exact bytes that will be sent.
-    fn signable_bytes(&self) -> &[u8];
-}
-
-impl SignableBody for () {
-    fn signable_bytes(&self) -> &[u8] {
-        b""
-    }
-}
-impl SignableBody for Vec<u8> {
-    fn signable_bytes(&self) -> &[u8] {
-        self
-    }
-}
-impl SignableBody for String {
-    fn signable_bytes(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
-impl SignableBody for &[u8] {
-    fn signable_bytes(&self) -> &[u8] {
-        self
-    }
-}
-impl SignableBody for &str {
-    fn signable_bytes(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
-impl SignableBody for bytes::Bytes {
-    fn signable_bytes(&self) -> &[u8] {
-        self
-    }
-}
-
-/// Writes the query with each component in canonical percent-encoding, in the original order.
-fn write_wire_query<S: Sink + ?Sized>(sink: &mut S, raw: &str) {
-    for (k, (key, value)) in split_pairs(raw.as_bytes()).enumerate() {
-        if k > 0 {
-            sink.put(b"&");
-        }
-        encode::write_component(sink, key, Form::Wire);
-        // A bare `flag` stays bare.
-        if let Some(value) = value {
-            sink.put(b"=");
-            encode::write_component(sink, value, Form::Wire);
-        }
-    }
-}
-
-/// Whether the query is already in canonical encoding (checked without allocating).
-fn wire_query_is(raw: &str) -> bool {
-    // The usual query (`limit=10&sort=asc`): unreserved bytes, one `=` per piece, no empty
-    // piece. Anything else is compared with its canonical form.
-    let mut piece_empty = true;
-    let mut has_eq = false;
-    for &b in raw.as_bytes() {
-        match b {
-            b'&' if !piece_empty => {
-                piece_empty = true;
-                has_eq = false;
-            }
-            b'=' if !has_eq => {
-                has_eq = true;
-                piece_empty = false;
-            }
-            b if encode::is_unreserved(b) => piece_empty = false,
-            _ => return wire_query_compare(raw),
-        }
-    }
-    !piece_empty || raw.is_empty()
-}
-
-fn wire_query_compare(raw: &str) -> bool {
-    let mut same = CompareSink::new(raw.as_bytes());
-    write_wire_query(&mut same, raw);
-    same.matches()
-}
-
-/// The query with each component in canonical percent-encoding and the original order, or
-/// `None` when it already is.
-fn wire_query(raw: &str) -> Option<String> {
-    if wire_query_is(raw) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(raw.len() + 8);
-    write_wire_query(&mut out, raw);
-    Some(ascii_string(out))
 }
 
 /// A string from bytes the signer wrote, which are ASCII (or copied from a `&str`).
 fn ascii_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-const X_AMZ_DATE: http::HeaderName = http::HeaderName::from_static("x-amz-date");
-const X_AMZ_SECURITY_TOKEN: http::HeaderName =
-    http::HeaderName::from_static("x-amz-security-token");
-const X_AMZ_CONTENT_SHA256: http::HeaderName =
-    http::HeaderName::from_static("x-amz-content-sha256");
-
-/// A header value the signer sets, marked sensitive when it is a credential.
-fn header_value(name: &str, value: &[u8], sensitive: bool) -> Result<http::HeaderValue, Error> {
-    let mut v = http::HeaderValue::from_bytes(value).map_err(|_| Error::InvalidHeaderValue {
-        name: name.to_string(),
-        reason: "the value is not a valid HTTP header value",
-    })?;
-    v.set_sensitive(sensitive);
-    Ok(v)
-}
-
-/// Replaces the query of `req`'s URI.
-fn set_query<B>(req: &mut http::Request<B>, query: &str) -> Result<(), Error> {
-    let uri = req.uri();
-    let invalid = || Error::InvalidUri {
-        target: crate::error::shown_target(&uri.to_string()),
-        reason: "the normalised query does not form a valid URI",
-    };
-    let mut parts = uri.clone().into_parts();
-    let pq = format!("{}?{}", uri.path(), query);
-    parts.path_and_query = Some(pq.parse().map_err(|_| invalid())?);
-    let new = http::Uri::from_parts(parts).map_err(|_| invalid())?;
-    *req.uri_mut() = new;
-    Ok(())
 }
 
 fn check_expiry(expires: Duration) -> Result<u64, Error> {
@@ -971,159 +528,9 @@ fn check_expiry(expires: Duration) -> Result<u64, Error> {
     Ok(seconds)
 }
 
-/// What header signing adds to a request.
-#[derive(Clone)]
-pub struct SigningOutput {
-    amz_date: AmzDate,
-    authorization: String,
-    signature: Signature,
-    security_token: Option<Zeroizing<String>>,
-    content_sha256: Option<String>,
-    query: Option<String>,
-}
-
-impl SigningOutput {
-    /// The headers to set on the request, in order: `x-amz-date`, then `x-amz-security-token`
-    /// and `x-amz-content-sha256` when they apply, then `authorization`.
-    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        [
-            Some(("x-amz-date", self.amz_date.as_str())),
-            self.security_token
-                .as_deref()
-                .map(|t| ("x-amz-security-token", t.as_str())),
-            self.content_sha256
-                .as_deref()
-                .map(|h| ("x-amz-content-sha256", h)),
-            Some(("authorization", self.authorization.as_str())),
-        ]
-        .into_iter()
-        .flatten()
-    }
-
-    /// The `Authorization` header value.
-    pub fn authorization(&self) -> &str {
-        &self.authorization
-    }
-
-    /// The signature.
-    pub fn signature(&self) -> Signature {
-        self.signature
-    }
-
-    /// The `X-Amz-Date` value.
-    pub fn amz_date(&self) -> AmzDate {
-        self.amz_date
-    }
-
-    /// The query string to send instead of the original one, when its encoding was normalised.
-    pub fn query(&self) -> Option<&str> {
-        self.query.as_deref()
-    }
-
-    /// Puts the headers (and a normalised query) on an `http::Request`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHeaderValue`] if a value cannot be a header (a session token with
-    /// invalid bytes), [`Error::InvalidUri`] if the rewritten URI does not parse.
-    pub fn apply_to<B>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
-        for (name, value) in self.headers() {
-            let sensitive = matches!(name, "authorization" | "x-amz-security-token");
-            let v = header_value(name, value.as_bytes(), sensitive)?;
-            req.headers_mut().insert(name, v);
-        }
-        if let Some(q) = &self.query {
-            set_query(req, q)?;
-        }
-        Ok(())
-    }
-}
-
-/// What [`Signer::sign_into`] wrote, and the other headers the request must carry.
-#[derive(Debug, Clone, Copy)]
-pub struct WrittenAuthorization {
-    len: usize,
-    amz_date: AmzDate,
-    signature: Signature,
-    content_sha256: Option<PayloadHash>,
-    security_token: bool,
-}
-
-impl WrittenAuthorization {
-    /// How many bytes of the buffer hold the `Authorization` value.
-    #[allow(clippy::len_without_is_empty)] // the value is never empty
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The `X-Amz-Date` value to send.
-    pub fn amz_date(&self) -> AmzDate {
-        self.amz_date
-    }
-
-    /// The signature.
-    pub fn signature(&self) -> Signature {
-        self.signature
-    }
-
-    /// The `x-amz-content-sha256` value to send, when the settings (or an unsigned payload)
-    /// require the header and the request did not carry it.
-    pub fn content_sha256(&self) -> Option<&str> {
-        self.content_sha256
-            .as_ref()
-            .map(|h| std::str::from_utf8(h.as_bytes()).unwrap_or_default())
-    }
-
-    /// Whether the request must also send the credentials' session token as
-    /// `x-amz-security-token`.
-    pub fn needs_security_token(&self) -> bool {
-        self.security_token
-    }
-}
-
-impl fmt::Debug for SigningOutput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningOutput")
-            .field("amz_date", &self.amz_date)
-            .field("signature", &self.signature)
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("content_sha256", &self.content_sha256)
-            .field("query", &self.query)
-            .finish_non_exhaustive()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_quick_query_check_agrees_with_the_full_comparison() {
-        for q in [
-            "",
-            "a",
-            "a=1",
-            "a=1&b=2",
-            "a=",
-            "=v",
-            "a&&b",
-            "&a",
-            "a&",
-            "a=b=c",
-            "a==",
-            "a+b=1",
-            "a=%2B",
-            "a=%2b",
-            "a b=1",
-            "a=1&b",
-            "~-._=AZaz09",
-            "a=/",
-        ] {
-            assert_eq!(wire_query_is(q), wire_query_compare(q), "{q:?}");
-        }
-    }
 
     #[test]
     fn the_longest_scope_signs_like_the_readable_path() {
@@ -1166,12 +573,5 @@ mod tests {
         assert!(slow.signed_headers().len() > 256);
         assert_eq!(fast.signature().to_string(), slow.signature());
         assert_eq!(Some(fast.authorization()), slow.authorization());
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_quick_query_check_agrees_on_any_query(q in "[a=&%+2Bb ~/]{0,12}") {
-            proptest::prop_assert_eq!(wire_query_is(&q), wire_query_compare(&q));
-        }
     }
 }

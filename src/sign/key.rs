@@ -8,6 +8,7 @@ use crate::credentials::Credentials;
 use crate::crypto;
 use crate::sign::string_to_sign::Scope;
 use crate::sink;
+use crate::spec::{SCOPE_TERMINATOR, SECRET_PREFIX};
 
 /// `kSigning` for one (date, region, service), ready to sign: the HMAC state keyed with it is
 /// kept, so each signature costs one HMAC of the string to sign. Valid for that whole UTC day.
@@ -22,14 +23,17 @@ impl SigningKey {
     pub(crate) fn derive(creds: &Credentials, scope: &Scope<'_>) -> Self {
         let secret = creds.secret_access_key().as_bytes();
         // Exact capacity: a reallocation would leave an unwiped copy of the secret behind.
-        let mut k_secret = Zeroizing::new(Vec::with_capacity(4 + secret.len()));
-        k_secret.extend_from_slice(b"AWS4");
+        let mut k_secret = Zeroizing::new(Vec::with_capacity(SECRET_PREFIX.len() + secret.len()));
+        k_secret.extend_from_slice(SECRET_PREFIX);
         k_secret.extend_from_slice(secret);
         let k_date = Zeroizing::new(crypto::hmac_sha256(&k_secret, &[scope.date.as_bytes()]));
         let k_region = Zeroizing::new(crypto::hmac_sha256(&*k_date, &[scope.region.as_bytes()]));
         let k_service =
             Zeroizing::new(crypto::hmac_sha256(&*k_region, &[scope.service.as_bytes()]));
-        let mut k_signing = Zeroizing::new(crypto::hmac_sha256(&*k_service, &[b"aws4_request"]));
+        let mut k_signing = Zeroizing::new(crypto::hmac_sha256(
+            &*k_service,
+            &[SCOPE_TERMINATOR.as_bytes()],
+        ));
         let state = crypto::MacKey::new(&*k_signing);
         crypto::wipe(&mut *k_signing);
         Self { state }

@@ -14,13 +14,15 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 
 use crate::credentials::Credentials;
+use crate::sign::authorization::write_authorization_prefix;
 use crate::sign::key::SigningKey;
-use crate::sign::string_to_sign::{ALGORITHM, Scope, Template};
-use crate::sink::Sink;
+use crate::sign::string_to_sign::{Scope, Template};
+use crate::spec::Algorithm;
 use crate::time::{AmzDate, SigningTime};
 
 /// Everything that stays the same for one (credentials, UTC date, region, service).
 pub(crate) struct DayKey {
+    algorithm: Algorithm,
     generation: u64,
     date: [u8; 8],
     /// The Unix time of the day's first second, when `date` is a calendar date.
@@ -38,28 +40,24 @@ pub(crate) struct DayKey {
 }
 
 impl DayKey {
-    fn derive(creds: &Credentials, scope: &Scope<'_>, date: [u8; 8]) -> Self {
+    fn derive(algorithm: Algorithm, creds: &Credentials, scope: &Scope<'_>, date: [u8; 8]) -> Self {
         let mut scope_bytes = Vec::new();
         scope.write(&mut scope_bytes);
         let mut prefix = Vec::new();
-        prefix.put(ALGORITHM.as_bytes());
-        prefix.put(b" Credential=");
-        prefix.put(creds.access_key_id().as_bytes());
-        prefix.put(b"/");
-        prefix.put(&scope_bytes);
-        prefix.put(b", SignedHeaders=");
+        write_authorization_prefix(&mut prefix, algorithm, creds.access_key_id(), &scope_bytes);
         let midnight = std::str::from_utf8(&date)
             .ok()
             .and_then(|d| AmzDate::parse(&format!("{d}T000000Z")))
             .map(|d| SigningTime::from(d).unix_seconds());
         Self {
+            algorithm,
             generation: creds.generation(),
             date,
             midnight,
             region: scope.region.into(),
             service: scope.service.into(),
             key: SigningKey::derive(creds, scope),
-            string_to_sign: Template::new(&scope_bytes),
+            string_to_sign: Template::new(algorithm, &scope_bytes),
             scope: scope_bytes.into(),
             authorization_prefix: prefix.into(),
         }
@@ -76,8 +74,9 @@ impl DayKey {
     }
 
     #[inline]
-    fn serves(&self, creds: &Credentials, scope: &Scope<'_>) -> bool {
-        self.generation == creds.generation()
+    fn serves(&self, algorithm: Algorithm, creds: &Credentials, scope: &Scope<'_>) -> bool {
+        self.algorithm == algorithm
+            && self.generation == creds.generation()
             && self.date.as_slice() == scope.date.as_bytes()
             && *self.region == *scope.region
             && *self.service == *scope.service
@@ -106,41 +105,46 @@ impl KeyCache {
         self.current.load()
     }
 
-    /// Runs `f` with the [`DayKey`] for `creds` and `scope`: `read` (a key read from this cache
-    /// with [`KeyCache::current`]) or the cached one when it matches, else one derived now and
-    /// cached.
+    /// Runs `f` with the [`DayKey`] for `algorithm`, `creds` and `scope`: `read` (a key read
+    /// from this cache with [`KeyCache::current`]) or the cached one when it matches, else one
+    /// derived now and cached.
     #[inline]
     pub(crate) fn with<R>(
         &self,
         read: Option<&DayKey>,
+        algorithm: Algorithm,
         creds: &Credentials,
         scope: &Scope<'_>,
         f: impl FnOnce(&DayKey) -> R,
     ) -> R {
-        if let Some(day) = read.filter(|d| d.serves(creds, scope)) {
+        if let Some(day) = read.filter(|d| d.serves(algorithm, creds, scope)) {
             return f(day);
         }
         {
             let current = self.current.load();
-            if let Some(day) = current.as_deref().filter(|d| d.serves(creds, scope)) {
+            if let Some(day) = current
+                .as_deref()
+                .filter(|d| d.serves(algorithm, creds, scope))
+            {
                 return f(day);
             }
         }
-        self.derive_and_run(creds, scope, f)
+        self.derive_and_run(algorithm, creds, scope, f)
     }
 
     #[cold]
     fn derive_and_run<R>(
         &self,
+        algorithm: Algorithm,
         creds: &Credentials,
         scope: &Scope<'_>,
         f: impl FnOnce(&DayKey) -> R,
     ) -> R {
         let Ok(date) = <[u8; 8]>::try_from(scope.date.as_bytes()) else {
             // Not a scope date (an AmzDate always gives 8 digits): use a key, but do not cache.
-            return f(&DayKey::derive(creds, scope, [0; 8]));
+            return f(&DayKey::derive(algorithm, creds, scope, [0; 8]));
         };
-        let day = Arc::new(DayKey::derive(creds, scope, date));
+        let day = Arc::new(DayKey::derive(algorithm, creds, scope, date));
         let out = f(&day);
         // Threads that miss at the same moment each derive the same key; the last store wins.
         self.current.store(Some(day));
@@ -181,7 +185,9 @@ mod tests {
     }
 
     fn cached(cache: &KeyCache, creds: &Credentials, scope: &Scope<'_>, sts: &[u8]) -> Signature {
-        cache.with(None, creds, scope, |day| day.key.sign(sts))
+        cache.with(None, Algorithm::HmacSha256, creds, scope, |day| {
+            day.key.sign(sts)
+        })
     }
 
     #[test]
@@ -204,10 +210,13 @@ mod tests {
     fn the_day_parts_are_written_for_the_scope() {
         let creds = Credentials::new("AKIDEXAMPLE", "secret");
         let cache = KeyCache::new();
-        let (scope_line, prefix) =
-            cache.with(None, &creds, &scope("20150830", "us-east-1"), |day| {
-                (day.scope.to_vec(), day.authorization_prefix.to_vec())
-            });
+        let (scope_line, prefix) = cache.with(
+            None,
+            Algorithm::HmacSha256,
+            &creds,
+            &scope("20150830", "us-east-1"),
+            |day| (day.scope.to_vec(), day.authorization_prefix.to_vec()),
+        );
         assert_eq!(scope_line, b"20150830/us-east-1/service/aws4_request");
         assert_eq!(
             prefix,
@@ -265,7 +274,9 @@ mod tests {
                 service,
                 ..scope("20150830", "us-east-1")
             };
-            cache.with(None, &creds, &s, |day| day.string_to_sign.is_some())
+            cache.with(None, Algorithm::HmacSha256, &creds, &s, |day| {
+                day.string_to_sign.is_some()
+            })
         };
         assert!(laid_out("service"));
         assert!(laid_out(&"s".repeat(64)));
@@ -277,7 +288,13 @@ mod tests {
     fn a_day_key_writes_dates_of_its_own_day_only() {
         let creds = Credentials::new("AKIDEXAMPLE", "secret");
         let cache = KeyCache::new();
-        cache.with(None, &creds, &scope("20150830", "us-east-1"), |_| ());
+        cache.with(
+            None,
+            Algorithm::HmacSha256,
+            &creds,
+            &scope("20150830", "us-east-1"),
+            |_| (),
+        );
         let day = cache.current();
         let day = day.as_deref().unwrap();
         let midnight = 1_440_892_800; // 2015-08-30T00:00:00Z

@@ -8,10 +8,10 @@ use smallvec::SmallVec;
 
 use crate::crypto;
 use crate::sink::{self, Sink};
+use crate::spec::{Algorithm, SCOPE_TERMINATOR};
 use crate::time::AmzDate;
-
-/// The algorithm name of SigV4 with HMAC-SHA256.
-pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+// authorization.rs names it here until it moves.
+pub(crate) use crate::spec::ALGORITHM;
 
 /// The credential scope: date, region and service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,8 @@ impl Scope<'_> {
         sink.put(self.region.as_bytes());
         sink.put(b"/");
         sink.put(self.service.as_bytes());
-        sink.put(b"/aws4_request");
+        sink.put(b"/");
+        sink.put(SCOPE_TERMINATOR.as_bytes());
     }
 }
 
@@ -40,11 +41,12 @@ pub(crate) type StringToSign = SmallVec<[u8; 256]>;
 /// [`Scope::write`] writes it) and the canonical request's digest.
 pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(
     sink: &mut S,
+    algorithm: Algorithm,
     date: &AmzDate,
     scope: &[u8],
     creq_digest: &[u8; 32],
 ) {
-    sink.put(ALGORITHM.as_bytes());
+    sink.put(algorithm.as_str().as_bytes());
     sink.put(b"\n");
     sink.put(date.bytes());
     sink.put(b"\n");
@@ -53,25 +55,25 @@ pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(
     sink.put(&sink::hex32(creq_digest));
 }
 
-/// Where the `X-Amz-Date` starts in a string to sign: after the algorithm line.
-const DATE_AT: usize = ALGORITHM.len() + 1;
-
 /// The string to sign of one day's scope, laid out once for hashing: each signature copies it
 /// and writes its `X-Amz-Date` and canonical-request digest into their places.
 #[derive(Clone)]
 pub(crate) struct Template {
     padded: crypto::Padded,
+    /// Where the `X-Amz-Date` starts: after the algorithm line.
+    date_at: usize,
     hex_at: usize,
 }
 
 impl Template {
     /// The template for `scope` (as [`Scope::write`] writes it), or `None` when the scope is
     /// too long to be laid out (the signer then streams the string to sign instead).
-    pub(crate) fn new(scope: &[u8]) -> Option<Self> {
+    pub(crate) fn new(algorithm: Algorithm, scope: &[u8]) -> Option<Self> {
         let mut message = StringToSign::new();
-        write_string_to_sign(&mut message, &AmzDate::EPOCH, scope, &[0; 32]);
+        write_string_to_sign(&mut message, algorithm, &AmzDate::EPOCH, scope, &[0; 32]);
         Some(Self {
             padded: crypto::Padded::new(&message)?,
+            date_at: algorithm.as_str().len() + 1,
             hex_at: message.len() - 64,
         })
     }
@@ -82,7 +84,7 @@ impl Template {
     pub(crate) fn fill(&self, date: &AmzDate, creq_digest: &[u8; 32]) -> crypto::Padded {
         let mut p = self.padded.clone();
         let m = p.message_mut();
-        m[DATE_AT..DATE_AT + 16].copy_from_slice(date.bytes());
+        m[self.date_at..self.date_at + 16].copy_from_slice(date.bytes());
         m[self.hex_at..self.hex_at + 64].copy_from_slice(&sink::hex32(creq_digest));
         p
     }
@@ -97,6 +99,13 @@ pub(crate) fn string_to_sign(
     let mut scope_bytes = StringToSign::new();
     scope.write(&mut scope_bytes);
     let mut s = StringToSign::new();
-    write_string_to_sign(&mut s, date, &scope_bytes, creq_digest);
+    // The only algorithm today; it becomes a parameter when the verifier moves to `verify/`.
+    write_string_to_sign(
+        &mut s,
+        Algorithm::HmacSha256,
+        date,
+        &scope_bytes,
+        creq_digest,
+    );
     s
 }

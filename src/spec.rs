@@ -1,0 +1,129 @@
+//! The SigV4 wire names and constants, in one place: algorithm names, `x-amz-*` header and `X-Amz-*` query parameter names, the scope terminator and the payload literals.
+//!
+//! Every value here is fixed by the AWS Signature Version 4 documentation ("Elements of an AWS
+//! API request signature", "Create a signed AWS API request", "Authenticating requests: using
+//! query parameters"). The stages, the signer and the verifier name them from here, so a new
+//! algorithm or payload mode is a new value in this file rather than a literal in each of them.
+
+use std::time::Duration;
+
+/// A signing algorithm, as the `Authorization` scheme and `X-Amz-Algorithm` name it.
+///
+/// Today every signature is HMAC-SHA256 (SigV4). The enum is `#[non_exhaustive]`: SigV4a's
+/// ECDSA-P256 and the streaming (`aws-chunked`) variants are values to come, not branches.
+///
+/// ```
+/// use awssig::Algorithm;
+/// assert_eq!(Algorithm::HmacSha256.as_str(), "AWS4-HMAC-SHA256");
+/// assert_eq!(Algorithm::from_name("AWS4-HMAC-SHA256"), Some(Algorithm::HmacSha256));
+/// assert_eq!(Algorithm::from_name("AWS4-ECDSA-P256-SHA256"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// `AWS4-HMAC-SHA256`: SigV4, an HMAC-SHA256 signature with a key derived per day, region
+    /// and service.
+    HmacSha256,
+}
+
+impl Algorithm {
+    /// The name on the wire: `AWS4-HMAC-SHA256`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HmacSha256 => "AWS4-HMAC-SHA256",
+        }
+    }
+
+    /// The algorithm a wire name stands for (compared exactly, as AWS does), or `None` for a
+    /// name this crate does not sign or verify.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "AWS4-HMAC-SHA256" => Some(Self::HmacSha256),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The algorithm name of SigV4 with HMAC-SHA256 (`Algorithm::HmacSha256.as_str()`).
+pub const ALGORITHM: &str = Algorithm::HmacSha256.as_str();
+
+/// The last part of every credential scope: `20150830/us-east-1/service/aws4_request`.
+pub(crate) const SCOPE_TERMINATOR: &str = "aws4_request";
+
+/// The prefix of the secret in the first key-derivation step: `HMAC("AWS4" + secret, date)`.
+pub(crate) const SECRET_PREFIX: &[u8] = b"AWS4";
+
+/// The literal AWS uses in place of a payload hash when the body is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// The SHA-256 of an empty body, which most requests (every GET) sign; the AWS SigV4
+/// documentation lists it. A test checks it against `sha256("")`.
+pub(crate) const EMPTY_SHA256: &[u8; 64] =
+    b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// The longest lifetime AWS accepts for a presigned URL: 7 days.
+pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(604_800);
+
+/// Header names, lowercase (as they are signed).
+pub(crate) mod header {
+    /// `host`, always signed.
+    pub(crate) const HOST: &str = "host";
+    /// The header that carries a header signature.
+    pub(crate) const AUTHORIZATION: &str = "authorization";
+    /// The signing time, `YYYYMMDD'T'HHMMSS'Z'`.
+    pub(crate) const X_AMZ_DATE: &str = "x-amz-date";
+    /// The session token of temporary credentials.
+    pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+    /// The payload hash the request states (S3 requires it).
+    pub(crate) const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+}
+
+/// The query parameter names of a presigned URL, as AWS writes them.
+pub(crate) mod param {
+    /// The algorithm name.
+    pub(crate) const ALGORITHM: &str = "X-Amz-Algorithm";
+    /// `AKID/scope`.
+    pub(crate) const CREDENTIAL: &str = "X-Amz-Credential";
+    /// The signing time.
+    pub(crate) const DATE: &str = "X-Amz-Date";
+    /// The lifetime in seconds.
+    pub(crate) const EXPIRES: &str = "X-Amz-Expires";
+    /// The signed header names, `;`-joined.
+    pub(crate) const SIGNED_HEADERS: &str = "X-Amz-SignedHeaders";
+    /// The signature, 64 hex digits.
+    pub(crate) const SIGNATURE: &str = "X-Amz-Signature";
+    /// The session token of temporary credentials.
+    pub(crate) const SECURITY_TOKEN: &str = "X-Amz-Security-Token";
+
+    /// The parameters that make a request presigned: a signer refuses a request that already
+    /// carries one, and a verifier reads a request with any of them as presigned. The first
+    /// three are the ones a verifier looks for; presigning refuses all six.
+    pub(crate) const AUTH: [&str; 6] = [
+        ALGORITHM,
+        CREDENTIAL,
+        SIGNATURE,
+        DATE,
+        EXPIRES,
+        SIGNED_HEADERS,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_algorithm_name_round_trips() {
+        assert_eq!(ALGORITHM, "AWS4-HMAC-SHA256");
+        assert_eq!(Algorithm::from_name(ALGORITHM), Some(Algorithm::HmacSha256));
+        assert_eq!(Algorithm::HmacSha256.to_string(), ALGORITHM);
+        // Exact, as AWS compares it.
+        assert_eq!(Algorithm::from_name("aws4-hmac-sha256"), None);
+    }
+}
