@@ -50,7 +50,9 @@ pub use provider::aws_config;
 // The old module paths that verifier.rs, verify_error.rs, authorization.rs and request.rs still
 // name: those files move after the verifier branch merges, and these aliases go with them.
 use self::time as amz_date;
-use diagnose::clock as clock_skew;
+mod clock_skew {
+    pub(crate) use crate::time::parse_http_date;
+}
 use explain as explanation;
 use sign::{canonical as canonical_request, key as signing_key, string_to_sign};
 

@@ -1,10 +1,13 @@
-//! The signing time as SigV4 writes it: `X-Amz-Date` (`YYYYMMDD'T'HHMMSS'Z'`) and the scope date
-//! (`YYYYMMDD`), in fixed buffers.
+//! Time as SigV4 and HTTP write it: the signing time, `X-Amz-Date` (`YYYYMMDD'T'HHMMSS'Z'`) and the scope date (`YYYYMMDD`) in fixed buffers, and HTTP dates.
+//!
+//! HTTP dates (RFC 9110 IMF-fixdate, `Sun, 30 Aug 2015 12:36:00 GMT`) and ISO 8601 times are
+//! read here for the verifier (a request dated by `Date`) and for diagnosis (a server's
+//! `Date` header, S3's `<ServerTime>`), and written here for the gateway's `Date` header.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use time::OffsetDateTime;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::Error;
 
@@ -238,6 +241,67 @@ impl fmt::Display for AmzDate {
     }
 }
 
+// ---- HTTP dates (RFC 9110) and ISO 8601 times, as servers write them ----------------------
+
+fn num<T: std::str::FromStr>(s: &str) -> Option<T> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn build(year: i32, month: u8, day: u8, hms: &str) -> Option<OffsetDateTime> {
+    let mut it = hms.split(':');
+    let (h, m, s) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() {
+        return None;
+    }
+    let s = s.split_once('.').map_or(s, |(whole, _)| whole);
+    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
+    let t = Time::from_hms(num(h)?, num(m)?, num(s)?).ok()?;
+    Some(PrimitiveDateTime::new(date, t).assume_utc())
+}
+
+/// `2017-04-28T07:17:20Z` or `2017-04-28T07:17:20.123Z`.
+pub(crate) fn parse_iso(s: &str) -> Option<OffsetDateTime> {
+    let s = s.trim().strip_suffix('Z')?;
+    let (date, hms) = s.split_once('T')?;
+    let mut d = date.split('-');
+    let (y, m, day) = (d.next()?, d.next()?, d.next()?);
+    if d.next().is_some() {
+        return None;
+    }
+    build(num(y)?, num(m)?, num(day)?, hms)
+}
+
+/// An HTTP date in IMF-fixdate form: `Fri, 28 Apr 2017 07:01:06 GMT`.
+pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+    let parts: Vec<&str> = s.split_ascii_whitespace().collect();
+    let [_, day, month, year, hms, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let month = MONTH_ABBREVIATIONS.iter().position(|m| m == month)?;
+    build(num(year)?, u8::try_from(month + 1).ok()?, num(day)?, hms)
+}
+
+/// `Sun, 30 Aug 2015 12:36:00 GMT` for `now + offset`.
+pub(crate) fn http_date(now: SystemTime, offset: time::Duration) -> String {
+    let t = OffsetDateTime::from(now)
+        .checked_add(offset)
+        .unwrap_or_else(|| OffsetDateTime::from(now));
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let day = DAYS[usize::from(t.weekday().number_days_from_monday())];
+    let month = MONTH_ABBREVIATIONS[usize::from(u8::from(t.month()) - 1)];
+    format!(
+        "{day}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
+        t.day(),
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,5 +454,38 @@ mod tests {
         ] {
             assert!(AmzDate::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn garbage_http_and_iso_dates_are_refused() {
+        for bad in [
+            "",
+            "Fri, 28 Apr 2017 07:01 GMT",
+            "Fri, 32 Apr 2017 07:01:06 GMT",
+            "Fri, 28 Foo 2017 07:01:06 GMT",
+        ] {
+            assert!(parse_http_date(bad).is_none(), "{bad}");
+        }
+        for bad in [
+            "2017-04-28",
+            "2017-04-28T07:17:20",
+            "2017-13-28T07:17:20Z",
+            "+017-04-28T07:17:20Z",
+        ] {
+            assert!(parse_iso(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn http_dates_use_imf_fixdate() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        assert_eq!(
+            http_date(t, time::Duration::ZERO),
+            "Sun, 30 Aug 2015 12:36:00 GMT"
+        );
+        assert_eq!(
+            parse_http_date(&http_date(t, time::Duration::minutes(7))),
+            Some(OffsetDateTime::from(t) + time::Duration::minutes(7))
+        );
     }
 }

@@ -2,9 +2,9 @@
 //! `Signature expired` / `Signature not yet current` messages, S3's `<ServerTime>`, or the `Date`
 //! response header. The result feeds [`Signer::with_clock_offset`](crate::Signer::with_clock_offset).
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::OffsetDateTime;
 
-use crate::time::AmzDate;
+use crate::time::{AmzDate, parse_http_date, parse_iso};
 
 /// Where a clock offset was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -119,49 +119,6 @@ fn amz(s: &str) -> Option<OffsetDateTime> {
     AmzDate::parse(s.trim())?.to_offset_date_time()
 }
 
-fn num<T: std::str::FromStr>(s: &str) -> Option<T> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn build(year: i32, month: u8, day: u8, hms: &str) -> Option<OffsetDateTime> {
-    let mut it = hms.split(':');
-    let (h, m, s) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() {
-        return None;
-    }
-    let s = s.split_once('.').map_or(s, |(whole, _)| whole);
-    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
-    let t = Time::from_hms(num(h)?, num(m)?, num(s)?).ok()?;
-    Some(PrimitiveDateTime::new(date, t).assume_utc())
-}
-
-/// `2017-04-28T07:17:20Z` or `2017-04-28T07:17:20.123Z`.
-pub(crate) fn parse_iso(s: &str) -> Option<OffsetDateTime> {
-    let s = s.trim().strip_suffix('Z')?;
-    let (date, hms) = s.split_once('T')?;
-    let mut d = date.split('-');
-    let (y, m, day) = (d.next()?, d.next()?, d.next()?);
-    if d.next().is_some() {
-        return None;
-    }
-    build(num(y)?, num(m)?, num(day)?, hms)
-}
-
-/// An HTTP date in IMF-fixdate form: `Fri, 28 Apr 2017 07:01:06 GMT`.
-pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
-    let parts: Vec<&str> = s.split_ascii_whitespace().collect();
-    let [_, day, month, year, hms, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    let month = crate::time::MONTH_ABBREVIATIONS
-        .iter()
-        .position(|m| m == month)?;
-    build(num(year)?, u8::try_from(month + 1).ok()?, num(day)?, hms)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,7 +126,7 @@ mod tests {
 
     #[test]
     fn expired_message_gives_server_minus_request_time() {
-        // aws-amplify/aws-sdk-android#253, quoted in the field notes.
+        // The message quoted in aws-amplify/aws-sdk-android issue #253 on GitHub.
         let m = "Signature expired: 20170212T175938Z is now earlier than 20170215T145534Z (20170215T150034Z - 5 min.)";
         let o = from_message(m).unwrap();
         assert_eq!(
@@ -181,7 +138,7 @@ mod tests {
 
     #[test]
     fn not_yet_current_message_gives_a_negative_offset() {
-        // serverless/enterprise#11, quoted in the field notes.
+        // The message quoted in serverless/enterprise issue #11 on GitHub.
         let m = "Signature not yet current: 20181120T211543Z is still later than 20181120T211529Z (20181120T211029Z + 5 min.)";
         let o = from_message(m).unwrap();
         assert_eq!(o.offset, -time::Duration::seconds(5 * 60 + 14));
@@ -237,23 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn garbage_dates_are_refused() {
-        for bad in [
-            "",
-            "Fri, 28 Apr 2017 07:01 GMT",
-            "Fri, 32 Apr 2017 07:01:06 GMT",
-            "Fri, 28 Foo 2017 07:01:06 GMT",
-        ] {
-            assert!(parse_http_date(bad).is_none(), "{bad}");
-        }
-        for bad in [
-            "2017-04-28",
-            "2017-04-28T07:17:20",
-            "2017-13-28T07:17:20Z",
-            "+017-04-28T07:17:20Z",
-        ] {
-            assert!(parse_iso(bad).is_none(), "{bad}");
-        }
+    fn a_short_expired_message_is_refused() {
         assert!(from_message("Signature expired: short").is_none());
     }
 }
