@@ -1,4 +1,6 @@
-//! A tower [`Layer`] that signs every outgoing `http::Request` (hyper-util clients, tonic,
+//! Tower layers (feature `tower`): [`SignLayer`] signs outgoing requests, [`VerifyLayer`] verifies incoming ones.
+//!
+//! [`SignLayer`] is a tower `Layer` that signs every outgoing `http::Request` (hyper-util clients, tonic,
 //! anything built on `tower::Service`).
 //!
 //! The body is buffered up to a limit and hashed, so the signature covers it; a request that
@@ -25,27 +27,14 @@
 //! ```
 //! (`tower`, `hyper-util` and `tokio` in that snippet are the caller's own dependencies.)
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::SystemTime;
-
-use bytes::Bytes;
-use http::Request;
-use http_body::{Body, Frame, SizeHint};
-use http_body_util::{BodyExt, Limited};
-use tower_layer::Layer;
-use tower_service::Service;
-
-use crate::Error;
-use crate::payload::Payload;
-use crate::provider::SignerSource;
-
+mod sign;
 mod verify;
+
+pub use sign::{BodySigning, SignLayer, SignService, SignedBody};
 pub use verify::{VerifyLayer, VerifyService};
 
-/// The boxed error the signing service returns: an [`Error`] when signing fails, the body's
-/// error when reading it fails, or the inner service's error.
+/// The boxed error the signing service returns: an [`Error`](crate::Error) when signing fails,
+/// the body's error when reading it fails, or the inner service's error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The default body buffer: 10 MiB, API Gateway's payload limit.
@@ -55,207 +44,3 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// passed every check they can decide: 30 seconds, enough for the default 10 MiB at about
 /// 3 Mbit/s. A body that is slower, or stalls, is answered 408.
 pub const DEFAULT_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// What the signature says about request bodies without an `x-amz-content-sha256` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BodySigning {
-    /// Buffer the body (up to `limit` bytes) and sign its SHA-256; a larger body fails with
-    /// [`Error::BodyTooLarge`] before anything is sent.
-    Buffered {
-        /// The largest body that is buffered, in bytes.
-        limit: usize,
-    },
-    /// Stream the body and sign `UNSIGNED-PAYLOAD` (sent as `x-amz-content-sha256`). Only for
-    /// services that accept it.
-    Unsigned,
-}
-
-impl Default for BodySigning {
-    fn default() -> Self {
-        Self::Buffered {
-            limit: DEFAULT_BODY_LIMIT,
-        }
-    }
-}
-
-/// Signs every request that passes through; see the [module docs](self).
-#[derive(Debug, Clone)]
-pub struct SignLayer {
-    source: SignerSource,
-    body: BodySigning,
-}
-
-impl SignLayer {
-    /// Signs with a [`Signer`](crate::Signer) or a [`ProvidedSigner`](crate::ProvidedSigner)
-    /// (plain or in an `Arc`), buffering bodies up to [`DEFAULT_BODY_LIMIT`].
-    pub fn new(source: impl Into<SignerSource>) -> Self {
-        Self {
-            source: source.into(),
-            body: BodySigning::default(),
-        }
-    }
-
-    /// Sets how bodies are signed.
-    #[must_use]
-    pub fn body_signing(mut self, body: BodySigning) -> Self {
-        self.body = body;
-        self
-    }
-
-    /// Buffers and hashes bodies up to `limit` bytes.
-    #[must_use]
-    pub fn body_limit(self, limit: usize) -> Self {
-        self.body_signing(BodySigning::Buffered { limit })
-    }
-}
-
-impl<S> Layer<S> for SignLayer {
-    type Service = SignService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        SignService {
-            inner,
-            source: self.source.clone(),
-            body: self.body,
-        }
-    }
-}
-
-/// The service [`SignLayer`] wraps around an inner service.
-#[derive(Debug, Clone)]
-pub struct SignService<S> {
-    inner: S,
-    source: SignerSource,
-    body: BodySigning,
-}
-
-impl<S, B> Service<Request<B>> for SignService<S>
-where
-    S: Service<Request<SignedBody<B>>> + Clone + Send + 'static,
-    S::Future: Send,
-    S::Error: Into<BoxError>,
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    type Response = S::Response;
-    type Error = BoxError;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, BoxError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, req: Request<B>) -> Self::Future {
-        // The clone that was driven to readiness serves this call.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        let source = self.source.clone();
-        let policy = self.body;
-        Box::pin(async move {
-            let req = sign(&source, policy, req).await?;
-            inner.call(req).await.map_err(Into::into)
-        })
-    }
-}
-
-/// Signs one request; returns it with the body to send.
-async fn sign<B>(
-    source: &SignerSource,
-    policy: BodySigning,
-    req: Request<B>,
-) -> Result<Request<SignedBody<B>>, BoxError>
-where
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    let now = SystemTime::now();
-    let signer = source.signer_at(now).await?;
-    let (parts, body) = req.into_parts();
-    let mut head = Request::from_parts(parts, ());
-    let declared = head.headers().contains_key("x-amz-content-sha256");
-    let body = match policy {
-        _ if declared => {
-            // The caller's hash is signed as given; Payload is ignored when the header is set.
-            signer.sign_payload_at(&mut head, Payload::Unsigned, now)?;
-            SignedBody::streaming(body)
-        }
-        BodySigning::Unsigned => {
-            signer.sign_payload_at(&mut head, Payload::Unsigned, now)?;
-            SignedBody::streaming(body)
-        }
-        BodySigning::Buffered { limit } => {
-            let bytes = match Limited::new(body, limit).collect().await {
-                Ok(c) => c.to_bytes(),
-                Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                    return Err(Error::BodyTooLarge { limit }.into());
-                }
-                Err(e) => return Err(e),
-            };
-            signer.sign_payload_at(&mut head, Payload::Bytes(&bytes), now)?;
-            SignedBody::full(bytes)
-        }
-    };
-    let (parts, ()) = head.into_parts();
-    Ok(Request::from_parts(parts, body))
-}
-
-/// The body a [`SignService`] sends: the buffered bytes that were hashed, or the original body
-/// streamed through.
-#[derive(Debug)]
-pub struct SignedBody<B> {
-    kind: Kind<B>,
-}
-
-#[derive(Debug)]
-enum Kind<B> {
-    Full(Option<Bytes>),
-    Streaming(Pin<Box<B>>),
-}
-
-impl<B> SignedBody<B> {
-    fn full(bytes: Bytes) -> Self {
-        Self {
-            kind: Kind::Full((!bytes.is_empty()).then_some(bytes)),
-        }
-    }
-
-    fn streaming(body: B) -> Self {
-        Self {
-            kind: Kind::Streaming(Box::pin(body)),
-        }
-    }
-}
-
-impl<B> Body for SignedBody<B>
-where
-    B: Body<Data = Bytes>,
-    B::Error: Into<BoxError>,
-{
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match &mut self.get_mut().kind {
-            Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            Kind::Streaming(body) => body.as_mut().poll_frame(cx).map_err(Into::into),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        match &self.kind {
-            Kind::Full(bytes) => bytes.is_none(),
-            Kind::Streaming(body) => body.is_end_stream(),
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match &self.kind {
-            Kind::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
-            Kind::Streaming(body) => body.size_hint(),
-        }
-    }
-}
