@@ -1,5 +1,6 @@
-//! AWS credentials: an access key id, a secret that is wiped on drop and never printed, and an
-//! optional session token for temporary credentials.
+//! AWS credentials: an access key id, a secret that is wiped on drop and never printed, and an optional session token.
+//!
+//! The session token is what temporary credentials (STS, SSO, instance roles) add.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,9 @@
-//! Why did AWS answer 403? Compare what the server says it computed with what we signed, and
-//! name the likely cause (the catalogue of field notes sections 2-3): a signed header dropped
-//! or rewritten in transit, a different host, single vs double path encoding, query encoding,
-//! the body hash, the session token, the scope, or the clock.
+//! Why did AWS answer 403: [`diagnose`] compares what the server says it computed with what we signed and names the likely cause.
+//!
+//! The causes: a signed header dropped or rewritten in transit, a different host, single vs
+//! double path encoding, query encoding, the body hash, the session token, the scope, or the
+//! clock. The error texts it reads are AWS's own (API Gateway's and S3's answers, as the AWS
+//! documentation and the tests quote them).
 
 pub(crate) mod clock;
 pub(crate) mod error_body;

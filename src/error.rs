@@ -1,5 +1,6 @@
-//! Why signing failed. Every message says what was wrong and how to fix it, and none carries a
-//! secret.
+//! Why signing failed: [`Error`], whose every message says what was wrong and how to fix it.
+//!
+//! No message carries a secret.
 
 /// A request or setting that cannot be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

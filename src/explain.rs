@@ -1,4 +1,4 @@
-//! The readable, allocating view of a signature: what to print when AWS answers 403.
+//! [`Explanation`], the readable, allocating view of a signature (what to print when AWS answers 403), and session-token redaction.
 
 use std::fmt;
 

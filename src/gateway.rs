@@ -1,5 +1,6 @@
-//! A local stand-in for an IAM-protected API Gateway (feature `gateway`): it listens on
-//! 127.0.0.1, verifies SigV4 with a [`Verifier`], answers failures exactly as API Gateway does
+//! A local stand-in for an IAM-protected API Gateway (feature `gateway`).
+//!
+//! It listens on 127.0.0.1, verifies SigV4 with a [`Verifier`], answers failures exactly as API Gateway does
 //! (status 403, `x-amzn-ErrorType`, a JSON `message`, and for a signature mismatch the canonical
 //! request and string to sign it computed), and on success forwards the request to an upstream
 //! URL or answers with a JSON echo of what it verified.

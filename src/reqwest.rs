@@ -1,5 +1,6 @@
-//! Signing for [`reqwest`]: sign a built [`reqwest::Request`] in place, or add
-//! [`SigV4Middleware`] to a `reqwest-middleware` client so every request is signed.
+//! Signing for [`reqwest`] (feature `reqwest`): a built [`reqwest::Request`] in place, or every request through [`SigV4Middleware`].
+//!
+//! [`SigV4Middleware`] goes into a `reqwest-middleware` client.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

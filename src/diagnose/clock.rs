@@ -1,6 +1,8 @@
-//! How far the server's clock is from ours, read from what it answered: API Gateway's
-//! `Signature expired` / `Signature not yet current` messages, S3's `<ServerTime>`, or the `Date`
-//! response header. The result feeds [`Signer::with_clock_offset`](crate::Signer::with_clock_offset).
+//! How far the server's clock is from ours ([`ClockOffset`]), read from what it answered.
+//!
+//! The sources: API Gateway's `Signature expired` / `Signature not yet current` messages, S3's
+//! `<ServerTime>`, or the `Date` response header. The result feeds
+//! [`Signer::with_clock_offset`](crate::Signer::with_clock_offset).
 
 use time::OffsetDateTime;
 

@@ -1,7 +1,9 @@
-//! What an AWS error answer says, whatever its shape: API Gateway and awsJson (`{"message": ...,
-//! "__type": ...}`), Neptune (`code`, `detailedMessage`), S3 and query-protocol XML
-//! (`<Error><Code>`, `<Message>`, `<CanonicalRequest>`, `<StringToSign>` and their `...Bytes`
-//! hex dumps in AWS's and LocalStack's layouts), or plain text. Never panics.
+//! What an AWS error answer says, whatever its shape: [`ErrorBody`] parses it and never panics.
+//!
+//! The shapes: API Gateway and awsJson (`{"message": ..., "__type": ...}`), Neptune (`code`,
+//! `detailedMessage`), S3 and query-protocol XML (`<Error><Code>`, `<Message>`,
+//! `<CanonicalRequest>`, `<StringToSign>` and their `...Bytes` hex dumps in AWS's and
+//! LocalStack's layouts), or plain text.
 
 /// The parts of an error answer that matter for a signing failure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,6 +1,7 @@
-//! Credentials from the official AWS credential chain: any provider from `aws-config` /
-//! `aws-credential-types` (environment, shared config and credentials files, SSO, web identity,
-//! ECS, IMDS, STS assume-role) works as a [`ProvideCredentialsAsync`].
+//! Credentials from the official AWS credential chain (feature `aws-config`), as a [`ProvideCredentialsAsync`].
+//!
+//! Any provider from `aws-config` / `aws-credential-types` works: environment, shared config
+//! and credentials files, SSO, web identity, ECS, IMDS, STS assume-role.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

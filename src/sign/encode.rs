@@ -1,5 +1,7 @@
-//! SigV4 URI encoding: percent-encode every byte but the RFC 3986 unreserved set
-//! (`A-Z a-z 0-9 - . _ ~`) with uppercase hex, path normalisation, and query decoding.
+//! SigV4 URI encoding, used by stage ①: percent-encoding, path normalisation, and query decoding.
+//!
+//! Every byte but the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, with
+//! uppercase hex.
 
 use crate::sink::Sink;
 

@@ -1,5 +1,6 @@
-//! The signing-key cache: the derived key for one (credentials, UTC date, region, service),
-//! shared by a [`Signer`](crate::Signer) and its clones and read without taking a lock.
+//! The signing-key cache: the derived key for one (credentials, UTC date, region, service), read without taking a lock.
+//!
+//! A [`Signer`](crate::Signer) and its clones share it.
 //!
 //! A signature then costs one SHA-256 of the canonical request and one HMAC of the string to
 //! sign, instead of four more HMACs to derive the key. The entry also keeps the parts of the

@@ -1,4 +1,4 @@
-//! Service and region inference from AWS endpoint host names.
+//! The region and service read from an AWS endpoint's host name ([`infer_scope`], `Signer::for_url`).
 //!
 //! AWS endpoint names follow a handful of shapes (see the AWS General Reference, "AWS service
 //! endpoints", and the S3, API Gateway and Lambda guides):

@@ -1,6 +1,7 @@
-//! The server side: a tower layer that verifies incoming SigV4 requests with a [`Verifier`],
-//! answers failures as API Gateway does, and hands the [`Verified`] identity to the handler in
-//! the request's extensions. It works with axum (`Router::layer`), hyper and tonic servers.
+//! The server side of the tower integration: [`VerifyLayer`] verifies incoming SigV4 requests with a [`Verifier`].
+//!
+//! It answers failures as API Gateway does, and hands the [`Verified`] identity to the handler
+//! in the request's extensions. It works with axum (`Router::layer`), hyper and tonic servers.
 
 use std::future::Future;
 use std::pin::Pin;
