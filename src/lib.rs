@@ -4,11 +4,29 @@
 //!
 //! # Design
 //!
-//! The data flows one way, one module per stage:
+//! The data flows one way, one module per stage (`sign::*`, private to the crate), driven by the
+//! [`Signer`] and, in reverse, by the [`Verifier`]:
 //!
 //! ```text
-//! request ─① canonical_request─▶ canonical bytes ─sha256─▶ ② string_to_sign ─③ signing_key─▶ Signature ─④ signer─▶ headers / query
+//! SignableRequest ─signer::plan─▶ ① sign::canonical ─sha256─▶ ② sign::string_to_sign ─③ sign::key─▶ Signature ─④ sign::authorization─▶ Authorization / X-Amz-*
+//!                                  (sign::encode)                (Scope, spec::Algorithm)   (sign::key_cache)                              │
+//!   http::Request ◀──────────── signer::http ◀──────────── signer::signed (Signed) ◀─────────────────────────────────────────────────────────────┘
 //! ```
+//!
+//! The modules form layers; each imports only from the layers above it in this list, never
+//! from one below:
+//!
+//! 1. **input**: `time` (signing time, `X-Amz-Date`, HTTP dates), `credentials`, `request`,
+//!    `settings`, `payload`, `spec` (every wire name and constant, [`Algorithm`]), `sink`
+//!    (where bytes go), `crypto` (the only code touching a cryptography crate), `error`;
+//! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`, and
+//!    `authorization`, the only writer of `Authorization` and `X-Amz-*`);
+//! 3. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
+//!    `signer::signed` (the one output type), `signer::http`, `signer::endpoint`;
+//! 4. **explain and verify**: `explain` ([`Explanation`], redaction), the verifier;
+//! 5. **diagnose**: `diagnose` (and `diagnose::error_body`, `diagnose::clock`);
+//! 6. **integrations**: `provider` (and `provider::aws_config`), `tower`, `reqwest`,
+//!    `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
 //! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in

@@ -92,7 +92,7 @@ impl Signer {
     }
 
     /// A presigned URL for `req` at `time`, valid for `expires` (1 s to 7 days). The payload is
-    /// `UNSIGNED-PAYLOAD` under [`Settings::s3()`], else the hash of the in-memory body.
+    /// `UNSIGNED-PAYLOAD` under [`Settings::s3()`](crate::Settings::s3), else the hash of the in-memory body.
     ///
     /// # Errors
     /// As [`Signer::presign_request_at`].
