@@ -20,7 +20,7 @@ use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalReques
 use crate::credentials::Credentials;
 use crate::mac::{self, Hasher};
 use crate::payload::{Payload, PayloadHash, UNSIGNED_PAYLOAD};
-use crate::request::SignableRequest;
+use crate::request::{SignableRequest, host_and_port};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
 use crate::string_to_sign::{self, Scope};
@@ -342,6 +342,7 @@ impl Verifier {
     ) -> Result<Authenticated, VerifyError> {
         let now = server_time(now.into());
         let claims = self.claims(req)?;
+        check_host(req)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
         let creds = self
@@ -349,7 +350,21 @@ impl Verifier {
             .credentials(claims.credential.access_key_id())
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
+        // After the token check, so that only a holder of the token learns that it expired.
+        if creds
+            .expiry()
+            .is_some_and(|expiry| server_time(expiry.into()) <= now)
+        {
+            return Err(VerifyError::ExpiredToken);
+        }
         check_signed_headers(req, &claims, self.token_unsigned())?;
+        // S3 requires the header on header auth (a presigned URL is `UNSIGNED-PAYLOAD`).
+        if self.service == "s3"
+            && claims.presign.is_none()
+            && req.header_value("x-amz-content-sha256").is_none()
+        {
+            return Err(VerifyError::MissingContentSha256);
+        }
         let payload = self.payload_claim(req, &claims)?;
         Ok(Authenticated {
             claims,
@@ -454,6 +469,9 @@ impl Verifier {
     }
 
     fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
+        if count_headers(req, "authorization") > 1 {
+            return Err(VerifyError::MultipleAuthorizationHeaders);
+        }
         let auth = req.header_value("authorization");
         let presigned = match req.query {
             Some(q) => PresignedQuery::parse(q)?,
@@ -844,6 +862,59 @@ fn server_time(now: SigningTime) -> OffsetDateTime {
         Err(_) if now.unix_seconds() < 0 => time::PrimitiveDateTime::MIN.assume_utc(),
         Err(_) => time::PrimitiveDateTime::MAX.assume_utc(),
     }
+}
+
+/// How many times the header `name` appears.
+fn count_headers(req: &SignableRequest<'_>, name: &str) -> usize {
+    req.headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case(name))
+        .count()
+}
+
+/// A request names one host: at most one `Host` header, and when the URI has an authority too,
+/// the same host in both (RFC 9112 §3.2.2, RFC 9113 §8.3.1).
+///
+/// Hosts compare case-insensitively. A port equal to the scheme's default (443 for `https`,
+/// 80 for `http`) is the same as no port, and so is an empty one (`host:`), as RFC 3986 §6.2.3
+/// normalises them: `Host: example.com` agrees with `https://example.com:443/`, but
+/// `Host: example.com:80` does not agree with `https://example.com/`. The URI's userinfo is not
+/// part of its host and is ignored; a `Host` header has no userinfo, so one with `@` agrees
+/// with nothing.
+fn check_host(req: &SignableRequest<'_>) -> Result<(), VerifyError> {
+    if count_headers(req, "host") > 1 {
+        return Err(VerifyError::MultipleHostHeaders);
+    }
+    let (Some(header), Some(authority)) = (req.header_value("host"), req.authority) else {
+        return Ok(());
+    };
+    let default_port = match req.scheme {
+        Some(s) if s.eq_ignore_ascii_case("http") => Some("80"),
+        Some(s) if s.eq_ignore_ascii_case("https") => Some("443"),
+        _ => None,
+    };
+    fn explicit<'p>(port: Option<&'p str>, default: Option<&str>) -> Option<&'p str> {
+        port.filter(|p| !p.is_empty() && Some(*p) != default)
+    }
+    let (uri_host, uri_port) = host_and_port(authority);
+    let header = header.trim_ascii();
+    let same = std::str::from_utf8(header).is_ok_and(|header| {
+        let (host, header_port) = host_and_port(header);
+        // `host_and_port` drops userinfo, which a Host header may not carry.
+        !header.contains('@')
+            && host.eq_ignore_ascii_case(uri_host)
+            && explicit(header_port, default_port) == explicit(uri_port, default_port)
+    });
+    if same {
+        return Ok(());
+    }
+    Err(VerifyError::HostMismatch {
+        host: String::from_utf8_lossy(header).into_owned(),
+        authority: match uri_port {
+            Some(p) => format!("{uri_host}:{p}"),
+            None => uri_host.to_string(),
+        },
+    })
 }
 
 /// The session token presented must be the one issued with the key, and only then present.

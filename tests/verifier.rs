@@ -398,3 +398,227 @@ fn the_server_clock_may_be_any_time_type_and_out_of_range_times_do_not_panic() {
             .starts_with("Signature not yet current: 20150830T123600Z")
     );
 }
+
+/// Signs `GET /prod` for the `Host` header `host`, as a client that sends `host` would.
+fn sign_for_host(host: &str) -> awssig::SigningOutput {
+    let req = awssig::SignableRequest::new("GET", "/prod").header("host", host);
+    signer()
+        .sign_request_at(&req, Payload::Bytes(b""), now())
+        .unwrap()
+}
+
+/// Verifies `target` sent with the `Host` header `host` and the headers `signed` adds.
+fn verify_sent(
+    target: &str,
+    host: &str,
+    signed: &awssig::SigningOutput,
+) -> Result<awssig::Verified, VerifyError> {
+    let mut req = awssig::SignableRequest::new("GET", target).header("host", host);
+    for (name, value) in signed.headers() {
+        req = req.header(name, value);
+    }
+    verifier().verify_request_at(&req, Payload::Bytes(b""), now())
+}
+
+#[test]
+fn expired_session_credentials_are_refused() {
+    let expiry = std::time::SystemTime::from(now());
+    let temporary = creds()
+        .with_session_token("session-token")
+        .with_expiry(expiry);
+    let mut req = http::Request::get("https://h/").body(()).unwrap();
+    Signer::new(temporary.clone(), "us-east-1", "execute-api")
+        .sign_at(&mut req, now() - time::Duration::seconds(10))
+        .unwrap();
+    let v = |expiry| {
+        Verifier::new(
+            temporary.clone().with_expiry(expiry),
+            "us-east-1",
+            "execute-api",
+        )
+        .verify_at(&req, Payload::Bytes(b""), now())
+    };
+    // Valid one second longer: accepted.
+    assert!(v(expiry + Duration::from_secs(1)).is_ok());
+    // Expiring at the server's time, or before: refused with AWS's answer.
+    for expiry in [expiry, expiry - Duration::from_secs(3600)] {
+        let e = v(expiry).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "The security token included in the request is expired"
+        );
+        assert_eq!(e.error_type(), "ExpiredTokenException");
+        assert_eq!(e.status(), 403);
+    }
+}
+
+#[test]
+fn a_presigned_url_stops_working_when_its_credentials_expire() {
+    let expiry = std::time::SystemTime::from(now() + time::Duration::minutes(10));
+    let temporary = creds()
+        .with_session_token("session-token")
+        .with_expiry(expiry);
+    let req = http::Request::get("https://bucket.s3.amazonaws.com/key")
+        .body(())
+        .unwrap();
+    let uri = Signer::new(temporary.clone(), "us-east-1", "s3")
+        .with_settings(Settings::s3())
+        .presign_at(&req, Duration::from_secs(3600), now())
+        .unwrap();
+    let presigned = http::Request::get(uri).body(()).unwrap();
+    let v = Verifier::new(temporary, "us-east-1", "s3").with_settings(Settings::s3());
+    let at = |minutes| now() + time::Duration::minutes(minutes);
+    assert!(v.verify_at(&presigned, Payload::Unsigned, at(5)).is_ok());
+    // X-Amz-Expires runs for an hour, but the credentials that made the URL are gone.
+    for minutes in [10, 30] {
+        let e = v
+            .verify_at(&presigned, Payload::Unsigned, at(minutes))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "The security token included in the request is expired"
+        );
+    }
+}
+
+#[test]
+fn host_header_must_name_the_uri_authority_with_default_ports_normalised() {
+    for (target, host) in [
+        ("https://example.com/prod", "example.com"),
+        ("https://EXAMPLE.com/prod", "Example.COM"),
+        ("https://example.com:443/prod", "example.com"),
+        ("https://example.com/prod", "example.com:443"),
+        ("http://example.com:80/prod", "example.com"),
+        ("http://example.com/prod", "example.com:80"),
+        ("https://example.com:/prod", "example.com"),
+        ("https://user:pw@example.com/prod", "example.com"),
+        ("https://example.com:8443/prod", "example.com:8443"),
+        ("https://[::1]:443/prod", "[::1]"),
+        // Origin-form: only the Host header names the host.
+        ("/prod", "example.com"),
+    ] {
+        let signed = sign_for_host(host);
+        assert!(
+            verify_sent(target, host, &signed).is_ok(),
+            "{target} with Host: {host}"
+        );
+    }
+    for (target, host) in [
+        // Signed for (and carrying a Host header naming) one host, routed to another.
+        ("https://internal.example/prod", "example.com"),
+        ("https://example.com/prod", "example.com.evil"),
+        ("https://example.com/prod", "example.com:80"),
+        ("http://example.com/prod", "example.com:443"),
+        ("https://example.com:8443/prod", "example.com"),
+        ("https://example.com/prod", "example.com:8443"),
+        ("https://example.com/prod", "user@example.com"),
+        ("https://[::1]/prod", "[::2]"),
+    ] {
+        let signed = sign_for_host(host);
+        let e = verify_sent(target, host, &signed).unwrap_err();
+        assert!(
+            e.to_string().starts_with(&format!(
+                "The Host header '{host}' does not name the host of the request URI"
+            )),
+            "{target} with Host: {host}: {e}"
+        );
+        assert_eq!(e.status(), 400, "{e}");
+        assert_eq!(e.error_type(), "BadRequestException");
+    }
+    // The URI's userinfo is never echoed.
+    let e = verify_sent(
+        "https://user:pw@internal.example/prod",
+        "example.com",
+        &sign_for_host("example.com"),
+    )
+    .unwrap_err();
+    assert!(!e.to_string().contains("pw"), "{e}");
+}
+
+#[test]
+fn repeated_host_headers_are_refused() {
+    let req = awssig::SignableRequest::new("GET", "/prod")
+        .header("host", "example.com")
+        .header("host", "internal.example");
+    let signed = signer()
+        .sign_request_at(&req, Payload::Bytes(b""), now())
+        .unwrap();
+    let mut sent = awssig::SignableRequest::new("GET", "/prod")
+        .header("host", "example.com")
+        .header("host", "internal.example");
+    for (name, value) in signed.headers() {
+        sent = sent.header(name, value);
+    }
+    let e = verifier()
+        .verify_request_at(&sent, Payload::Bytes(b""), now())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "The request has more than one Host header; send exactly one."
+    );
+    assert_eq!(e.status(), 400);
+}
+
+#[test]
+fn a_second_authorization_header_is_refused() {
+    let mut req = signed_post(b"{}");
+    let mut other = req.clone();
+    Signer::new(
+        Credentials::new("AKIDOTHER", SECRET),
+        "us-east-1",
+        "execute-api",
+    )
+    .sign_at(&mut other, now())
+    .unwrap();
+    let second = other.headers()["authorization"].clone();
+    req.headers_mut().append("authorization", second);
+    let e = verifier()
+        .verify_at(&req, Payload::Bytes(b"{}"), now())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "The request has more than one Authorization header; send exactly one."
+    );
+    assert_eq!(e.error_type(), "IncompleteSignatureException");
+    assert_eq!(e.status(), 403);
+    // The same value twice is no better: which copy counts is still up to the reader.
+    let mut twice = signed_post(b"{}");
+    let first = twice.headers()["authorization"].clone();
+    twice.headers_mut().append("authorization", first);
+    assert_eq!(
+        verifier()
+            .verify_at(&twice, Payload::Bytes(b"{}"), now())
+            .unwrap_err()
+            .to_string(),
+        "The request has more than one Authorization header; send exactly one."
+    );
+}
+
+#[test]
+fn s3_header_auth_without_content_sha256_is_refused_as_s3_does() {
+    let s3 = Verifier::new(creds(), "us-east-1", "s3").with_settings(Settings::s3());
+    // A client that does not send the header (the signer's default outside S3's settings).
+    let mut req = http::Request::get("https://bucket.s3.amazonaws.com/key")
+        .body(())
+        .unwrap();
+    Signer::new(creds(), "us-east-1", "s3")
+        .sign_at(&mut req, now())
+        .unwrap();
+    assert!(!req.headers().contains_key("x-amz-content-sha256"));
+    let e = s3.verify_at(&req, Payload::Bytes(b""), now()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Missing required header for this request: x-amz-content-sha256"
+    );
+    assert_eq!(e.error_type(), "InvalidRequest");
+    assert_eq!(e.status(), 400);
+    // With the header, as S3 clients send it, the request verifies.
+    let mut req = http::Request::get("https://bucket.s3.amazonaws.com/key")
+        .body(())
+        .unwrap();
+    Signer::new(creds(), "us-east-1", "s3")
+        .with_settings(Settings::s3())
+        .sign_at(&mut req, now())
+        .unwrap();
+    assert!(s3.verify_at(&req, Payload::Bytes(b""), now()).is_ok());
+}
