@@ -16,7 +16,9 @@ use time::OffsetDateTime;
 
 use crate::amz_date::{AmzDate, SigningTime};
 use crate::authorization::{AuthorizationHeader, Credential, PresignedQuery};
-use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header};
+use crate::canonical_request::{
+    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, cmp_lowercase,
+};
 use crate::credentials::Credentials;
 use crate::mac::{self, Hasher};
 use crate::payload::{Payload, PayloadHash, UNSIGNED_PAYLOAD};
@@ -200,6 +202,7 @@ impl ServerView {
 /// What the request claims, from its `Authorization` header or presigned query.
 struct Claims {
     credential: Credential,
+    /// Lowercase, sorted, without repeats.
     signed_headers: Vec<String>,
     signature: Signature,
     amz_date: AmzDate,
@@ -522,7 +525,7 @@ impl Verifier {
                     }
                 };
                 Ok(Claims {
-                    signed_headers: parsed.signed_headers().to_vec(),
+                    signed_headers: sorted(parsed.signed_headers()),
                     signature: parsed.signature(),
                     credential: parsed.credential().clone(),
                     amz_date,
@@ -530,7 +533,7 @@ impl Verifier {
                 })
             }
             (None, Some(q)) => Ok(Claims {
-                signed_headers: q.signed_headers().to_vec(),
+                signed_headers: sorted(q.signed_headers()),
                 signature: q.signature(),
                 credential: q.credential().clone(),
                 amz_date: q.amz_date(),
@@ -840,12 +843,9 @@ impl Authenticated {
         if !computed.ct_eq(&claims.signature) || absent {
             return Err(VerifyError::SignatureMismatch);
         }
-        let mut signed_headers = claims.signed_headers;
-        signed_headers.sort_unstable();
-        signed_headers.dedup();
         Ok(Verified {
             credential: claims.credential,
-            signed_headers,
+            signed_headers: claims.signed_headers,
             amz_date: claims.amz_date,
             presigned: claims.presign.is_some(),
             payload: payload_kind,
@@ -862,6 +862,14 @@ fn server_time(now: SigningTime) -> OffsetDateTime {
         Err(_) if now.unix_seconds() < 0 => time::PrimitiveDateTime::MIN.assume_utc(),
         Err(_) => time::PrimitiveDateTime::MAX.assume_utc(),
     }
+}
+
+/// The claimed `SignedHeaders` names (lowercase, as parsed), sorted and without repeats.
+fn sorted(names: &[String]) -> Vec<String> {
+    let mut names = names.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// How many times the header `name` appears.
@@ -943,17 +951,22 @@ fn check_token(
     }
 }
 
-/// `host` and every `x-amz-*` header sent must be signed.
+/// `host` and every `x-amz-*` header sent must be signed. The claimed names are sorted
+/// (see [`Verifier::claims`]), so each header is looked up by binary search.
 fn check_signed_headers(
     req: &SignableRequest<'_>,
     claims: &Claims,
     token_unsigned: bool,
 ) -> Result<(), VerifyError> {
     let claimed = |name: &str| {
-        claims
-            .signed_headers
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(name))
+        let name = name.as_bytes();
+        let signed = &claims.signed_headers;
+        if name.iter().any(u8::is_ascii_uppercase) {
+            signed.binary_search_by(|s| cmp_lowercase(s.as_bytes(), name))
+        } else {
+            signed.binary_search_by(|s| s.as_bytes().cmp(name))
+        }
+        .is_ok()
     };
     if !claimed("host") {
         return Err(VerifyError::HostNotSigned);
