@@ -680,3 +680,156 @@ fn forty_thousand_signed_headers_verify_and_each_kind_of_tampering_is_caught() {
         }
     );
 }
+
+/// The two-phase API (`authenticate_at`, then `verify_payload`) and what `Verified` says about
+/// the payload. These name items that did not exist before the split.
+mod two_phase {
+    use super::*;
+    use awssig::{PayloadKind, SignableRequest};
+
+    #[test]
+    fn forged_requests_are_refused_before_the_body_is_needed() {
+        let req = signed_post(b"{}");
+        let view = SignableRequest::from(&req);
+        // A good request passes the header checks without its body...
+        let authenticated = verifier().authenticate_at(&view, now()).unwrap();
+        assert_eq!(authenticated.access_key_id(), AKID);
+        assert!(!authenticated.presigned());
+        // ...and every header-decidable failure is answered without it.
+        let stranger = Verifier::new(
+            Credentials::new("OTHER", SECRET),
+            "us-east-1",
+            "execute-api",
+        );
+        assert_eq!(
+            stranger.authenticate_at(&view, now()).unwrap_err(),
+            VerifyError::UnknownAccessKey
+        );
+        let late = now() + time::Duration::minutes(6);
+        assert!(matches!(
+            verifier().authenticate_at(&view, late).unwrap_err(),
+            VerifyError::Expired { .. }
+        ));
+        let mut extra = req.clone();
+        extra
+            .headers_mut()
+            .insert("x-amz-meta-extra", "1".parse().unwrap());
+        assert!(matches!(
+            verifier()
+                .authenticate_at(&SignableRequest::from(&extra), now())
+                .unwrap_err(),
+            VerifyError::HeadersNotSigned { .. }
+        ));
+        let anonymous = http::Request::post("https://h/").body(()).unwrap();
+        assert_eq!(
+            verifier()
+                .authenticate_at(&SignableRequest::from(&anonymous), now())
+                .unwrap_err(),
+            VerifyError::MissingAuthenticationToken
+        );
+        let mut unsigned = http::Request::put("https://h/o").body(()).unwrap();
+        signer()
+            .sign_payload_at(&mut unsigned, Payload::Unsigned, now())
+            .unwrap();
+        assert_eq!(
+            verifier()
+                .authenticate_at(&SignableRequest::from(&unsigned), now())
+                .unwrap_err(),
+            VerifyError::UnsignedPayloadNotAllowed
+        );
+    }
+
+    #[test]
+    fn authenticate_then_verify_payload_agrees_with_verify() {
+        let req = signed_post(b"{}");
+        let view = SignableRequest::from(&req);
+        for body in [&b"{}"[..], b"{ }", b""] {
+            let two_phase = verifier()
+                .authenticate_at(&view, now())
+                .and_then(|a| a.verify_payload(&view, Payload::Bytes(body)));
+            assert_eq!(
+                two_phase,
+                verifier().verify_at(&req, Payload::Bytes(body), now()),
+                "{body:?}"
+            );
+        }
+        assert_eq!(
+            verifier()
+                .authenticate_at(&view, now())
+                .unwrap()
+                .verify_payload(&view, Payload::Bytes(b"{ }"))
+                .unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+    }
+
+    #[test]
+    fn authenticated_debug_shows_no_secret_or_token() {
+        let temporary = creds().with_session_token("SESSIONTOKENVALUE");
+        let mut req = http::Request::get("https://h/").body(()).unwrap();
+        Signer::new(temporary.clone(), "us-east-1", "execute-api")
+            .sign_at(&mut req, now())
+            .unwrap();
+        let authenticated = Verifier::new(temporary, "us-east-1", "execute-api")
+            .authenticate_at(&SignableRequest::from(&req), now())
+            .unwrap();
+        let debug = format!("{authenticated:?}");
+        assert!(debug.contains(AKID), "{debug}");
+        assert!(!debug.contains(SECRET), "{debug}");
+        assert!(!debug.contains("SESSIONTOKENVALUE"), "{debug}");
+    }
+
+    #[test]
+    fn verified_says_whether_the_payload_was_signed_unsigned_or_claimed() {
+        // The body's hash, checked against the bytes given (or their precomputed hash).
+        let req = signed_post(b"{}");
+        let v = verifier()
+            .verify_at(&req, Payload::Bytes(b"{}"), now())
+            .unwrap();
+        assert_eq!(v.payload(), PayloadKind::Signed);
+        let sha = <sha2::Sha256 as sha2::Digest>::digest(b"data");
+        let mut put = http::Request::put("https://h/o")
+            .body(&b"data"[..])
+            .unwrap();
+        signer()
+            .with_settings(Settings::s3())
+            .sign_at(&mut put, now())
+            .unwrap();
+        let v = verifier()
+            .verify_at(&put, Payload::Precomputed(sha.into()), now())
+            .unwrap();
+        assert_eq!(v.payload(), PayloadKind::Signed);
+        // A claimed x-amz-content-sha256 the verifier could not check: it says which hash.
+        let v = verifier()
+            .verify_at(&put, Payload::Unsigned, now())
+            .unwrap();
+        assert_eq!(v.payload(), PayloadKind::Claimed { sha256: sha.into() });
+        // UNSIGNED-PAYLOAD.
+        let mut unsigned = http::Request::put("https://h/o").body(()).unwrap();
+        signer()
+            .sign_payload_at(&mut unsigned, Payload::Unsigned, now())
+            .unwrap();
+        let v = verifier()
+            .with_unsigned_payload(UnsignedPayload::Allowed)
+            .verify_at(&unsigned, Payload::Bytes(b"x"), now())
+            .unwrap();
+        assert_eq!(v.payload(), PayloadKind::Unsigned);
+        // An S3 presigned URL does not sign its body.
+        let get = http::Request::get("https://bucket.s3.amazonaws.com/key")
+            .body(())
+            .unwrap();
+        let uri = Signer::new(creds(), "us-east-1", "s3")
+            .with_settings(Settings::s3())
+            .presign_at(&get, Duration::from_secs(60), now())
+            .unwrap();
+        let v = Verifier::new(creds(), "us-east-1", "s3")
+            .with_settings(Settings::s3())
+            .verify_at(
+                &http::Request::get(uri).body(()).unwrap(),
+                Payload::Unsigned,
+                now(),
+            )
+            .unwrap();
+        assert_eq!(v.payload(), PayloadKind::Unsigned);
+    }
+}
