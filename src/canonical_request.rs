@@ -464,6 +464,12 @@ impl CanonicalRequest<'_, '_> {
 mod tests {
     use super::*;
 
+    fn trimmed(v: &str) -> String {
+        let mut out = Vec::new();
+        put_trimmed(&mut out, v.as_bytes());
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn values_are_trimmed_and_whitespace_runs_collapse() {
         assert_eq!(trimmed("  a   b \t c  "), "a b c");
