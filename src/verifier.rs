@@ -306,11 +306,15 @@ impl Verifier {
     /// headers decide, without the body. A request that fails here can be answered before a
     /// byte of its body is read:
     ///
-    /// - the `Authorization` header or presigned query is present and well formed;
+    /// - the `Authorization` header (exactly one) or presigned query is present and well formed;
+    /// - the request names one host: at most one `Host` header, agreeing with the URI's
+    ///   authority when it has one (see [`VerifyError::HostMismatch`] for how ports compare);
     /// - the credential scope names an accepted region, this service and the request's date;
     /// - the request is dated within the skew window of `now` (or, presigned, not yet expired);
-    /// - the access key id is known, and the session token is the one issued with it;
+    /// - the access key id is known, the session token is the one issued with it, and the
+    ///   credentials have not expired ([`Credentials::expiry`] after `now`), presigned or not;
     /// - `host` and every `x-amz-*` header sent are signed;
+    /// - for service `s3` with header auth, `x-amz-content-sha256` is sent (S3 requires it);
     /// - `x-amz-content-sha256`, when sent, is a SHA-256 in hex or an accepted
     ///   `UNSIGNED-PAYLOAD`.
     ///

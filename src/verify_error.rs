@@ -155,6 +155,12 @@ pub enum VerifyError {
     /// The `Host` header and the authority of the request URI name different hosts (RFC 9112
     /// §3.2.2, RFC 9113 §8.3.1): the signature was made for one of them, and the request may be
     /// routed by the other.
+    ///
+    /// Hosts compare case-insensitively; a port equal to the scheme's default (443 for
+    /// `https`, 80 for `http`), or an empty one, is the same as none, so `Host: example.com`
+    /// agrees with `https://example.com:443/` but `Host: example.com:80` does not agree with
+    /// `https://example.com/`. The URI's userinfo is ignored; a `Host` header with `@` agrees
+    /// with nothing.
     HostMismatch {
         /// The `Host` header as received.
         host: String,

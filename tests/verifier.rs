@@ -764,6 +764,16 @@ mod two_phase {
     }
 
     #[test]
+    fn authenticated_can_be_held_across_an_await_while_the_body_is_read() {
+        fn send_sync_static<T: Send + Sync + 'static>(_: &T) {}
+        let req = signed_post(b"{}");
+        let authenticated = verifier()
+            .authenticate_at(&SignableRequest::from(&req), now())
+            .unwrap();
+        send_sync_static(&authenticated);
+    }
+
+    #[test]
     fn authenticated_debug_shows_no_secret_or_token() {
         let temporary = creds().with_session_token("SESSIONTOKENVALUE");
         let mut req = http::Request::get("https://h/").body(()).unwrap();
