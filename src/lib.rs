@@ -70,6 +70,7 @@
 //! segments); their 403 answers quote the canonical request with the session token redacted
 //! ([`TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
 
+#[path = "verify/parse.rs"]
 mod authorization;
 mod credentials;
 mod crypto;
@@ -88,7 +89,9 @@ mod signer;
 mod sink;
 mod spec;
 mod time;
+#[path = "verify.rs"]
 mod verifier;
+#[path = "verify/error.rs"]
 mod verify_error;
 
 #[cfg(feature = "tower")]
