@@ -10,6 +10,9 @@ use zeroize::Zeroizing;
 
 use crate::Error;
 
+/// What stands in a printed text where a secret was.
+pub(crate) const REDACTED: &str = "<redacted>";
+
 /// AWS credentials used to sign requests.
 ///
 /// The secret access key and the session token are held in [`Zeroizing`] buffers, wiped when
@@ -186,10 +189,10 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"<redacted>")
+            .field("secret_access_key", &REDACTED)
             .field(
                 "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
+                &self.session_token.as_ref().map(|_| REDACTED),
             )
             .field("expiry", &self.expiry)
             .finish()

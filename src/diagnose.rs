@@ -10,9 +10,10 @@ pub(crate) mod error_body;
 
 use std::fmt;
 
+use crate::credentials::REDACTED;
 use crate::diagnose::clock::{self as clock_skew, ClockOffset};
 use crate::diagnose::error_body::ErrorBody;
-use crate::explain::{Explanation, REDACTED};
+use crate::explain::Explanation;
 
 /// Headers that proxies, CDNs and AWS front doors add to or rewrite.
 fn is_proxy_header(name: &str) -> bool {

@@ -4,8 +4,7 @@ use std::fmt;
 
 use crate::time::AmzDate;
 
-/// What stands in a printed text where a secret was.
-pub(crate) const REDACTED: &str = "<redacted>";
+pub(crate) use crate::credentials::REDACTED;
 
 /// Replaces session-token values in canonical text (an `x-amz-security-token:` header line or an
 /// `X-Amz-Security-Token=` query parameter) with `<redacted>`, for printing.

@@ -42,8 +42,8 @@ use crate::payload::Payload;
 use crate::request::SignableRequest;
 use crate::sign::encode;
 use crate::time::http_date;
-use crate::verifier::{ServerView, TokenDisplay, Verified, Verifier};
-use crate::verify_error::VerifyError;
+use crate::verify::error::VerifyError;
+use crate::verify::{ServerView, TokenDisplay, Verified, Verifier};
 
 /// The largest request body the gateway reads by default: 10 MiB, as API Gateway.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
@@ -53,8 +53,10 @@ pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 /// 3 Mbit/s. A body that is slower, or stalls, is answered 408 and its connection closed.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub use crate::verify_error::{CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO};
-use crate::verify_error::{json_message, json_string};
+pub use crate::verify::aws_response::{
+    CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,
+};
+use crate::verify::aws_response::{json_answer, json_string, rejection};
 
 /// How the gateway is set up.
 #[derive(Debug, Clone)]
@@ -453,10 +455,7 @@ impl Gateway {
     /// The answer API Gateway gives for `error`; `view` adds the canonical request and string to
     /// sign after a signature mismatch.
     pub fn reject(&self, error: &VerifyError, view: Option<&ServerView>) -> http::Response<Bytes> {
-        let message = error.api_gateway_message(view);
-        let status =
-            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::FORBIDDEN);
-        self.json(status, Some(error.error_type()), &message)
+        self.stamped(rejection(error, view))
     }
 
     /// A JSON `{"message": ...}` answer with API Gateway's headers.
@@ -466,22 +465,23 @@ impl Gateway {
         error_type: Option<&str>,
         message: &str,
     ) -> http::Response<Bytes> {
-        let mut res = self.response(status, json_message(message));
-        if let Some(t) = error_type.and_then(|t| http::HeaderValue::from_str(t).ok()) {
-            res.headers_mut().insert("x-amzn-errortype", t);
-        }
-        res
+        self.stamped(json_answer(status, error_type, message))
     }
 
     fn response(&self, status: http::StatusCode, body: String) -> http::Response<Bytes> {
-        let n = self.requests.fetch_add(1, Ordering::Relaxed);
         let mut res = http::Response::new(Bytes::from(body));
         *res.status_mut() = status;
-        let h = res.headers_mut();
-        h.insert(
+        res.headers_mut().insert(
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/json"),
         );
+        self.stamped(res)
+    }
+
+    /// Adds the headers API Gateway sends with every answer: a request id and the date.
+    fn stamped(&self, mut res: http::Response<Bytes>) -> http::Response<Bytes> {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed);
+        let h = res.headers_mut();
         if let Ok(id) = http::HeaderValue::from_str(&format!("00000000-0000-4000-8000-{n:012x}")) {
             h.insert("x-amzn-requestid", id);
         }

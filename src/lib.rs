@@ -70,8 +70,6 @@
 //! segments); their 403 answers quote the canonical request with the session token redacted
 //! ([`TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
 
-#[path = "verify/parse.rs"]
-mod authorization;
 mod credentials;
 mod crypto;
 mod diagnose;
@@ -89,10 +87,7 @@ mod signer;
 mod sink;
 mod spec;
 mod time;
-#[path = "verify.rs"]
-mod verifier;
-#[path = "verify/error.rs"]
-mod verify_error;
+mod verify;
 
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -106,16 +101,6 @@ pub mod reqwest;
 #[doc(inline)]
 pub use provider::aws_config;
 
-// The old module paths that verifier.rs, verify_error.rs, authorization.rs and request.rs still
-// name: those files move after the verifier branch merges, and these aliases go with them.
-use self::time as amz_date;
-mod clock_skew {
-    pub(crate) use crate::time::parse_http_date;
-}
-use explain as explanation;
-use sign::{canonical as canonical_request, key as signing_key, string_to_sign};
-
-pub use authorization::{AuthorizationHeader, Credential, PresignedQuery};
 pub use credentials::Credentials;
 pub use diagnose::clock::{ClockOffset, ClockSource, clock_offset};
 pub use diagnose::error_body::ErrorBody;
@@ -137,11 +122,12 @@ pub use signer::endpoint::{InferredScope, infer_scope};
 pub use signer::{SignableBody, Signed, Signer, SigningOutput, WrittenAuthorization};
 pub use spec::{ALGORITHM, Algorithm, MAX_PRESIGN_EXPIRY, UNSIGNED_PAYLOAD};
 pub use time::{AmzDate, SigningTime};
-pub use verifier::{
+pub use verify::aws_response::{
+    CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,
+};
+pub use verify::error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
+pub use verify::parse::{AuthorizationHeader, Credential, PresignedQuery};
+pub use verify::{
     Authenticated, CredentialsLookup, DEFAULT_MAX_SKEW, PayloadKind, ServerView, TokenDisplay,
     UnsignedPayload, Verified, Verifier,
-};
-pub use verify_error::{
-    CANONICAL_STRING_INTRO, SIGNATURE_MISMATCH_MESSAGE, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,
-    VerifyError,
 };

@@ -2,9 +2,7 @@
 
 use crate::crypto;
 use crate::sink;
-use crate::spec::EMPTY_SHA256;
-// verifier.rs names it here until it moves.
-pub(crate) use crate::spec::UNSIGNED_PAYLOAD;
+use crate::spec::{EMPTY_SHA256, UNSIGNED_PAYLOAD};
 
 /// The body as far as the signature is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,14 +1,22 @@
-//! The request as the signer sees it: method, target (path and query as sent), headers. This is
-//! the lower-level entry for callers without an `http::Request` (Lambda@Edge-style events, other
-//! HTTP crates); the `http::Request` API is a thin layer over it.
+//! The request as the signer sees it, [`SignableRequest`]: method, target (path and query as sent), headers.
+//!
+//! This is the lower-level entry for callers without an `http::Request` (Lambda@Edge-style
+//! events, other HTTP crates); the `http::Request` API is a thin layer over it.
 
 use std::fmt;
 
 use smallvec::SmallVec;
 
 use crate::Error;
-use crate::canonical_request::Header;
+use crate::credentials::REDACTED;
 use crate::sink::Sink;
+
+/// One header as the request carries it; the name may be in any case.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a [u8],
+}
 
 /// A request to sign, borrowed from wherever it lives.
 ///
@@ -67,7 +75,7 @@ fn redacted_target(target: &str) -> String {
             {
                 out.push_str(name);
                 out.push('=');
-                out.push_str(crate::explanation::REDACTED);
+                out.push_str(REDACTED);
             }
             _ => out.push_str(pair),
         }
@@ -86,7 +94,7 @@ impl fmt::Debug for SignableRequest<'_> {
                         .iter()
                         .any(|n| n.eq_ignore_ascii_case(h.name));
                     let value = if sensitive {
-                        crate::explanation::REDACTED.into()
+                        REDACTED.into()
                     } else {
                         String::from_utf8_lossy(h.value)
                     };

@@ -37,9 +37,8 @@ use crate::sign::key::{Signature, SigningKey};
 use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
 use crate::sign::string_to_sign::{self, Scope};
 use crate::sink::{Sink, SliceSink};
+use crate::spec::MAX_PRESIGN_EXPIRY;
 use crate::spec::{Algorithm, header};
-// authorization.rs names it here until it moves.
-pub(crate) use crate::spec::MAX_PRESIGN_EXPIRY;
 use crate::time::{AmzDate, SigningTime};
 
 use plan::{Mode, Plan, wire_query, wire_query_is, write_wire_query};

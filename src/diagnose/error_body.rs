@@ -32,7 +32,7 @@ pub struct ErrorBody {
 /// Introduces the canonical request in API Gateway's mismatch message.
 const CANONICAL_INTRO: &str = "The Canonical String for this request should have been\n'";
 /// Between the canonical request and the string to sign.
-const STS_INTRO: &str = crate::verify_error::STRING_TO_SIGN_INTRO;
+const STS_INTRO: &str = crate::verify::aws_response::STRING_TO_SIGN_INTRO;
 
 /// The deepest JSON nesting looked into.
 const MAX_DEPTH: usize = 32;

@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 use smallvec::SmallVec;
 
+use crate::request::Header;
 use crate::settings::{PathNormalization, Settings, UriEncoding};
 use crate::sign::encode::{self, Form};
 use crate::sink::Sink;
@@ -20,13 +21,6 @@ const INLINE_HEADERS: usize = 20;
 /// How many query parameters a canonical request holds without a heap allocation (a presigned
 /// URL adds up to 6 `X-Amz-*` parameters to the request's own).
 const INLINE_PARAMS: usize = 16;
-
-/// One header as the request carries it; the name may be in any case.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Header<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) value: &'a [u8],
-}
 
 /// Orders names as their lowercase forms would order.
 #[inline]

@@ -10,8 +10,6 @@ use crate::crypto;
 use crate::sink::{self, Sink};
 use crate::spec::{Algorithm, SCOPE_TERMINATOR};
 use crate::time::AmzDate;
-// authorization.rs names it here until it moves.
-pub(crate) use crate::spec::ALGORITHM;
 
 /// The credential scope: date, region and service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,11 +8,11 @@
 
 use crate::Error;
 use crate::payload::{Payload, PayloadHash};
-use crate::request::SignableRequest;
+use crate::request::{Header, SignableRequest};
 use crate::settings::{PayloadHashHeader, SessionTokenSigning};
 use crate::sign::authorization::{self, PresignParams};
 use crate::sign::canonical::{
-    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, parse_query, split_pairs,
+    CanonicalHeaders, CanonicalQuery, CanonicalRequest, parse_query, split_pairs,
 };
 use crate::sign::encode::{self, Form};
 use crate::sign::string_to_sign::Scope;

@@ -19,8 +19,9 @@ use tower_service::Service;
 use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
-use crate::verifier::{TokenDisplay, Verified, Verifier};
-use crate::verify_error::VerifyError;
+use crate::verify::aws_response::{json_answer, rejection};
+use crate::verify::error::VerifyError;
+use crate::verify::{TokenDisplay, Verified, Verifier};
 
 /// Verifies every request before the inner service sees it.
 ///
@@ -185,7 +186,7 @@ where
     ResBody: From<Bytes>,
 {
     let limit = layer.body_limit;
-    let too_long = || json(StatusCode::PAYLOAD_TOO_LARGE, None, "Request Too Long");
+    let too_long = || json_answer(StatusCode::PAYLOAD_TOO_LARGE, None, "Request Too Long");
     if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(too_long());
     }
@@ -193,14 +194,14 @@ where
     match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_long()),
-        Ok(Err(_)) => Err(json(
+        Ok(Err(_)) => Err(json_answer(
             StatusCode::BAD_REQUEST,
             None,
             "Bad Request: the request body ended early or was malformed; send the whole body \
              that content-length (or chunked encoding) announces",
         )),
         Err(_) => {
-            let mut res = json(
+            let mut res = json_answer(
                 StatusCode::REQUEST_TIMEOUT,
                 None,
                 &format!(
@@ -228,26 +229,5 @@ fn reject<ResBody: From<Bytes>>(
         .then(|| layer.verifier.server_view(head, payload).ok())
         .flatten()
         .map(|v| v.with_token_display(layer.token_display));
-    let message = error.api_gateway_message(view.as_ref());
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
-    json(status, Some(error.error_type()), &message)
-}
-
-fn json<ResBody: From<Bytes>>(
-    status: StatusCode,
-    error_type: Option<&'static str>,
-    message: &str,
-) -> Response<ResBody> {
-    let body = crate::verify_error::json_message(message);
-    let mut res = Response::new(ResBody::from(Bytes::from(body)));
-    *res.status_mut() = status;
-    let headers = res.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    if let Some(t) = error_type {
-        headers.insert("x-amzn-errortype", http::HeaderValue::from_static(t));
-    }
-    res
+    rejection(error, view.as_ref())
 }

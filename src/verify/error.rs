@@ -1,11 +1,11 @@
-//! Why a signed request was rejected. Each message is the sentence AWS answers in the same case
-//! (API Gateway's for header auth, S3's for presigned URLs), so a client sees the text it would see
-//! from AWS. No message carries a secret or a value the verifier computed.
+//! Why a signed request was rejected: [`VerifyError`], whose messages are the sentences AWS answers in the same case.
+//!
+//! API Gateway's for header auth, S3's for presigned URLs, so a client sees the text it would
+//! see from AWS. No message carries a secret or a value the verifier computed.
 
 use std::fmt;
-use std::fmt::Write as _;
 
-use crate::amz_date::AmzDate;
+use crate::time::AmzDate;
 
 /// The sentence AWS answers when the recomputed signature differs.
 pub const SIGNATURE_MISMATCH_MESSAGE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -350,62 +350,3 @@ impl fmt::Display for VerifyError {
 }
 
 impl std::error::Error for VerifyError {}
-
-/// Before API Gateway's canonical request, after a signature-mismatch sentence.
-pub const CANONICAL_STRING_INTRO: &str =
-    "\n\nThe Canonical String for this request should have been\n'";
-/// Between the canonical request and the string to sign.
-pub const STRING_TO_SIGN_INTRO: &str = "'\n\nThe String-to-Sign should have been\n'";
-/// After the string to sign.
-pub const STRING_TO_SIGN_OUTRO: &str = "'\n";
-
-impl VerifyError {
-    /// The `message` API Gateway answers with: this error's text, followed (for a signature
-    /// mismatch, when the server shows it) by the canonical request and string to sign it
-    /// computed. The session token in that canonical request is `<redacted>` unless the view
-    /// was made with [`TokenDisplay::Shown`](crate::TokenDisplay::Shown).
-    pub fn api_gateway_message(&self, view: Option<&crate::ServerView>) -> String {
-        let mut message = self.to_string();
-        if let Some(view) = view {
-            message.push_str(CANONICAL_STRING_INTRO);
-            message.push_str(&view.canonical_request_for_display());
-            message.push_str(STRING_TO_SIGN_INTRO);
-            message.push_str(view.string_to_sign());
-            message.push_str(STRING_TO_SIGN_OUTRO);
-        }
-        message
-    }
-
-    /// API Gateway's JSON body for this error: `{"message":"..."}`.
-    pub fn api_gateway_body(&self, view: Option<&crate::ServerView>) -> String {
-        json_message(&self.api_gateway_message(view))
-    }
-}
-
-/// `{"message":"..."}` with `message` escaped as a JSON string.
-pub(crate) fn json_message(message: &str) -> String {
-    let mut body = String::with_capacity(message.len() + 16);
-    body.push_str("{\"message\":");
-    json_string(&mut body, message);
-    body.push('}');
-    body
-}
-
-/// Appends `s` as a JSON string literal.
-pub(crate) fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}

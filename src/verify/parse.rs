@@ -1,18 +1,16 @@
-//! Stage ④ read back: the `Authorization` header and the presigned query parameters, parsed
-//! into what a verifier needs. Malformed input gives a precise [`VerifyError`]; nothing panics.
+//! Stage ④ read back: the `Authorization` header ([`AuthorizationHeader`]) and the presigned query parameters ([`PresignedQuery`]), parsed into what a verifier needs.
+//!
+//! Malformed input gives a precise [`VerifyError`]; nothing panics.
 
 use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::amz_date::AmzDate;
-use crate::canonical_request::parse_query;
-use crate::signing_key::Signature;
-use crate::string_to_sign::ALGORITHM;
-use crate::verify_error::VerifyError;
-
-/// The terminator of every SigV4 credential scope.
-const TERMINATOR: &str = "aws4_request";
+use crate::sign::canonical::parse_query;
+use crate::sign::key::Signature;
+use crate::spec::{Algorithm, MAX_PRESIGN_EXPIRY, SCOPE_TERMINATOR as TERMINATOR, param};
+use crate::time::AmzDate;
+use crate::verify::error::VerifyError;
 
 /// `AKID/YYYYMMDD/region/service/aws4_request`, split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +154,7 @@ impl AuthorizationHeader {
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
         let trimmed = value.trim_matches(|c: char| c == ' ' || c == '\t');
         let (scheme, rest) = trimmed.split_once([' ', '\t']).unwrap_or((trimmed, ""));
-        if scheme != ALGORITHM {
+        if Algorithm::from_name(scheme).is_none() {
             return Err(VerifyError::IncompleteSignature {
                 missing: vec!["Credential", "Signature", "SignedHeaders"],
                 date_missing: false,
@@ -265,13 +263,13 @@ impl PresignedQuery {
     pub fn parse(query: &str) -> Result<Option<Self>, VerifyError> {
         let mut found: [Option<String>; 7] = Default::default();
         const NAMES: [&str; 7] = [
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "X-Amz-Expires",
-            "X-Amz-SignedHeaders",
-            "X-Amz-Signature",
-            "X-Amz-Security-Token",
+            param::ALGORITHM,
+            param::CREDENTIAL,
+            param::DATE,
+            param::EXPIRES,
+            param::SIGNED_HEADERS,
+            param::SIGNATURE,
+            param::SECURITY_TOKEN,
         ];
         for p in parse_query(query) {
             let key = percent_encoding::percent_decode(p.key).decode_utf8_lossy();
@@ -309,7 +307,7 @@ impl PresignedQuery {
         else {
             return Err(VerifyError::MissingQueryParameters);
         };
-        if algorithm != ALGORITHM {
+        if Algorithm::from_name(&algorithm).is_none() {
             return Err(VerifyError::UnsupportedAlgorithm { algorithm });
         }
         let credential = Credential::parse(&credential)?;
@@ -318,7 +316,7 @@ impl PresignedQuery {
             return Err(VerifyError::InvalidExpires);
         }
         let expires: u64 = expires.parse().map_err(|_| VerifyError::ExpiresTooLong)?;
-        if expires > crate::signer::MAX_PRESIGN_EXPIRY.as_secs() {
+        if expires > MAX_PRESIGN_EXPIRY.as_secs() {
             return Err(VerifyError::ExpiresTooLong);
         }
         Ok(Some(Self {
