@@ -35,7 +35,7 @@ use crate::sign::authorization;
 use crate::sign::encode;
 use crate::sign::key::{Signature, SigningKey};
 use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
-use crate::sign::string_to_sign::{self, Scope};
+use crate::sign::string_to_sign::{self, Region, Scope};
 use crate::sink::{Sink, SliceSink};
 use crate::spec::MAX_PRESIGN_EXPIRY;
 use crate::spec::{Algorithm, header};
@@ -232,7 +232,7 @@ impl Signer {
     fn scope<'s>(&'s self, date: &'s AmzDate) -> Scope<'s> {
         Scope {
             date: date.date(),
-            region: &self.region,
+            region: Region::One(&self.region),
             service: &self.service,
         }
     }
@@ -487,7 +487,12 @@ impl Signer {
         self.canonicalize(req, payload, &date, mode, |c| {
             let mut creq = Vec::with_capacity(512);
             c.request.write(&mut creq, &self.settings);
-            let sts = string_to_sign::string_to_sign(&date, &c.scope, &crypto::sha256(&creq));
+            let sts = string_to_sign::string_to_sign(
+                self.algorithm,
+                &date,
+                &c.scope,
+                &crypto::sha256(&creq),
+            );
             let signature = SigningKey::derive(&self.credentials, &c.scope).sign(&sts);
             let authorization = (mode == Mode::Header).then(|| {
                 let mut a = Vec::with_capacity(256);

@@ -29,7 +29,8 @@ use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
 use crate::sign::key::{Signature, SigningKey};
-use crate::sign::string_to_sign::{self, Scope};
+use crate::sign::string_to_sign::{self, Region, Scope};
+use crate::spec::Algorithm;
 use crate::spec::UNSIGNED_PAYLOAD;
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, count_headers, server_time, sorted};
@@ -471,10 +472,15 @@ impl Verifier {
         });
         let scope = Scope {
             date: claims.credential.date(),
-            region: claims.credential.region(),
+            region: Region::One(claims.credential.region()),
             service: claims.credential.service(),
         };
-        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &crypto::sha256(&creq));
+        let sts = string_to_sign::string_to_sign(
+            Algorithm::HmacSha256,
+            &claims.amz_date,
+            &scope,
+            &crypto::sha256(&creq),
+        );
         Ok(ServerView {
             canonical_request: String::from_utf8_lossy(&creq).into_owned(),
             string_to_sign: String::from_utf8_lossy(&sts).into_owned(),
@@ -826,7 +832,7 @@ impl Authenticated {
         let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
         let scope = Scope {
             date: claims.credential.date(),
-            region: claims.credential.region(),
+            region: Region::One(claims.credential.region()),
             service: claims.credential.service(),
         };
         let (digest, absent) = rules.canonical(req, &claims, payload_line.as_bytes(), |creq| {
@@ -834,7 +840,12 @@ impl Authenticated {
             creq.write(&mut hasher, &rules.settings);
             hasher.finish()
         });
-        let sts = string_to_sign::string_to_sign(&claims.amz_date, &scope, &digest);
+        let sts = string_to_sign::string_to_sign(
+            Algorithm::HmacSha256,
+            &claims.amz_date,
+            &scope,
+            &digest,
+        );
         let computed = SigningKey::derive(&creds, &scope).sign(&sts);
         // A claimed header that was not sent is an error even if the signature matches.
         if !computed.ct_eq(&claims.signature) || absent {

@@ -97,7 +97,12 @@ pub(crate) fn write_presign_params<S: Sink + ?Sized>(p: &mut S, params: &Presign
     put_param(p, param::CREDENTIAL, false);
     encode::encode_into(p, params.access_key_id.as_bytes(), false);
     // Scope names are checked to be unreserved bytes before signing.
-    for part in [scope.date, scope.region, scope.service, SCOPE_TERMINATOR] {
+    for part in [
+        scope.date,
+        scope.region.as_str(),
+        scope.service,
+        SCOPE_TERMINATOR,
+    ] {
         p.put(b"%2F");
         p.put(part.as_bytes());
     }

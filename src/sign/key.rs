@@ -6,6 +6,8 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::crypto;
+#[cfg(test)]
+use crate::sign::string_to_sign::Region;
 use crate::sign::string_to_sign::Scope;
 use crate::sink;
 use crate::spec::{SCOPE_TERMINATOR, SECRET_PREFIX};
@@ -27,7 +29,10 @@ impl SigningKey {
         k_secret.extend_from_slice(SECRET_PREFIX);
         k_secret.extend_from_slice(secret);
         let k_date = Zeroizing::new(crypto::hmac_sha256(&k_secret, &[scope.date.as_bytes()]));
-        let k_region = Zeroizing::new(crypto::hmac_sha256(&*k_date, &[scope.region.as_bytes()]));
+        let k_region = Zeroizing::new(crypto::hmac_sha256(
+            &*k_date,
+            &[scope.region.as_str().as_bytes()],
+        ));
         let k_service =
             Zeroizing::new(crypto::hmac_sha256(&*k_region, &[scope.service.as_bytes()]));
         let mut k_signing = Zeroizing::new(crypto::hmac_sha256(
@@ -126,7 +131,7 @@ mod tests {
         let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
         let scope = Scope {
             date: "20120215",
-            region: "us-east-1",
+            region: Region::One("us-east-1"),
             service: "iam",
         };
         let key = SigningKey::derive(&creds, &scope);

@@ -17,7 +17,7 @@ use arc_swap::ArcSwapOption;
 use crate::credentials::Credentials;
 use crate::sign::authorization::write_authorization_prefix;
 use crate::sign::key::SigningKey;
-use crate::sign::string_to_sign::{Scope, Template};
+use crate::sign::string_to_sign::{Region, Scope, Template};
 use crate::spec::Algorithm;
 use crate::time::{AmzDate, SigningTime};
 
@@ -29,6 +29,7 @@ pub(crate) struct DayKey {
     /// The Unix time of the day's first second, when `date` is a calendar date.
     midnight: Option<i64>,
     region: Box<str>,
+    region_set: bool,
     service: Box<str>,
     /// `kSigning`, keyed into an HMAC state.
     pub(crate) key: SigningKey,
@@ -55,7 +56,8 @@ impl DayKey {
             generation: creds.generation(),
             date,
             midnight,
-            region: scope.region.into(),
+            region: scope.region.as_str().into(),
+            region_set: matches!(scope.region, Region::Set(_)),
             service: scope.service.into(),
             key: SigningKey::derive(creds, scope),
             string_to_sign: Template::new(algorithm, &scope_bytes),
@@ -79,7 +81,8 @@ impl DayKey {
         self.algorithm == algorithm
             && self.generation == creds.generation()
             && self.date.as_slice() == scope.date.as_bytes()
-            && *self.region == *scope.region
+            && *self.region == *scope.region.as_str()
+            && self.region_set == matches!(scope.region, Region::Set(_))
             && *self.service == *scope.service
     }
 }
@@ -176,7 +179,7 @@ mod tests {
     fn scope<'a>(date: &'a str, region: &'a str) -> Scope<'a> {
         Scope {
             date,
-            region,
+            region: Region::One(region),
             service: "service",
         }
     }
