@@ -10,9 +10,9 @@ pub(crate) mod error_body;
 
 use std::fmt;
 
+use self::clock::ClockOffset;
+use self::error_body::ErrorBody;
 use crate::credentials::REDACTED;
-use crate::diagnose::clock::{self as clock_skew, ClockOffset};
-use crate::diagnose::error_body::ErrorBody;
 use crate::explain::Explanation;
 
 /// Headers that proxies, CDNs and AWS front doors add to or rewrite.
@@ -387,7 +387,7 @@ pub fn diagnose(
         .amz_date()
         .to_offset_date_time()
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let clock_offset = clock_skew::clock_offset(headers, body, sent_at);
+    let clock_offset = clock::clock_offset(headers, body, sent_at);
     let mut d = Diagnosis {
         status,
         error_type,
@@ -407,7 +407,7 @@ pub fn diagnose(
     // Messages that name the problem outright.
     let clock_cause = clock_offset
         .filter(|c| {
-            c.source != clock_skew::ClockSource::DateHeader || c.offset.whole_seconds().abs() >= 300
+            c.source != clock::ClockSource::DateHeader || c.offset.whole_seconds().abs() >= 300
         })
         .map(|c| Cause::ClockSkew { offset: c.offset });
     if has("Signature expired")

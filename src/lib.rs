@@ -21,12 +21,13 @@
 //!    (where bytes go), `crypto` (the only code touching a cryptography crate), `error`;
 //! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`, and
 //!    `authorization`, the only writer of `Authorization` and `X-Amz-*`);
-//! 3. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
+//! 3. **explain**: [`Explanation`], the readable view of a signature that the signer fills
+//!    and the verifier's view shares redaction with (it imports only `time` and `credentials`);
+//! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `signer::endpoint`;
-//! 4. **explain and verify**: `explain` ([`Explanation`], redaction), the verifier;
-//! 5. **diagnose**: `diagnose` (and `diagnose::error_body`, `diagnose::clock`);
-//! 6. **integrations**: `provider` (and `provider::aws_config`), `tower`, `reqwest`,
-//!    `gateway`.
+//! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`);
+//! 6. **diagnose**: `diagnose` (`error_body`, `clock`);
+//! 7. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
 //! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in

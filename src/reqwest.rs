@@ -58,7 +58,9 @@ pub fn sign_at(
         for (name, value) in req.headers() {
             parts.push_header(name.as_str(), value.as_bytes());
         }
-        let declared = req.headers().contains_key("x-amz-content-sha256");
+        let declared = req
+            .headers()
+            .contains_key(crate::spec::header::X_AMZ_CONTENT_SHA256);
         let payload = match req.body() {
             None => Payload::Bytes(b""),
             Some(_) if declared => Payload::Unsigned,
