@@ -38,12 +38,13 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use time::OffsetDateTime;
 
 use crate::crypto;
+use crate::explain::{ServerView, TokenDisplay};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
 use crate::sign::encode;
 use crate::time::http_date;
 use crate::verify::error::VerifyError;
-use crate::verify::{ServerView, TokenDisplay, Verified, Verifier};
+use crate::verify::{Verified, Verifier};
 
 /// The largest request body the gateway reads by default: 10 MiB, as API Gateway.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;

@@ -107,7 +107,7 @@ pub use diagnose::clock::{ClockOffset, ClockSource, clock_offset};
 pub use diagnose::error_body::ErrorBody;
 pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
 pub use error::Error;
-pub use explain::Explanation;
+pub use explain::{Explanation, ServerView, TokenDisplay};
 pub use payload::Payload;
 pub use provider::{
     CredentialsCache, DEFAULT_REFRESH_BEFORE, EnvironmentProvider, FnProvider, ProvideCredentials,
@@ -129,6 +129,6 @@ pub use verify::aws_response::{
 pub use verify::error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
 pub use verify::parse::{AuthorizationHeader, Credential, PresignedQuery};
 pub use verify::{
-    Authenticated, CredentialsLookup, DEFAULT_MAX_SKEW, PayloadKind, ServerView, TokenDisplay,
-    UnsignedPayload, Verified, Verifier,
+    Authenticated, CredentialsLookup, DEFAULT_MAX_SKEW, PayloadKind, UnsignedPayload, Verified,
+    Verifier,
 };

@@ -24,6 +24,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
+use crate::explain::{ServerView, TokenDisplay};
 use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
@@ -185,81 +186,6 @@ impl Verified {
     /// Whether the body is covered by the signature, and whether the verifier checked it.
     pub fn payload(&self) -> PayloadKind {
         self.payload
-    }
-}
-
-/// The canonical request and string to sign the verifier computes from a request's claims:
-/// what API Gateway quotes in its signature-mismatch answer.
-///
-/// The canonical request holds the client's session token. `Debug` and the 403 text built from
-/// a view ([`VerifyError::api_gateway_message`]) show it as `<redacted>` unless the view was
-/// made with [`TokenDisplay::Shown`] (for local debugging only: answers and logs are read by
-/// proxies and people the token must not reach).
-#[derive(Clone, PartialEq, Eq)]
-pub struct ServerView {
-    canonical_request: String,
-    string_to_sign: String,
-    token_display: TokenDisplay,
-}
-
-/// Whether text meant for people (a 403 answer, a log line) shows a session token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum TokenDisplay {
-    /// The token is written as `<redacted>`.
-    #[default]
-    Redacted,
-    /// The token is written as received: for debugging on your own machine only.
-    Shown,
-}
-
-impl ServerView {
-    /// The canonical request, exactly as hashed (it holds the session token of temporary
-    /// credentials: print [`ServerView::canonical_request_redacted`] instead).
-    pub fn canonical_request(&self) -> &str {
-        &self.canonical_request
-    }
-
-    /// The canonical request with the session token (header or query) shown as `<redacted>`.
-    pub fn canonical_request_redacted(&self) -> String {
-        crate::explain::redact_tokens(&self.canonical_request)
-    }
-
-    /// The canonical request as this view shows it to people: redacted unless
-    /// [`TokenDisplay::Shown`] was chosen.
-    pub fn canonical_request_for_display(&self) -> std::borrow::Cow<'_, str> {
-        match self.token_display {
-            TokenDisplay::Redacted => self.canonical_request_redacted().into(),
-            TokenDisplay::Shown => self.canonical_request.as_str().into(),
-        }
-    }
-
-    /// The string to sign.
-    pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
-    }
-
-    /// Chooses whether this view's text for people shows the session token (default
-    /// [`TokenDisplay::Redacted`]).
-    #[must_use]
-    pub fn with_token_display(mut self, display: TokenDisplay) -> Self {
-        self.token_display = display;
-        self
-    }
-
-    /// Whether this view's text for people shows the session token.
-    pub fn token_display(&self) -> TokenDisplay {
-        self.token_display
-    }
-}
-
-impl fmt::Debug for ServerView {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServerView")
-            .field("canonical_request", &self.canonical_request_for_display())
-            .field("string_to_sign", &self.string_to_sign)
-            .field("token_display", &self.token_display)
-            .finish()
     }
 }
 

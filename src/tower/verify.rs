@@ -17,11 +17,12 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
+use crate::explain::TokenDisplay;
 use crate::payload::Payload;
 use crate::request::SignableRequest;
 use crate::verify::aws_response::{json_answer, rejection};
 use crate::verify::error::VerifyError;
-use crate::verify::{TokenDisplay, Verified, Verifier};
+use crate::verify::{Verified, Verifier};
 
 /// Verifies every request before the inner service sees it.
 ///

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::ServerView;
 use super::error::VerifyError;
+use crate::explain::ServerView;
 
 /// Before API Gateway's canonical request, after a signature-mismatch sentence.
 pub const CANONICAL_STRING_INTRO: &str =
