@@ -191,6 +191,7 @@ impl Verified {
 
 /// What the request claims, from its `Authorization` header or presigned query.
 struct Claims {
+    algorithm: Algorithm,
     credential: Credential,
     /// Lowercase, sorted, without repeats.
     signed_headers: Vec<String>,
@@ -402,7 +403,7 @@ impl Verifier {
             service: claims.credential.service(),
         };
         let sts = string_to_sign::string_to_sign(
-            Algorithm::HmacSha256,
+            claims.algorithm,
             &claims.amz_date,
             &scope,
             &crypto::sha256(&creq),
@@ -525,6 +526,7 @@ impl Verifier {
                     }
                 };
                 Ok(Claims {
+                    algorithm: parsed.algorithm(),
                     signed_headers: sorted(parsed.signed_headers()),
                     signature: parsed.signature(),
                     credential: parsed.credential().clone(),
@@ -533,6 +535,7 @@ impl Verifier {
                 })
             }
             (None, Some(q)) => Ok(Claims {
+                algorithm: q.algorithm(),
                 signed_headers: sorted(q.signed_headers()),
                 signature: q.signature(),
                 credential: q.credential().clone(),
@@ -766,12 +769,8 @@ impl Authenticated {
             creq.write(&mut hasher, &rules.settings);
             hasher.finish()
         });
-        let sts = string_to_sign::string_to_sign(
-            Algorithm::HmacSha256,
-            &claims.amz_date,
-            &scope,
-            &digest,
-        );
+        let sts =
+            string_to_sign::string_to_sign(claims.algorithm, &claims.amz_date, &scope, &digest);
         let computed = SigningKey::derive(&creds, &scope).sign(&sts);
         // A claimed header that was not sent is an error even if the signature matches.
         if !computed.ct_eq(&claims.signature) || absent {

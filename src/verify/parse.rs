@@ -125,6 +125,7 @@ fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorizationHeader {
+    algorithm: Algorithm,
     credential: Credential,
     signed_headers: Vec<String>,
     signature: Signature,
@@ -154,13 +155,13 @@ impl AuthorizationHeader {
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
         let trimmed = value.trim_matches(|c: char| c == ' ' || c == '\t');
         let (scheme, rest) = trimmed.split_once([' ', '\t']).unwrap_or((trimmed, ""));
-        if Algorithm::from_name(scheme).is_none() {
+        let Some(algorithm) = Algorithm::from_name(scheme) else {
             return Err(VerifyError::IncompleteSignature {
                 missing: vec!["Credential", "Signature", "SignedHeaders"],
                 date_missing: false,
                 authorization: shown_scheme(scheme, rest),
             });
-        }
+        };
         let (mut credential, mut signed, mut signature) = (None, None, None);
         for piece in rest.split(',') {
             let piece = piece.trim_matches(|c: char| c == ' ' || c == '\t');
@@ -205,10 +206,16 @@ impl AuthorizationHeader {
             });
         };
         Ok(Self {
+            algorithm,
             credential: Credential::parse(credential)?,
             signed_headers: parse_signed_headers(signed)?,
             signature: parse_signature(signature)?,
         })
+    }
+
+    /// The signing algorithm named (`AWS4-HMAC-SHA256`: the only one accepted today).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
     }
 
     /// The credential and its scope.
@@ -243,6 +250,7 @@ impl AuthorizationHeader {
 /// ```
 #[derive(Clone)]
 pub struct PresignedQuery {
+    algorithm: Algorithm,
     credential: Credential,
     amz_date: AmzDate,
     expires: u64,
@@ -307,9 +315,9 @@ impl PresignedQuery {
         else {
             return Err(VerifyError::MissingQueryParameters);
         };
-        if Algorithm::from_name(&algorithm).is_none() {
+        let Some(algorithm_name) = Algorithm::from_name(&algorithm) else {
             return Err(VerifyError::UnsupportedAlgorithm { algorithm });
-        }
+        };
         let credential = Credential::parse(&credential)?;
         let amz_date = AmzDate::parse(&date).ok_or(VerifyError::InvalidDate { value: date })?;
         if expires.is_empty() || !expires.bytes().all(|b| b.is_ascii_digit()) {
@@ -320,6 +328,7 @@ impl PresignedQuery {
             return Err(VerifyError::ExpiresTooLong);
         }
         Ok(Some(Self {
+            algorithm: algorithm_name,
             credential,
             amz_date,
             expires,
@@ -327,6 +336,11 @@ impl PresignedQuery {
             signature: parse_signature(&signature)?,
             security_token: token.map(Zeroizing::new),
         }))
+    }
+
+    /// The signing algorithm named (`AWS4-HMAC-SHA256`: the only one accepted today).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
     }
 
     /// The credential and its scope.
