@@ -1,9 +1,7 @@
 //! The local gateway over a real socket: signed requests are echoed or forwarded, and failures
 //! get API Gateway's status, `x-amzn-ErrorType` and JSON bodies (field notes, section 4).
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
-#![cfg(feature = "gateway")]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
