@@ -40,7 +40,7 @@ use crate::crypto;
 use crate::encode;
 use crate::payload::Payload;
 use crate::request::SignableRequest;
-use crate::verifier::{ServerView, Verified, Verifier};
+use crate::verifier::{ServerView, TokenDisplay, Verified, Verifier};
 use crate::verify_error::VerifyError;
 
 /// The largest request body the gateway reads by default: 10 MiB, as API Gateway.
@@ -64,6 +64,7 @@ pub struct GatewayConfig {
     max_body: usize,
     body_timeout: Duration,
     include_canonical: bool,
+    token_display: TokenDisplay,
 }
 
 impl GatewayConfig {
@@ -77,6 +78,7 @@ impl GatewayConfig {
             max_body: DEFAULT_MAX_BODY,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             include_canonical: true,
+            token_display: TokenDisplay::Redacted,
         }
     }
 
@@ -125,6 +127,15 @@ impl GatewayConfig {
     #[must_use]
     pub fn include_canonical(mut self, include: bool) -> Self {
         self.include_canonical = include;
+        self
+    }
+
+    /// Whether a quoted canonical request shows the client's session token (default
+    /// [`TokenDisplay::Redacted`]; [`TokenDisplay::Shown`] is for debugging on your own
+    /// machine: answers pass through proxies and logs).
+    #[must_use]
+    pub fn with_token_display(mut self, display: TokenDisplay) -> Self {
+        self.token_display = display;
         self
     }
 
@@ -430,7 +441,8 @@ impl Gateway {
                 .config
                 .verifier
                 .server_view(req, Payload::Bytes(req.body()))
-                .ok(),
+                .ok()
+                .map(|v| v.with_token_display(self.config.token_display)),
             _ => None,
         };
         self.reject(error, view.as_ref())

@@ -243,7 +243,7 @@ impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
 /// The host and port of an authority (`user@host:port`): userinfo dropped, and the port taken
 /// after the last `:` outside IPv6 brackets. Authorities are short, so plain byte loops beat
 /// `memchr`-based searches here.
-fn host_and_port(authority: &str) -> (&str, Option<&str>) {
+pub(crate) fn host_and_port(authority: &str) -> (&str, Option<&str>) {
     // Most authorities are a bare host name: one pass that vectorises finds that out.
     let special = |b: u8| b == b'@' || b == b':' || b == b']';
     if !authority

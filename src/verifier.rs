@@ -16,11 +16,13 @@ use time::OffsetDateTime;
 
 use crate::amz_date::{AmzDate, SigningTime};
 use crate::authorization::{AuthorizationHeader, Credential, PresignedQuery};
-use crate::canonical_request::{CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header};
+use crate::canonical_request::{
+    CanonicalHeaders, CanonicalQuery, CanonicalRequest, Header, cmp_lowercase,
+};
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
 use crate::payload::{Payload, PayloadHash, UNSIGNED_PAYLOAD};
-use crate::request::SignableRequest;
+use crate::request::{SignableRequest, host_and_port};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::signing_key::{Signature, SigningKey};
 use crate::string_to_sign::{self, Scope};
@@ -255,6 +257,7 @@ impl fmt::Debug for ServerView {
 /// What the request claims, from its `Authorization` header or presigned query.
 struct Claims {
     credential: Credential,
+    /// Lowercase, sorted, without repeats.
     signed_headers: Vec<String>,
     signature: Signature,
     amz_date: AmzDate,
@@ -358,11 +361,15 @@ impl Verifier {
     /// headers decide, without the body. A request that fails here can be answered before a
     /// byte of its body is read:
     ///
-    /// - the `Authorization` header or presigned query is present and well formed;
+    /// - the `Authorization` header (exactly one) or presigned query is present and well formed;
+    /// - the request names one host: at most one `Host` header, agreeing with the URI's
+    ///   authority when it has one (see [`VerifyError::HostMismatch`] for how ports compare);
     /// - the credential scope names an accepted region, this service and the request's date;
     /// - the request is dated within the skew window of `now` (or, presigned, not yet expired);
-    /// - the access key id is known, and the session token is the one issued with it;
+    /// - the access key id is known, the session token is the one issued with it, and the
+    ///   credentials have not expired ([`Credentials::expiry`] after `now`), presigned or not;
     /// - `host` and every `x-amz-*` header sent are signed;
+    /// - for service `s3` with header auth, `x-amz-content-sha256` is sent (S3 requires it);
     /// - `x-amz-content-sha256`, when sent, is a SHA-256 in hex or an accepted
     ///   `UNSIGNED-PAYLOAD`.
     ///
@@ -397,6 +404,7 @@ impl Verifier {
     ) -> Result<Authenticated, VerifyError> {
         let now = server_time(now.into());
         let claims = self.claims(req)?;
+        check_host(req)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
         let creds = self
@@ -404,7 +412,21 @@ impl Verifier {
             .credentials(claims.credential.access_key_id())
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
+        // After the token check, so that only a holder of the token learns that it expired.
+        if creds
+            .expiry()
+            .is_some_and(|expiry| server_time(expiry.into()) <= now)
+        {
+            return Err(VerifyError::ExpiredToken);
+        }
         check_signed_headers(req, &claims, self.token_unsigned())?;
+        // S3 requires the header on header auth (a presigned URL is `UNSIGNED-PAYLOAD`).
+        if self.service == "s3"
+            && claims.presign.is_none()
+            && req.header_value("x-amz-content-sha256").is_none()
+        {
+            return Err(VerifyError::MissingContentSha256);
+        }
         let payload = self.payload_claim(req, &claims)?;
         Ok(Authenticated {
             claims,
@@ -510,6 +532,9 @@ impl Verifier {
     }
 
     fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
+        if count_headers(req, "authorization") > 1 {
+            return Err(VerifyError::MultipleAuthorizationHeaders);
+        }
         let auth = req.header_value("authorization");
         let presigned = match req.query {
             Some(q) => PresignedQuery::parse(q)?,
@@ -560,7 +585,7 @@ impl Verifier {
                     }
                 };
                 Ok(Claims {
-                    signed_headers: parsed.signed_headers().to_vec(),
+                    signed_headers: sorted(parsed.signed_headers()),
                     signature: parsed.signature(),
                     credential: parsed.credential().clone(),
                     amz_date,
@@ -568,7 +593,7 @@ impl Verifier {
                 })
             }
             (None, Some(q)) => Ok(Claims {
-                signed_headers: q.signed_headers().to_vec(),
+                signed_headers: sorted(q.signed_headers()),
                 signature: q.signature(),
                 credential: q.credential().clone(),
                 amz_date: q.amz_date(),
@@ -878,12 +903,9 @@ impl Authenticated {
         if !computed.ct_eq(&claims.signature) || absent {
             return Err(VerifyError::SignatureMismatch);
         }
-        let mut signed_headers = claims.signed_headers;
-        signed_headers.sort_unstable();
-        signed_headers.dedup();
         Ok(Verified {
             credential: claims.credential,
-            signed_headers,
+            signed_headers: claims.signed_headers,
             amz_date: claims.amz_date,
             presigned: claims.presign.is_some(),
             payload: payload_kind,
@@ -900,6 +922,67 @@ fn server_time(now: SigningTime) -> OffsetDateTime {
         Err(_) if now.unix_seconds() < 0 => time::PrimitiveDateTime::MIN.assume_utc(),
         Err(_) => time::PrimitiveDateTime::MAX.assume_utc(),
     }
+}
+
+/// The claimed `SignedHeaders` names (lowercase, as parsed), sorted and without repeats.
+fn sorted(names: &[String]) -> Vec<String> {
+    let mut names = names.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// How many times the header `name` appears.
+fn count_headers(req: &SignableRequest<'_>, name: &str) -> usize {
+    req.headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case(name))
+        .count()
+}
+
+/// A request names one host: at most one `Host` header, and when the URI has an authority too,
+/// the same host in both (RFC 9112 §3.2.2, RFC 9113 §8.3.1).
+///
+/// Hosts compare case-insensitively. A port equal to the scheme's default (443 for `https`,
+/// 80 for `http`) is the same as no port, and so is an empty one (`host:`), as RFC 3986 §6.2.3
+/// normalises them: `Host: example.com` agrees with `https://example.com:443/`, but
+/// `Host: example.com:80` does not agree with `https://example.com/`. The URI's userinfo is not
+/// part of its host and is ignored; a `Host` header has no userinfo, so one with `@` agrees
+/// with nothing.
+fn check_host(req: &SignableRequest<'_>) -> Result<(), VerifyError> {
+    if count_headers(req, "host") > 1 {
+        return Err(VerifyError::MultipleHostHeaders);
+    }
+    let (Some(header), Some(authority)) = (req.header_value("host"), req.authority) else {
+        return Ok(());
+    };
+    let default_port = match req.scheme {
+        Some(s) if s.eq_ignore_ascii_case("http") => Some("80"),
+        Some(s) if s.eq_ignore_ascii_case("https") => Some("443"),
+        _ => None,
+    };
+    fn explicit<'p>(port: Option<&'p str>, default: Option<&str>) -> Option<&'p str> {
+        port.filter(|p| !p.is_empty() && Some(*p) != default)
+    }
+    let (uri_host, uri_port) = host_and_port(authority);
+    let header = header.trim_ascii();
+    let same = std::str::from_utf8(header).is_ok_and(|header| {
+        let (host, header_port) = host_and_port(header);
+        // `host_and_port` drops userinfo, which a Host header may not carry.
+        !header.contains('@')
+            && host.eq_ignore_ascii_case(uri_host)
+            && explicit(header_port, default_port) == explicit(uri_port, default_port)
+    });
+    if same {
+        return Ok(());
+    }
+    Err(VerifyError::HostMismatch {
+        host: String::from_utf8_lossy(header).into_owned(),
+        authority: match uri_port {
+            Some(p) => format!("{uri_host}:{p}"),
+            None => uri_host.to_string(),
+        },
+    })
 }
 
 /// The session token presented must be the one issued with the key, and only then present.
@@ -928,17 +1011,22 @@ fn check_token(
     }
 }
 
-/// `host` and every `x-amz-*` header sent must be signed.
+/// `host` and every `x-amz-*` header sent must be signed. The claimed names are sorted
+/// (see [`Verifier::claims`]), so each header is looked up by binary search.
 fn check_signed_headers(
     req: &SignableRequest<'_>,
     claims: &Claims,
     token_unsigned: bool,
 ) -> Result<(), VerifyError> {
     let claimed = |name: &str| {
-        claims
-            .signed_headers
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(name))
+        let name = name.as_bytes();
+        let signed = &claims.signed_headers;
+        if name.iter().any(u8::is_ascii_uppercase) {
+            signed.binary_search_by(|s| cmp_lowercase(s.as_bytes(), name))
+        } else {
+            signed.binary_search_by(|s| s.as_bytes().cmp(name))
+        }
+        .is_ok()
     };
     if !claimed("host") {
         return Err(VerifyError::HostNotSigned);

@@ -144,6 +144,32 @@ pub enum VerifyError {
     ContentSha256Mismatch,
     /// The signature does not match. Deliberately says nothing more.
     SignatureMismatch,
+    /// The credentials the lookup returned for the access key expired at or before the
+    /// server's time (temporary credentials; this applies to presigned URLs too, whatever their
+    /// `X-Amz-Expires`).
+    ExpiredToken,
+    /// The request carries more than one `Authorization` header. Which one counts would depend
+    /// on who reads it (a proxy may take the last, the verifier the first), so none does.
+    MultipleAuthorizationHeaders,
+    /// The request carries more than one `Host` header (RFC 9112 §3.2 requires a 400).
+    MultipleHostHeaders,
+    /// The `Host` header and the authority of the request URI name different hosts (RFC 9112
+    /// §3.2.2, RFC 9113 §8.3.1): the signature was made for one of them, and the request may be
+    /// routed by the other.
+    ///
+    /// Hosts compare case-insensitively; a port equal to the scheme's default (443 for
+    /// `https`, 80 for `http`), or an empty one, is the same as none, so `Host: example.com`
+    /// agrees with `https://example.com:443/` but `Host: example.com:80` does not agree with
+    /// `https://example.com/`. The URI's userinfo is ignored; a `Host` header with `@` agrees
+    /// with nothing.
+    HostMismatch {
+        /// The `Host` header as received.
+        host: String,
+        /// The URI's host and port, without any userinfo.
+        authority: String,
+    },
+    /// S3 header auth without `x-amz-content-sha256`, which S3 requires on every SigV4 request.
+    MissingContentSha256,
 }
 
 impl VerifyError {
@@ -162,8 +188,13 @@ impl VerifyError {
             | Self::InvalidDate { .. }
             | Self::InvalidExpires
             | Self::UnsupportedAlgorithm { .. }
+            | Self::MultipleAuthorizationHeaders
             | Self::MultipleAuthMechanisms => "IncompleteSignatureException",
             Self::UnknownAccessKey | Self::InvalidSecurityToken => "UnrecognizedClientException",
+            Self::ExpiredToken => "ExpiredTokenException",
+            Self::MultipleHostHeaders | Self::HostMismatch { .. } => "BadRequestException",
+            // S3's code: S3 is the only service that requires the header.
+            Self::MissingContentSha256 => "InvalidRequest",
             Self::PresignExpired { .. }
             | Self::PresignNotYetValid { .. }
             | Self::HeadersNotSigned { .. } => "AccessDeniedException",
@@ -171,9 +202,18 @@ impl VerifyError {
         }
     }
 
-    /// The HTTP status AWS answers with: 403 for every case.
+    /// The HTTP status to answer with: 403 for every authentication failure, as AWS does, and
+    /// 400 for a request that is malformed whoever sent it: a `Host` header that contradicts the
+    /// URI or is repeated (RFC 9112 §3.2 asks for 400: the request names no single target, so
+    /// no credentials could make it acceptable), and S3's missing `x-amz-content-sha256` (S3
+    /// answers 400 `InvalidRequest`).
     pub fn status(&self) -> u16 {
-        403
+        match self {
+            Self::MultipleHostHeaders | Self::HostMismatch { .. } | Self::MissingContentSha256 => {
+                400
+            }
+            _ => 403,
+        }
     }
 }
 
@@ -289,6 +329,22 @@ impl fmt::Display for VerifyError {
                 "The provided 'x-amz-content-sha256' header does not match what was computed.",
             ),
             Self::SignatureMismatch => f.write_str(SIGNATURE_MISMATCH_MESSAGE),
+            Self::ExpiredToken => {
+                f.write_str("The security token included in the request is expired")
+            }
+            Self::MultipleAuthorizationHeaders => f.write_str(
+                "The request has more than one Authorization header; send exactly one.",
+            ),
+            Self::MultipleHostHeaders => {
+                f.write_str("The request has more than one Host header; send exactly one.")
+            }
+            Self::HostMismatch { host, authority } => write!(
+                f,
+                "The Host header '{host}' does not name the host of the request URI '{authority}'; send the same host in both, or only one of them."
+            ),
+            Self::MissingContentSha256 => {
+                f.write_str("Missing required header for this request: x-amz-content-sha256")
+            }
         }
     }
 }

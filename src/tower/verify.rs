@@ -18,7 +18,7 @@ use tower_service::Service;
 use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
-use crate::verifier::{Verified, Verifier};
+use crate::verifier::{TokenDisplay, Verified, Verifier};
 use crate::verify_error::VerifyError;
 
 /// Verifies every request before the inner service sees it.
@@ -56,6 +56,7 @@ pub struct VerifyLayer {
     body_limit: usize,
     body_timeout: Duration,
     include_canonical: bool,
+    token_display: TokenDisplay,
 }
 
 impl VerifyLayer {
@@ -67,6 +68,7 @@ impl VerifyLayer {
             body_limit: DEFAULT_BODY_LIMIT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             include_canonical: true,
+            token_display: TokenDisplay::Redacted,
         }
     }
 
@@ -91,6 +93,15 @@ impl VerifyLayer {
     #[must_use]
     pub fn include_canonical(mut self, include: bool) -> Self {
         self.include_canonical = include;
+        self
+    }
+
+    /// Whether a quoted canonical request shows the client's session token (default
+    /// [`TokenDisplay::Redacted`]; [`TokenDisplay::Shown`] is for debugging on your own
+    /// machine: answers pass through proxies and logs).
+    #[must_use]
+    pub fn token_display(mut self, display: TokenDisplay) -> Self {
+        self.token_display = display;
         self
     }
 }
@@ -214,7 +225,8 @@ fn reject<ResBody: From<Bytes>>(
 ) -> Response<ResBody> {
     let view = (layer.include_canonical && *error == VerifyError::SignatureMismatch)
         .then(|| layer.verifier.server_view(head, payload).ok())
-        .flatten();
+        .flatten()
+        .map(|v| v.with_token_display(layer.token_display));
     let message = error.api_gateway_message(view.as_ref());
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
     json(status, Some(error.error_type()), &message)

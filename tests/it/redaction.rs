@@ -166,3 +166,25 @@ fn diagnose_does_not_blame_a_session_token_the_server_redacted() {
     assert_eq!(parts, [awssig::Part::PayloadHash], "{d}");
     assert_eq!(d.causes().first(), Some(&awssig::Cause::PayloadHash), "{d}");
 }
+
+#[cfg(feature = "gateway")]
+#[test]
+fn the_gateway_403_redacts_the_session_token_unless_configured_to_show_it() {
+    use awssig::gateway::{Gateway, GatewayConfig};
+    let req = tampered_request().map(bytes::Bytes::from_static);
+    let answer = |config: GatewayConfig| {
+        let rejection = Gateway::new(config).check(&req, now()).unwrap_err();
+        String::from_utf8(rejection.body().to_vec()).unwrap()
+    };
+    let redacted = answer(GatewayConfig::new(verifier()));
+    assert!(
+        redacted.contains("x-amz-security-token:<redacted>"),
+        "{redacted}"
+    );
+    assert!(!redacted.contains(TOKEN), "{redacted}");
+    let shown = answer(GatewayConfig::new(verifier()).with_token_display(TokenDisplay::Shown));
+    assert!(
+        shown.contains(&format!("x-amz-security-token:{TOKEN}")),
+        "{shown}"
+    );
+}
