@@ -6,7 +6,12 @@
 //! each `http::HeaderValue`) and nothing else: the session token's value is made once per
 //! `Signer` and shared. [`Signer::sign_into`] allocates nothing.
 
-mod common;
+// The integration binary's shared helpers (tests/it/common.rs and tests/it/common/), reached the
+// way tests/it/main.rs declares them.
+mod it {
+    pub mod common;
+}
+use it::common;
 
 use awssig::{Credentials, Payload, SignableRequest, Signer};
 use time::OffsetDateTime;

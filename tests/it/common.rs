@@ -140,6 +140,16 @@ impl RawRequest {
     }
 }
 
+/// The name libtest knows the test `test` of the module at `module_path` (that module's
+/// `module_path!()`) by: its path in this binary without the crate name. For the tests that run
+/// themselves again in a child process with `--exact`, where a bare function name matches nothing.
+pub fn test_name(module_path: &str, test: &str) -> String {
+    match module_path.split_once("::") {
+        Some((_crate, module)) => format!("{module}::{test}"),
+        None => test.to_string(),
+    }
+}
+
 /// 2015-08-30T12:36:00Z, the suites' clock.
 pub fn suite_time() -> time::OffsetDateTime {
     time::macros::datetime!(2015-08-30 12:36:00 UTC)

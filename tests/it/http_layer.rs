@@ -1,6 +1,5 @@
 //! What `sign()` does to an `http::Request`: which host it signs, how it fixes an ambiguous
 //! query on the wire, which headers it adds and marks sensitive.
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use awssig::{Credentials, Payload, SignableRequest, Signer};
 

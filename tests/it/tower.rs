@@ -1,9 +1,7 @@
 //! The tower layers over real loopback HTTP: `SignLayer` in a hyper-util client talking to the
 //! local gateway, and `VerifyLayer` in an axum server.
-#![cfg(all(feature = "tower", feature = "gateway"))]
-#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};

@@ -1,6 +1,5 @@
 //! Credentials never reach text meant for people: `Debug` of the receiving side's values, the
 //! 403 answers built from them, and the echo of another scheme's `Authorization` header.
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! explains. Every expected value comes from `explain_request_at`, which derives the key afresh
 //! and builds each stage in its own buffer.
 
-mod common;
+use crate::common;
 
 use awssig::{Credentials, Error, Payload, Settings, SignableRequest, Signer};
 use time::OffsetDateTime;

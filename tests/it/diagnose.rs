@@ -1,7 +1,6 @@
-//! `diagnose` on the real error bodies quoted in the field notes (section 4): each names the
+//! `diagnose` on the real error bodies quoted in public bug reports (each test names its source): each names the
 //! right cause, extracts the server's canonical request when there is one, and falls back to a
 //! checklist when there is none.
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use awssig::{
     Cause, Credentials, ErrorBody, Evidence, Explanation, Payload, Settings, Signer, diagnose,

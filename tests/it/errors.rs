@@ -1,6 +1,5 @@
 //! Bad input gets a clear `awssig::Error`, never a panic; messages say how to fix the problem
 //! and never contain a secret.
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::time::Duration;
 

@@ -1,9 +1,7 @@
 //! The local gateway over a real socket: signed requests are echoed or forwarded, and failures
-//! get API Gateway's status, `x-amzn-ErrorType` and JSON bodies (field notes, section 4).
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
-#![cfg(feature = "gateway")]
+//! get API Gateway's status, `x-amzn-ErrorType` and JSON bodies (as quoted in public bug reports, named where used).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
@@ -70,7 +68,7 @@ fn unsigned_request_gets_missing_authentication_token_in_42_bytes() {
         res.header("x-amzn-errortype"),
         Some("MissingAuthenticationTokenException")
     );
-    // The byte count AWS sends (field notes: Content-Length: 42).
+    // The byte count AWS sends (`Content-Length: 42`, as in aws/chalice#12).
     assert_eq!(res.text(), r#"{"message":"Missing Authentication Token"}"#);
     assert_eq!(res.body.len(), 42);
 }

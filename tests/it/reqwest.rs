@@ -1,7 +1,5 @@
 //! `awssig::reqwest` over real loopback HTTP: a request signed in place and the
 //! `reqwest-middleware` middleware, both accepted by the local gateway.
-#![cfg(all(feature = "reqwest", feature = "gateway"))]
-#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use awssig::gateway::{Gateway, GatewayConfig, GatewayHandle};
 use awssig::{Credentials, CredentialsCache, Error, ProvidedSigner, Signer, Verifier};

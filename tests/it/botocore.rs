@@ -1,9 +1,8 @@
 //! Signatures made by botocore (an independent implementation, from the moto venv that
 //! `scripts/install-verifiers.sh` makes) are accepted by the Verifier: header and presigned,
 //! generic and S3 rules, with and without a session token; and rejected once tampered.
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -18,7 +17,7 @@ fn botocore_requests() -> Vec<Value> {
         "target/verifiers/moto/bin/python",
         "moto's Python",
     );
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/botocore/sign.py");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/botocore/sign.py");
     let out = Command::new(python).arg(script).output().unwrap();
     assert!(
         out.status.success(),

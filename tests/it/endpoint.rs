@@ -1,6 +1,5 @@
 //! Service and region inference on real AWS host shapes. Each row's expected scope comes from the
 //! AWS documentation page named in its comment (region code and signing name as documented there).
-#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use awssig::{Credentials, Error, Settings, Signer, infer_scope};
 

@@ -1,5 +1,4 @@
 //! Properties that hold for every request, checked with proptest.
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::time::Duration;
 

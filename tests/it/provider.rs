@@ -1,12 +1,13 @@
 //! Credentials providers, the refreshing cache and the provided signer: fresh credentials are
 //! fetched before expiry, expired ones are never used, and each signature uses one snapshot.
-#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, SystemTime};
+
+use crate::common;
 
 use awssig::{
     Credentials, CredentialsCache, EnvironmentProvider, Error, ProvideCredentials,
@@ -255,13 +256,13 @@ fn environment_provider_reads_the_environment_on_each_call() {
         assert_eq!(c.session_token(), Some("tokenfromenv"));
         return;
     }
+    let name = common::test_name(
+        module_path!(),
+        "environment_provider_reads_the_environment_on_each_call",
+    );
     let exe = std::env::current_exe().unwrap();
     let out = std::process::Command::new(exe)
-        .args([
-            "environment_provider_reads_the_environment_on_each_call",
-            "--exact",
-            "--nocapture",
-        ])
+        .args([name.as_str(), "--exact", "--nocapture"])
         .env("AWSSIG_ENV_CHILD", "1")
         .env("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
         .env("AWS_SECRET_ACCESS_KEY", "secretfromenv")
@@ -275,10 +276,7 @@ fn environment_provider_reads_the_environment_on_each_call() {
         String::from_utf8_lossy(&out.stderr)
     );
     let missing = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "environment_provider_reads_the_environment_on_each_call",
-            "--exact",
-        ])
+        .args([name.as_str(), "--exact"])
         .env("AWSSIG_ENV_CHILD", "1")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")

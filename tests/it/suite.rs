@@ -1,9 +1,8 @@
 //! Every case of the official AWS SigV4 suites, one `#[test]` per case and mode: the canonical
 //! request, the string to sign and the signature are compared byte for byte, then the signed
 //! request the crate produces is checked against the suite's.
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

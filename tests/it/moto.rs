@@ -3,9 +3,8 @@
 //! IAM API, IAM checking is switched on through `/moto-api/reset-auth`, then signed POSTs to STS,
 //! DynamoDB and SQS must be accepted, with the static key and with AssumeRole session
 //! credentials, and tampered ones rejected.
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use awssig::{Credentials, Signer};
 use common::client::{Response, send};

@@ -3,11 +3,11 @@
 //!
 //! The chain reads the process environment, and changing it needs `unsafe` (forbidden in this
 //! crate), so each test runs itself again as a child process with the environment it needs.
-#![cfg(all(feature = "aws-config", feature = "gateway"))]
-#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::path::Path;
 use std::process::Command;
+
+use crate::common;
 
 use awssig::gateway::{Gateway, GatewayConfig};
 use awssig::{Credentials, ProvidedSigner, Verifier};
@@ -22,7 +22,8 @@ const CHILD: &str = "AWSSIG_AWS_CONFIG_CHILD";
 /// asserts that it passed.
 fn run_child(test: &str, env: &[(&str, &str)]) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([test, "--exact", "--nocapture"]);
+    let name = common::test_name(module_path!(), test);
+    cmd.args([name.as_str(), "--exact", "--nocapture"]);
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);

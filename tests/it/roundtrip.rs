@@ -2,9 +2,8 @@
 //! suites' own AWS-signed requests are accepted as they are, and proptest mutations of method,
 //! path, query, a signed header, body, date, scope or signature are rejected with the right
 //! error while unsigned headers may change freely.
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

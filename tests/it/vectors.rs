@@ -2,9 +2,8 @@
 //! (S3 single encoding, presigning with tokens, unsigned and precomputed payloads, API Gateway,
 //! Lambda URLs, custom hosts, query edge cases, Unicode), with expected values produced by
 //! botocore and `@smithy/signature-v4` through `testdata/generate/generate.sh`.
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

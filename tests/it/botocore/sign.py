@@ -1,5 +1,5 @@
 """Signs a fixed set of requests with botocore (an independent SigV4 implementation) and prints
-them as JSON, one object per line, for tests/botocore.rs to verify with awssig's Verifier.
+them as JSON, one object per line, for tests/it/botocore.rs to verify with awssig's Verifier.
 
 Run with the Python of the moto venv made by scripts/install-verifiers.sh (botocore comes with
 moto). The clock is pinned by patching botocore.auth.get_current_datetime.

@@ -1,9 +1,8 @@
 //! Against a real, independent S3 verifier: s3s-fs 0.14.1 (crates.io) with `--access-key` and
 //! `--secret-key`, on 127.0.0.1. Header-signed PUT/GET, a presigned GET and UNSIGNED-PAYLOAD are
 //! accepted; tampered requests are rejected.
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -2,10 +2,8 @@
 //! proxy, client or mis-configuration would change it, sent to the local gateway, and the
 //! gateway's 403 is diagnosed against the local `Explanation`. The report must name that cause
 //! first.
-#![cfg(feature = "gateway")]
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -1,0 +1,36 @@
+//! The integration tests, one binary: each module is one area of the crate, tested through its
+//! public API only. `tests/alloc.rs` is the other test binary (it installs a counting global
+//! allocator, which would count every test here too). Modules that need a library feature, or
+//! the outside servers of `interop`, compile only with it.
+#![allow(clippy::unwrap_used)] // tests and their helpers fail loudly by design
+
+mod common;
+
+#[cfg(all(feature = "aws-config", feature = "gateway"))]
+mod aws_config;
+#[cfg(feature = "interop")]
+mod botocore;
+mod diagnose;
+#[cfg(feature = "gateway")]
+mod diagnose_gateway;
+mod endpoint;
+mod errors;
+#[cfg(feature = "gateway")]
+mod gateway;
+mod hot_path;
+mod http_layer;
+#[cfg(feature = "interop")]
+mod moto;
+mod properties;
+mod provider;
+mod redaction;
+#[cfg(all(feature = "reqwest", feature = "gateway"))]
+mod reqwest;
+mod roundtrip;
+#[cfg(feature = "interop")]
+mod s3s_fs;
+mod suite;
+#[cfg(all(feature = "tower", feature = "gateway"))]
+mod tower;
+mod vectors;
+mod verifier;
