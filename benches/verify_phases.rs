@@ -2,8 +2,8 @@
 //! of `benches/verify.rs`, taken apart at its public seams, beside the crypto floor with and
 //! without a cached signing key (see BENCHMARKS.md, "Verification").
 //!
-//! Not criterion: each phase is timed over a batch of calls, the batch repeated, and the median
-//! printed, then its heap allocations per call are counted exactly. `allocation-counter` is this
+//! Not criterion: each round times a batch of calls of every phase in turn, and the median over
+//! the rounds is printed, with each phase's heap allocations per call, counted exactly. `allocation-counter` is this
 //! binary's global allocator, which adds a little to every allocation's time; the times here
 //! are for comparing phases, the ratios are `benches/verify.rs`'s.
 //!
@@ -31,22 +31,33 @@ use inputs::{
 const BATCH: u32 = 2_000;
 const REPEATS: usize = 21;
 
-/// The median over `REPEATS` batches of the time per call of `f`, in nanoseconds.
-fn time_ns<R>(mut f: impl FnMut() -> R) -> f64 {
-    for _ in 0..BATCH {
-        black_box(f());
-    }
-    let mut per_call: Vec<f64> = (0..REPEATS)
-        .map(|_| {
+/// A phase: its name and one call of it.
+type Phase<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+
+/// The median time per call of each phase, in nanoseconds, over `REPEATS` rounds that each
+/// time a batch of every phase in turn, so that a slow phase of the shared machine slows all of
+/// them alike.
+fn times_ns(phases: &mut [Phase<'_>]) -> Vec<f64> {
+    let mut samples = vec![Vec::with_capacity(REPEATS); phases.len()];
+    for round in 0..=REPEATS {
+        for (k, (_, f)) in phases.iter_mut().enumerate() {
             let t0 = Instant::now();
             for _ in 0..BATCH {
-                black_box(f());
+                f();
             }
-            t0.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH)
+            // Round 0 warms up.
+            if round > 0 {
+                samples[k].push(t0.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH));
+            }
+        }
+    }
+    samples
+        .into_iter()
+        .map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            v[REPEATS / 2]
         })
-        .collect();
-    per_call.sort_by(f64::total_cmp);
-    per_call[REPEATS / 2]
+        .collect()
 }
 
 /// Heap allocations made by one call of `f` (after one call to warm up caches).
@@ -91,41 +102,62 @@ fn phases(
             .verify_payload(&view, Payload::Bytes(body))
             .expect("verified")
     };
-    let rows: Vec<(&str, f64, u64)> = vec![
+    let allocs = [
+        allocations(|| floor.verify(&claimed)),
+        allocations(|| floor.verify_deriving_key(&claimed)),
+        allocations(verify),
+        allocations(|| SignableRequest::from(req)),
+        allocations(authenticate),
+        allocations(both_halves),
+        allocations(|| creds.clone()),
+    ];
+    let mut phases: Vec<Phase<'_>> = vec![
         (
             "floor (cached key)",
-            time_ns(|| floor.verify(black_box(&claimed))),
-            allocations(|| floor.verify(&claimed)),
+            Box::new(|| {
+                black_box(floor.verify(black_box(&claimed)));
+            }),
         ),
         (
             "floor, key derived per request",
-            time_ns(|| floor.verify_deriving_key(black_box(&claimed))),
-            allocations(|| floor.verify_deriving_key(&claimed)),
+            Box::new(|| {
+                black_box(floor.verify_deriving_key(black_box(&claimed)));
+            }),
         ),
-        ("Verifier::verify_at", time_ns(verify), allocations(verify)),
+        (
+            "Verifier::verify_at",
+            Box::new(|| {
+                black_box(verify());
+            }),
+        ),
         (
             "  SignableRequest::from(&http::Request)",
-            time_ns(|| SignableRequest::from(black_box(req))),
-            allocations(|| SignableRequest::from(req)),
+            Box::new(|| {
+                black_box(SignableRequest::from(black_box(req)));
+            }),
         ),
         (
             "  authenticate_at (headers only)",
-            time_ns(authenticate),
-            allocations(authenticate),
+            Box::new(|| {
+                black_box(authenticate());
+            }),
         ),
         (
             "  authenticate_at + verify_payload",
-            time_ns(both_halves),
-            allocations(both_halves),
+            Box::new(|| {
+                black_box(both_halves());
+            }),
         ),
         (
             "  Credentials::clone (the lookup's answer)",
-            time_ns(|| black_box(creds).clone()),
-            allocations(|| creds.clone()),
+            Box::new(|| {
+                black_box(black_box(creds).clone());
+            }),
         ),
     ];
+    let times = times_ns(&mut phases);
     println!("{name}");
-    for (phase, ns, allocs) in rows {
+    for (((phase, _), ns), allocs) in phases.iter().zip(times).zip(allocs) {
         println!("  {phase:<46} {ns:>9.1} ns  {allocs:>3} allocations");
     }
 }
