@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Prints the BENCHMARKS.md table from the last `cargo bench --bench sign` run.
+"""Prints the BENCHMARKS.md tables from the last `cargo bench --bench sign` and
+`cargo bench --bench verify` runs (each table only when its bench has run).
 
 Reads criterion's estimates (target/criterion/<group>/<function>/new/estimates.json), takes each
-median, and computes the ratios the issue's targets are stated in.
+median, and computes the ratios the issue's targets are stated in; the paired rounds' ratios come
+from target/criterion/paired.json and paired_verify.json.
 """
 
 import json
@@ -17,7 +19,7 @@ def median_ns(group: str, function: str) -> float:
     try:
         return json.loads(path.read_text())["median"]["point_estimate"]
     except FileNotFoundError:
-        sys.exit(f"no criterion result at {path}: run `cargo bench --bench sign` first")
+        sys.exit(f"no criterion result at {path}: run `cargo bench --bench sign` (or verify) first")
 
 
 def fmt(ns: float) -> str:
@@ -35,9 +37,9 @@ def verdict(ok: bool, paired_ok=None) -> str:
     return "**met by the medians only**" if ok else "**met in paired rounds only**"
 
 
-def paired() -> dict:
-    """The paired-round ratios `benches/sign.rs` writes (see BENCHMARKS.md)."""
-    path = ROOT / "paired.json"
+def paired(file: str = "paired.json") -> dict:
+    """The paired-round ratios `benches/sign.rs` (or verify.rs) writes (see BENCHMARKS.md)."""
+    path = ROOT / file
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
@@ -45,6 +47,52 @@ def paired() -> dict:
 
 
 PAIRED = paired()
+PAIRED_VERIFY = paired("paired_verify.json")
+
+
+def print_table(rows) -> None:
+    print("| case | medians | ratio | target | |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+def verify_rows() -> list:
+    """The verification table (`benches/verify.rs`): awssig against the floor and s3s."""
+    out = []
+    for group, label, key in [
+        ("v_get_vanilla", "(v1) Verifier, get-vanilla", "v_get_vanilla_awssig_over_floor"),
+        ("v_api_gateway_post_1kib_token", "(v2) Verifier, API Gateway POST, 1 KiB JSON, session token", "v_post_awssig_over_floor"),
+    ]:
+        floor, derive, ours = (median_ns(group, f) for f in ("floor", "floor_deriving_key", "awssig"))
+        ratio = ours / floor
+        out.append((
+            label,
+            f"floor {fmt(floor)}; floor deriving the key {fmt(derive)}; awssig {fmt(ours)}",
+            f"awssig {ratio:.2f}x the floor ({ours / derive:.2f}x the floor deriving the key)"
+            + (f"; paired rounds: {PAIRED_VERIFY[key]:.2f}x" if key in PAIRED_VERIFY else ""),
+            "<= 1.5x",
+            verdict(ratio <= 1.5, PAIRED_VERIFY[key] <= 1.5 if key in PAIRED_VERIFY else None),
+        ))
+    for group, label, key in [
+        ("v_s3s_get_object", "(v3) S3 GetObject, against s3s (information)", "v_s3s_get_object_s3s_over_awssig"),
+        ("v_s3s_put_object_1kib_token", "(v4) S3 PutObject, 1 KiB, session token, against s3s (information)", "v_s3s_put_object_s3s_over_awssig"),
+    ]:
+        ours, theirs = median_ns(group, "awssig"), median_ns(group, "s3s")
+        out.append((
+            label,
+            f"awssig {fmt(ours)}; s3s {fmt(theirs)}",
+            f"s3s {theirs / ours:.2f}x awssig's time"
+            + (f"; paired rounds: {PAIRED_VERIFY[key]:.2f}x" if key in PAIRED_VERIFY else ""),
+            "",
+            "",
+        ))
+    return out
+
+
+if "--verify" in sys.argv:
+    print_table(verify_rows())
+    sys.exit(0)
 
 
 def paired_note(key: str, fmt_ratio) -> str:
@@ -120,7 +168,4 @@ rows.append((
     verdict(scale >= 1.8, PAIRED["f_two_threads_over_one"] >= 1.8 if "f_two_threads_over_one" in PAIRED else None),
 ))
 
-print("| case | medians | ratio | target | |")
-print("|---|---|---|---|---|")
-for r in rows:
-    print("| " + " | ".join(r) + " |")
+print_table(rows)

@@ -37,6 +37,12 @@ pub enum Error {
         name: String,
     },
 
+    /// The request has more than one `host` header (RFC 9112 §3.2: a server answers 400).
+    #[error(
+        "the request has more than one `host` header: send exactly one (servers refuse the request, and a verifier would not know which host was signed)"
+    )]
+    MultipleHostHeaders,
+
     /// A header value contains bytes that cannot be signed or sent.
     #[error("header `{name}` cannot be signed: {reason}")]
     InvalidHeaderValue {

@@ -190,8 +190,13 @@ impl<'a> SignableRequest<'a> {
                 reason: "the URL has an empty host",
             });
         }
+        let mut hosts = 0;
         for h in &self.headers {
             validate_header(h.name, h.value)?;
+            hosts += usize::from(h.name.eq_ignore_ascii_case("host"));
+        }
+        if hosts > 1 {
+            return Err(Error::MultipleHostHeaders);
         }
         Ok(())
     }

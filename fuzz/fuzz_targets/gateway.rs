@@ -96,10 +96,16 @@ fuzz_target!(|data: &[u8]| {
     let res = runtime()
         .block_on(async { tokio::time::timeout(Duration::from_secs(5), gw.handle(req)).await });
     let res = res.expect("Gateway::handle did not answer within 5 s");
-    assert_eq!(
-        res.status() == http::StatusCode::OK,
-        checked,
-        "check and handle disagree: handle answered {}",
-        res.status()
-    );
+    // handle() forwards only what check() accepted; it may still refuse (400) a verified
+    // request whose path it will not forward (a dot segment left after normalisation).
+    let status = res.status();
+    if status == http::StatusCode::OK {
+        assert!(checked, "handle answered 200 to a request check refused");
+    }
+    if checked {
+        assert!(
+            status == http::StatusCode::OK || status == http::StatusCode::BAD_REQUEST,
+            "check accepted a request that handle answered {status}"
+        );
+    }
 });

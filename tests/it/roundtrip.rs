@@ -574,3 +574,21 @@ fn header_signing_refuses_a_query_a_verifier_would_read_as_presigned() {
         .unwrap();
     signer.sign_at(&mut req, common::suite_time()).unwrap();
 }
+
+#[test]
+fn signing_refuses_two_host_headers_as_the_verifier_does() {
+    let signer = Signer::new(
+        Credentials::new(common::AKID, common::SECRET),
+        "us-east-1",
+        "service",
+    );
+    let req = SignableRequest::new("GET", "/")
+        .header("host", "example.amazonaws.com")
+        .header("Host", "example.amazonaws.com");
+    assert_eq!(
+        signer
+            .sign_request_at(&req, Payload::Bytes(b""), common::suite_time())
+            .unwrap_err(),
+        awssig::Error::MultipleHostHeaders
+    );
+}
