@@ -285,6 +285,7 @@ pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
 }
 
 /// `Sun, 30 Aug 2015 12:36:00 GMT` for `now + offset`.
+#[cfg(any(feature = "gateway", test))]
 pub(crate) fn http_date(now: SystemTime, offset: time::Duration) -> String {
     let t = OffsetDateTime::from(now)
         .checked_add(offset)
