@@ -231,7 +231,14 @@ fn header_mode(case: &Case<'_>) {
     // The request as it goes on the wire: the query the output says to send (the fragment is
     // never sent), the request's headers with the signer's replacing any of the same name (as
     // `apply_to` inserts them), then the signer's.
-    let prefix = before_query(case.target);
+    // A request with its own `host` header goes out in origin form (`/path?query`): that
+    // header, not the URL's authority, names the host (a VPC endpoint URL carrying an API's
+    // host, say), and a server sees no second authority to compare it with.
+    let prefix = if has_host_header(case) {
+        req.path()
+    } else {
+        before_query(case.target)
+    };
     let wire_target = match out.query().or(req.query()) {
         Some(q) => format!("{prefix}?{q}"),
         None => prefix.to_string(),
@@ -259,7 +266,13 @@ fn header_mode(case: &Case<'_>) {
 
     // The http::Request layer, when `http` can carry the request: what it signs verifies.
     if let Some(mut http_req) = to_http(case) {
-        if signer.sign_payload_at(&mut http_req, payload, time).is_ok()
+        let signed = signer.sign_payload_at(&mut http_req, payload, time).is_ok();
+        if has_host_header(case)
+            && let Some(origin_form) = http_req.uri().path_and_query().cloned()
+        {
+            *http_req.uri_mut() = origin_form.into();
+        }
+        if signed
             && case.claim_holds
             && let Err(e) = verifier.verify_at(&http_req, payload, time)
         {
@@ -268,6 +281,11 @@ fn header_mode(case: &Case<'_>) {
             );
         }
     }
+}
+
+/// Whether the request carries its own `host` header.
+fn has_host_header(case: &Case<'_>) -> bool {
+    case.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host"))
 }
 
 fn presigned(case: &Case<'_>) {
@@ -329,7 +347,11 @@ fn presigned(case: &Case<'_>) {
 
     // The URL goes on the wire with the request's scheme and authority, and its own headers.
     let prefix = before_query(case.target);
-    let origin = prefix.strip_suffix(req.path()).unwrap_or(prefix);
+    let origin = if has_host_header(case) {
+        "" // origin form, as in header mode
+    } else {
+        prefix.strip_suffix(req.path()).unwrap_or(prefix)
+    };
     let wire_target = format!("{origin}{url}");
     let mut sent = SignableRequest::new(case.method, &wire_target);
     for (n, v) in &case.headers {
