@@ -270,6 +270,9 @@ impl PresignedQuery {
     /// [`Credential::parse`], a bad `SignedHeaders` list or signature.
     pub fn parse(query: &str) -> Result<Option<Self>, VerifyError> {
         let mut found: [Option<String>; 7] = Default::default();
+        // A repeated parameter makes a presigned URL ambiguous; in a request signed in its
+        // `Authorization` header these are ordinary parameters, and may repeat.
+        let mut repeated = false;
         const NAMES: [&str; 7] = [
             param::ALGORITHM,
             param::CREDENTIAL,
@@ -283,7 +286,8 @@ impl PresignedQuery {
             let key = percent_encoding::percent_decode(p.key).decode_utf8_lossy();
             if let Some(i) = NAMES.iter().position(|n| *n == key) {
                 if found[i].is_some() {
-                    return Err(VerifyError::MissingQueryParameters);
+                    repeated = true;
+                    continue;
                 }
                 found[i] = Some(
                     percent_encoding::percent_decode(p.value)
@@ -303,6 +307,9 @@ impl PresignedQuery {
         ] = found;
         if algorithm.is_none() && credential.is_none() && signature.is_none() {
             return Ok(None);
+        }
+        if repeated {
+            return Err(VerifyError::MissingQueryParameters);
         }
         let (
             Some(algorithm),

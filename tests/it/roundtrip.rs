@@ -592,3 +592,18 @@ fn signing_refuses_two_host_headers_as_the_verifier_does() {
         awssig::Error::MultipleHostHeaders
     );
 }
+
+#[test]
+fn a_header_signed_request_may_repeat_an_ordinary_x_amz_expires_parameter() {
+    let creds = Credentials::new(common::AKID, common::SECRET);
+    let signer = Signer::new(creds.clone(), "us-east-1", "service");
+    let verifier = Verifier::new(creds, "us-east-1", "service");
+    let mut req =
+        http::Request::get("https://example.amazonaws.com/?X-Amz-Expires=1&X-Amz-Expires=2")
+            .body(())
+            .unwrap();
+    signer.sign_at(&mut req, common::suite_time()).unwrap();
+    verifier
+        .verify_at(&req, Payload::Bytes(b""), common::suite_time())
+        .unwrap();
+}
