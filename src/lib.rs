@@ -1,6 +1,85 @@
-#![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_cfg))]
+//! AWS Signature Version 4 (SigV4) for Rust, on both sides of the wire: sign any
+//! `http::Request` exactly as AWS does, presign URLs, verify the requests your service
+//! receives, and see every intermediate value when AWS answers 403.
+//!
+//! - **Exact.** Every case of the official AWS suites (aws-c-auth v4 in header and query mode,
+//!   the classic 2015 suite, the smithy-rs extras) passes byte for byte, and so do the project's
+//!   own vectors, whose expected values come from botocore and `@smithy/signature-v4`.
+//! - **Plain.** One module per SigV4 stage (canonical request → string to sign → signing key →
+//!   headers), one HMAC-SHA256 core behind a crypto seam, `#![forbid(unsafe_code)]`, secrets
+//!   zeroized and never printed (`Debug` included).
+//! - **Clear errors.** Bad input is an [`Error`] that says how to fix it, never a panic; a
+//!   refused request is a [`VerifyError`] whose text is AWS's own.
+//!
+//! # Sign a request
+//!
+//! ```
+//! use awssig::{Credentials, Signer};
+//!
+//! // The AWS example credentials and the test suite's clock (2015-08-30T12:36:00Z).
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+//! let signer = Signer::new(creds, "us-east-1", "service");
+//! let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_440_938_160);
+//!
+//! let mut req = http::Request::get("https://example.amazonaws.com/").body(())?;
+//! signer.sign_at(&mut req, now)?;
+//! assert_eq!(
+//!     req.headers()["authorization"],
+//!     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+//!      SignedHeaders=host;x-amz-date, \
+//!      Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+//! );
+//! assert!(req.headers()["authorization"].is_sensitive());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`Signer::sign`] signs with the current time. Bodies held in memory (`()`, `Vec<u8>`,
+//! `String`, `&[u8]`, `&str`, `bytes::Bytes`) are hashed; for any other body use
+//! [`Signer::sign_payload_at`] with [`Payload::Unsigned`] or [`Payload::Precomputed`].
+//! [`Signer::presign_at`] makes a presigned URL, [`Signer::explain_at`] shows the canonical
+//! request and string to sign, and [`SignableRequest`] serves callers without an
+//! `http::Request`.
+//!
+//! # Verify a request
+//!
+//! ```
+//! use awssig::{Credentials, Payload, Signer, Verifier};
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+//! let signer = Signer::new(creds.clone(), "us-east-1", "execute-api");
+//! let verifier = Verifier::new(creds, "us-east-1", "execute-api");
+//! let now = time::OffsetDateTime::now_utc();
+//!
+//! let mut req = http::Request::post("https://abc.execute-api.us-east-1.amazonaws.com/prod/orders")
+//!     .body(b"{}".to_vec())?;
+//! signer.sign_at(&mut req, now)?;
+//! let verified = verifier.verify_at(&req, Payload::Bytes(b"{}"), now)?;
+//! assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+//!
+//! // A body changed in transit is refused with AWS's words.
+//! let err = verifier.verify_at(&req, Payload::Bytes(b"{ }"), now).unwrap_err();
+//! assert!(err.to_string().starts_with("The request signature we calculated does not match"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A service that must answer before reading the body calls [`Verifier::authenticate_at`] on
+//! the head, then [`Authenticated::verify_payload`] with the body. A client that got a 403 asks
+//! [`diagnose()`] why: it diffs the server's canonical request (from API Gateway's JSON or S3's
+//! XML) against the local [`Explanation`] and names the cause.
+//!
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | (none) | signing, presigning, verifying, `diagnose`, host inference, credential providers |
+//! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible) |
+//! | `reqwest` | `reqwest::sign` and a `reqwest-middleware` middleware |
+//! | `aws-config` | `aws_config`: any `aws-credential-types` provider, the default chain |
+//! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
+//! | `interop` | nothing in the library: the repository's tests against independent verifiers |
+//!
+//! The `awssig` command line is its own package (`awssig-cli`), so depending on this crate
+//! never resolves clap.
 //!
 //! # Design
 //!
@@ -70,6 +149,15 @@
 //! limit and a timeout; they forward exactly the path that was verified (never raw dot
 //! segments); their 403 answers quote the canonical request with the session token redacted
 //! ([`TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's snippets run as doctests too (the README is the repository's page, not the
+// crate docs: it also speaks of the repository's scripts).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod credentials;
 mod crypto;
