@@ -104,7 +104,7 @@
 //!    and the verifier's view shares redaction with (it imports only `time` and `credentials`);
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `signer::endpoint`;
-//! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`);
+//! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
 //! 6. **diagnose**: `diagnose` (`error_body`, `clock`);
 //! 7. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!

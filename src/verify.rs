@@ -3,6 +3,7 @@
 //! - [`parse`]: the `Authorization` header and presigned query, parsed;
 //! - [`checks`]: scope, time, host, session token and signed headers;
 //! - [`error`]: [`VerifyError`], one variant per AWS answer;
+//! - `key_cache`: the derived signing keys, a bounded table shared by a verifier's clones;
 //! - [`aws_response`]: AWS's wire texts and the 403 body, one copy for the gateway and
 //!   `tower::VerifyLayer`.
 //!
@@ -15,6 +16,7 @@
 pub(crate) mod aws_response;
 mod checks;
 pub(crate) mod error;
+mod key_cache;
 pub(crate) mod parse;
 
 use std::collections::HashMap;
@@ -29,13 +31,14 @@ use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
-use crate::sign::key::{Signature, SigningKey};
+use crate::sign::key::Signature;
 use crate::sign::string_to_sign::{self, Region, Scope};
 use crate::spec::Algorithm;
 use crate::spec::UNSIGNED_PAYLOAD;
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, count_headers, server_time, sorted};
 use error::VerifyError;
+use key_cache::VerifyKeyCache;
 use parse::{AuthorizationHeader, Credential, PresignedQuery};
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.
@@ -109,6 +112,8 @@ pub enum UnsignedPayload {
 #[derive(Clone)]
 pub struct Verifier {
     lookup: Arc<dyn CredentialsLookup>,
+    /// Derived signing keys, shared by clones.
+    keys: Arc<VerifyKeyCache>,
     regions: Vec<String>,
     service: String,
     max_skew: Duration,
@@ -212,6 +217,7 @@ impl Verifier {
     ) -> Self {
         Self {
             lookup: Arc::new(lookup),
+            keys: Arc::new(VerifyKeyCache::new()),
             regions: vec![region.into()],
             service: service.into(),
             max_skew: DEFAULT_MAX_SKEW,
@@ -367,6 +373,7 @@ impl Verifier {
         Ok(Authenticated {
             claims,
             creds,
+            keys: Arc::clone(&self.keys),
             payload,
             rules: Rules {
                 settings: self.canonical_settings(),
@@ -707,6 +714,7 @@ impl PayloadLine {
 pub struct Authenticated {
     claims: Claims,
     creds: Credentials,
+    keys: Arc<VerifyKeyCache>,
     payload: PayloadClaim,
     rules: Rules,
 }
@@ -755,6 +763,7 @@ impl Authenticated {
         let Self {
             claims,
             creds,
+            keys,
             payload: claim,
             rules,
         } = self;
@@ -771,9 +780,11 @@ impl Authenticated {
         });
         let sts =
             string_to_sign::string_to_sign(claims.algorithm, &claims.amz_date, &scope, &digest);
-        let computed = SigningKey::derive(&creds, &scope).sign(&sts);
+        let matches = keys.check(&creds, &scope, |key| {
+            key.sign(&sts).ct_eq(&claims.signature)
+        });
         // A claimed header that was not sent is an error even if the signature matches.
-        if !computed.ct_eq(&claims.signature) || absent {
+        if !matches || absent {
             return Err(VerifyError::SignatureMismatch);
         }
         Ok(Verified {

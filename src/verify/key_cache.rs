@@ -1,0 +1,309 @@
+//! The verifier's derived-key cache: `kSigning` per (access key id, secret, date, region, service), bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
+//!
+//! A verification then costs one SHA-256 of the canonical request and one HMAC of the string
+//! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]).
+//!
+//! - **Bounded.** The table has [`SLOTS`] slots, each holding at most one key: a slot is chosen
+//!   by a keyed hash (a per-cache random [`RandomState`]) of the key id and scope, and a new key
+//!   replaces the slot's old one. Whatever a client sends, the cache never holds more than
+//!   [`SLOTS`] keys.
+//! - **Only proven keys.** A key is cached only after it verified a signature, so it is always
+//!   one the lookup knows, and a client who does not hold the secret cannot fill or evict slots.
+//! - **Never for another secret.** An entry keeps the secret it was derived from and serves
+//!   only credentials whose secret is the same bytes (compared in constant time), so after a
+//!   rotation the lookup's new secret never meets the old key.
+//! - **Lock-free reads.** Each slot is an [`ArcSwapOption`]: readers take no lock, and a miss
+//!   publishes its key for the verifier's clones and other threads.
+//!
+//! The secrets and keys are wiped on drop and never printed.
+
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+use arc_swap::ArcSwapOption;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::credentials::Credentials;
+use crate::sign::key::SigningKey;
+use crate::sign::string_to_sign::{Region, Scope};
+
+/// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
+/// room for the day change, and the whole table stays a few tens of KiB.
+pub(crate) const SLOTS: usize = 64;
+
+/// One derived key and everything it was derived from.
+struct Entry {
+    access_key_id: Box<str>,
+    secret: Zeroizing<String>,
+    date: Box<str>,
+    region: Box<str>,
+    region_set: bool,
+    service: Box<str>,
+    key: SigningKey,
+}
+
+impl Entry {
+    /// Whether this key is the one `creds` derive for `scope`. The secret is compared in
+    /// constant time; the other parts are not secret.
+    #[inline]
+    fn serves(&self, creds: &Credentials, scope: &Scope<'_>) -> bool {
+        let same_scope = *self.access_key_id == *creds.access_key_id()
+            && *self.date == *scope.date
+            && *self.region == *scope.region.as_str()
+            && self.region_set == matches!(scope.region, Region::Set(_))
+            && *self.service == *scope.service;
+        same_scope
+            && bool::from(
+                self.secret
+                    .as_bytes()
+                    .ct_eq(creds.secret_access_key().as_bytes()),
+            )
+    }
+}
+
+/// The bounded table of derived keys a [`Verifier`](crate::Verifier) and its clones share.
+pub(crate) struct VerifyKeyCache {
+    hasher: RandomState,
+    slots: Box<[ArcSwapOption<Entry>]>,
+    /// How many keys were derived, for the tests.
+    #[cfg(test)]
+    derived: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for VerifyKeyCache {
+    fn default() -> Self {
+        Self {
+            hasher: RandomState::new(),
+            slots: (0..SLOTS).map(|_| ArcSwapOption::empty()).collect(),
+            #[cfg(test)]
+            derived: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+impl VerifyKeyCache {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// The slot for `access_key_id` and `scope`.
+    #[inline]
+    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> &ArcSwapOption<Entry> {
+        let hash = self.hasher.hash_one((
+            access_key_id,
+            scope.date,
+            scope.region.as_str(),
+            scope.service,
+        ));
+        // The remainder is below SLOTS, so the cast cannot truncate.
+        &self.slots[(hash % SLOTS as u64) as usize]
+    }
+
+    /// Runs `check` (a signature comparison) with the signing key of `creds` for `scope`: the
+    /// cached one when it was derived from the same key id, secret and scope, else one derived
+    /// now, which is cached only when `check` accepts it.
+    #[inline]
+    pub(crate) fn check(
+        &self,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        check: impl FnOnce(&SigningKey) -> bool,
+    ) -> bool {
+        let slot = self.slot(creds.access_key_id(), scope);
+        {
+            let cached = slot.load();
+            if let Some(entry) = cached.as_deref().filter(|e| e.serves(creds, scope)) {
+                return check(&entry.key);
+            }
+        }
+        #[cfg(test)]
+        self.derived
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self::derive_and_check(slot, creds, scope, check)
+    }
+
+    #[cold]
+    fn derive_and_check(
+        slot: &ArcSwapOption<Entry>,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        check: impl FnOnce(&SigningKey) -> bool,
+    ) -> bool {
+        let key = SigningKey::derive(creds, scope);
+        if !check(&key) {
+            return false;
+        }
+        slot.store(Some(Arc::new(Entry {
+            access_key_id: creds.access_key_id().into(),
+            secret: Zeroizing::new(creds.secret_access_key().to_owned()),
+            date: scope.date.into(),
+            region: scope.region.as_str().into(),
+            region_set: matches!(scope.region, Region::Set(_)),
+            service: scope.service.into(),
+            key,
+        })));
+        true
+    }
+
+    /// How many keys are cached now (at most [`SLOTS`]).
+    pub(crate) fn len(&self) -> usize {
+        self.slots.iter().filter(|s| s.load().is_some()).count()
+    }
+}
+
+impl fmt::Debug for VerifyKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyKeyCache")
+            .field("keys", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::{Payload, Signer, VerifyError};
+
+    const AKID: &str = "AKIDEXAMPLE";
+    const OLD_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    const NEW_SECRET: &str = "rotated/K7MDENG+bPxRfiCYEXAMPLEKEYrotated";
+
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+    }
+
+    fn signed(creds: &Credentials, at: SystemTime) -> http::Request<()> {
+        let mut req = http::Request::get("https://example.amazonaws.com/?a=b")
+            .body(())
+            .unwrap();
+        Signer::new(creds.clone(), "us-east-1", "service")
+            .sign_payload_at(&mut req, Payload::Bytes(b""), at)
+            .unwrap();
+        req
+    }
+
+    fn verify(
+        verifier: &crate::Verifier,
+        req: &http::Request<()>,
+        at: SystemTime,
+    ) -> Result<(), VerifyError> {
+        verifier.verify_at(req, Payload::Bytes(b""), at).map(|_| ())
+    }
+
+    fn derived(verifier: &crate::Verifier) -> usize {
+        verifier
+            .keys
+            .derived
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    #[test]
+    fn a_rotated_secret_is_never_verified_with_the_old_cached_key() {
+        let current = Arc::new(std::sync::RwLock::new(Credentials::new(AKID, OLD_SECRET)));
+        let lookup = {
+            let current = Arc::clone(&current);
+            move |id: &str| {
+                let c = current.read().unwrap().clone();
+                (c.access_key_id() == id).then_some(c)
+            }
+        };
+        let verifier = crate::Verifier::new(lookup, "us-east-1", "service");
+        let old_req = signed(&Credentials::new(AKID, OLD_SECRET), now());
+        verify(&verifier, &old_req, now()).unwrap();
+        assert_eq!(verifier.keys.len(), 1, "the old secret's key is cached");
+
+        *current.write().unwrap() = Credentials::new(AKID, NEW_SECRET);
+        assert!(matches!(
+            verify(&verifier, &old_req, now()),
+            Err(VerifyError::SignatureMismatch)
+        ));
+        let new_req = signed(&Credentials::new(AKID, NEW_SECRET), now());
+        verify(&verifier, &new_req, now()).unwrap();
+        // The new key replaced the old one in its slot; the old signature stays refused.
+        assert!(matches!(
+            verify(&verifier, &old_req, now()),
+            Err(VerifyError::SignatureMismatch)
+        ));
+        verify(&verifier, &new_req, now()).unwrap();
+        assert_eq!(verifier.keys.len(), 1);
+        // Derived: the old secret's key (cached); the new secret's key for the old signature
+        // (refused, not cached); the new secret's key for the new signature (cached, replacing
+        // the old). The last two verifications use the new secret's cached key.
+        assert_eq!(derived(&verifier), 3);
+    }
+
+    #[test]
+    fn many_access_keys_and_dates_do_not_grow_the_cache_beyond_its_cap() {
+        let creds: Vec<Credentials> = (0..200)
+            .map(|i| Credentials::new(format!("AKID{i:04}"), format!("secret-{i}")))
+            .collect();
+        let verifier = crate::Verifier::new(creds.clone(), "us-east-1", "service");
+        for (i, c) in creds.iter().enumerate() {
+            for day in 0..3u64 {
+                let at = now() + Duration::from_secs((i as u64 * 3 + day) * 86_400);
+                verify(&verifier, &signed(c, at), at).unwrap();
+                assert!(verifier.keys.len() <= SLOTS);
+            }
+        }
+        let held = verifier.keys.len();
+        assert!(held <= SLOTS && held > SLOTS / 2, "{held} keys held");
+    }
+
+    #[test]
+    fn an_unknown_key_or_a_bad_signature_is_never_cached() {
+        let verifier =
+            crate::Verifier::new(Credentials::new(AKID, OLD_SECRET), "us-east-1", "service");
+        let stranger = signed(&Credentials::new("AKIDSTRANGER", OLD_SECRET), now());
+        assert!(verify(&verifier, &stranger, now()).is_err());
+        let forged = signed(&Credentials::new(AKID, "not-the-secret"), now());
+        assert!(matches!(
+            verify(&verifier, &forged, now()),
+            Err(VerifyError::SignatureMismatch)
+        ));
+        assert_eq!(verifier.keys.len(), 0);
+    }
+
+    #[test]
+    fn the_cache_is_shared_by_clones_and_across_threads() {
+        let creds = Credentials::new(AKID, OLD_SECRET);
+        let verifier = crate::Verifier::new(creds.clone(), "us-east-1", "service");
+        let clone = verifier.clone();
+        let req = signed(&creds, now());
+        std::thread::scope(|s| {
+            s.spawn(|| verify(&clone, &req, now()).unwrap());
+        });
+        assert_eq!(
+            verifier.keys.len(),
+            1,
+            "the other thread's clone cached the key"
+        );
+        assert!(Arc::ptr_eq(&verifier.keys, &clone.keys));
+        verify(&verifier, &req, now()).unwrap();
+        assert_eq!(verifier.keys.len(), 1);
+        assert_eq!(
+            derived(&verifier),
+            1,
+            "served from the cache, not derived again"
+        );
+    }
+
+    #[test]
+    fn debug_shows_only_a_count() {
+        let verifier =
+            crate::Verifier::new(Credentials::new(AKID, OLD_SECRET), "us-east-1", "service");
+        verify(
+            &verifier,
+            &signed(&Credentials::new(AKID, OLD_SECRET), now()),
+            now(),
+        )
+        .unwrap();
+        let shown = format!("{:?}", verifier.keys);
+        assert_eq!(shown, "VerifyKeyCache { keys: 1, .. }");
+        assert!(!shown.contains(OLD_SECRET));
+    }
+}
