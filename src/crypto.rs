@@ -26,7 +26,7 @@
 //! | `MacKey::start(&self) -> Hasher`, `MacKey::finish(&self, Hasher) -> [u8; 32]` | a streamed MAC: the message is written into the `Hasher` that `start` returns and `finish` gives the MAC. A library whose HMAC stream is not its SHA-256 stream makes `Hasher` hold either |
 //! | `struct Padded: Clone` | a message of fixed length to MAC many times with bytes rewritten in place (the string to sign of one day): `Padded::new(&[u8]) -> Option<Padded>` (`None` when the message is longer than the backend lays out; callers then stream it), `Padded::message_mut(&mut self) -> &mut [u8]`, and `MacKey::mac_padded(&self, &Padded) -> [u8; 32]`. A backend without access to the hash's blocks keeps the plain bytes here |
 //!
-//! [`ct_eq32`] and [`wipe`] are the same for every backend and live here.
+//! [`ct_eq32`], [`ct_eq`] and [`wipe`] are the same for every backend and live here.
 //!
 //! The selected backend today is [`rustcrypto`] (`hmac` and `sha2`), the default. It keeps the
 //! midstate fast path (a key kept as the SHA-256 states after its pad blocks; the string to
@@ -44,6 +44,13 @@ use zeroize::Zeroize;
 
 /// Constant-time comparison of two 32-byte MACs.
 pub(crate) fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
+}
+
+/// Constant-time comparison of two byte strings (a session token, a secret). Only the lengths
+/// are compared in variable time: unequal lengths return at once.
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.ct_eq(b).into()
 }

@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
+use crate::crypto;
 use crate::request::{SignableRequest, host_and_port};
 use crate::sign::canonical::cmp_lowercase;
 use crate::time::{AmzDate, SigningTime};
@@ -172,10 +173,7 @@ pub(super) fn check_token(
     };
     let ok = match (creds.session_token(), given) {
         (None, None) => true,
-        (Some(expected), Some(given)) => {
-            use subtle::ConstantTimeEq;
-            bool::from(expected.as_bytes().ct_eq(given.trim_ascii()))
-        }
+        (Some(expected), Some(given)) => crypto::ct_eq(expected.as_bytes(), given.trim_ascii()),
         _ => false,
     };
     if ok {

@@ -23,10 +23,10 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
+use crate::crypto;
 use crate::sign::key::SigningKey;
 use crate::sign::string_to_sign::{Region, Scope};
 
@@ -55,12 +55,7 @@ impl Entry {
             && *self.region == *scope.region.as_str()
             && self.region_set == matches!(scope.region, Region::Set(_))
             && *self.service == *scope.service;
-        same_scope
-            && bool::from(
-                self.secret
-                    .as_bytes()
-                    .ct_eq(creds.secret_access_key().as_bytes()),
-            )
+        same_scope && crypto::ct_eq(self.secret.as_bytes(), creds.secret_access_key().as_bytes())
     }
 }
 
