@@ -41,6 +41,7 @@ use crate::crypto;
 use crate::explain::{ServerView, TokenDisplay};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
+use crate::settings::PathNormalization;
 use crate::sign::encode;
 use crate::time::http_date;
 use crate::verify::error::VerifyError;
@@ -282,7 +283,7 @@ impl Gateway {
             Ok(verified) => verified,
             Err(e) => return self.rejection(&req, &e).map(Full::new),
         };
-        self.answer(req, &verified, now).await.map(Full::new)
+        self.answer(req, &verified).await.map(Full::new)
     }
 
     /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
@@ -348,7 +349,7 @@ impl Gateway {
         now: OffsetDateTime,
     ) -> http::Response<Bytes> {
         match self.check(&req, now) {
-            Ok(verified) => self.answer(req, &verified, now).await,
+            Ok(verified) => self.answer(req, &verified).await,
             Err(rejection) => *rejection,
         }
     }
@@ -358,11 +359,8 @@ impl Gateway {
         &self,
         req: http::Request<Bytes>,
         verified: &Verified,
-        now: OffsetDateTime,
     ) -> http::Response<Bytes> {
-        let Some(path) = self.verified_path(&req, now) else {
-            return self.unforwardable("a form that cannot be rebuilt after normalisation");
-        };
+        let path = self.verified_path(&req);
         match &self.config.upstream {
             None => self.echo(&req, &path, verified),
             Some(upstream) => {
@@ -380,35 +378,12 @@ impl Gateway {
 
     /// The path the signature of the verified `req` covers: the normalised path when the
     /// verifier normalises paths (every service but S3), else the path as sent.
-    ///
-    /// When the two differ, the verifier is asked again with the normalised path in the
-    /// request: it verifies exactly when the verifier normalises (the canonical paths are then
-    /// the same). `None` when that request cannot be built.
-    fn verified_path<'r>(
-        &self,
-        req: &'r http::Request<Bytes>,
-        now: OffsetDateTime,
-    ) -> Option<Cow<'r, str>> {
+    fn verified_path<'r>(&self, req: &'r http::Request<Bytes>) -> Cow<'r, str> {
         let raw = req.uri().path();
-        let normalized = encode::normalized_path(raw);
-        if normalized == raw {
-            return Some(Cow::Borrowed(raw));
+        match self.config.verifier.settings().path_normalization {
+            PathNormalization::Enabled => encode::normalized_path(raw),
+            PathNormalization::Disabled => Cow::Borrowed(raw),
         }
-        let path_and_query = match req.uri().query() {
-            Some(q) => format!("{normalized}?{q}"),
-            None => normalized.clone().into_owned(),
-        };
-        let mut uri = req.uri().clone().into_parts();
-        uri.path_and_query = Some(path_and_query.parse().ok()?);
-        let mut probe = http::Request::new(());
-        *probe.method_mut() = req.method().clone();
-        *probe.uri_mut() = http::Uri::from_parts(uri).ok()?;
-        *probe.headers_mut() = req.headers().clone();
-        let payload = Payload::Precomputed(crypto::sha256(req.body()));
-        Some(match self.config.verifier.verify_at(&probe, payload, now) {
-            Ok(_) => Cow::Owned(normalized.into_owned()),
-            Err(_) => Cow::Borrowed(raw),
-        })
     }
 
     /// The 400 for a verified request whose path the gateway will not forward.

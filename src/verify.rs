@@ -257,6 +257,11 @@ impl Verifier {
         self
     }
 
+    /// The canonicalisation rules this verifier applies.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     /// The service accepted.
     pub fn service(&self) -> &str {
         &self.service
