@@ -14,7 +14,7 @@ LAYERS = [
     ("signer", ["signer"]),
     ("verify", ["verify"]),
     ("diagnose", ["diagnose"]),
-    ("integrations", ["provider", "tower", "reqwest", "gateway"]),
+    ("integrations", ["provider", "tower", "reqwest", "gateway", "body"]),
 ]
 rank = {m: i for i, (_, modules) in enumerate(LAYERS) for m in modules}
 

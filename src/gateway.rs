@@ -289,45 +289,21 @@ impl Gateway {
     /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
     /// 408, or 400 when the client broke off).
     async fn read_body(&self, body: Incoming) -> Result<Bytes, Box<http::Response<Bytes>>> {
-        use hyper::body::Body as _;
         let limit = self.config.max_body;
-        let too_long = || {
-            self.json(
-                http::StatusCode::PAYLOAD_TOO_LARGE,
-                None,
-                "Request Too Long",
-            )
-        };
-        if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
-            return Err(Box::new(too_long()));
-        }
-        let timeout = self.config.body_timeout;
-        match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
-            Ok(Ok(collected)) => Ok(collected.to_bytes()),
-            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(Box::new(too_long())),
-            Ok(Err(_)) => Err(Box::new(self.json(
-                http::StatusCode::BAD_REQUEST,
-                None,
-                "Bad Request: the request body ended early or was malformed; send the whole \
-                 body that content-length (or chunked encoding) announces",
-            ))),
-            Err(_) => {
-                let mut res = self.json(
-                    http::StatusCode::REQUEST_TIMEOUT,
-                    None,
-                    &format!(
-                        "Request Timeout: the request body did not arrive within {timeout:?}; \
-                         send it without pauses, or raise the gateway's body timeout \
-                         (GatewayConfig::with_body_timeout)"
-                    ),
-                );
-                res.headers_mut().insert(
-                    http::header::CONNECTION,
-                    http::HeaderValue::from_static("close"),
-                );
-                Err(Box::new(res))
-            }
-        }
+        crate::body::read_within(body, limit, self.config.body_timeout)
+            .await
+            .map_err(|e| {
+                let message =
+                    e.message("the gateway's body timeout (GatewayConfig::with_body_timeout)");
+                let mut res = self.json(e.status(), None, &message);
+                if e.closes_connection() {
+                    res.headers_mut().insert(
+                        http::header::CONNECTION,
+                        http::HeaderValue::from_static("close"),
+                    );
+                }
+                Box::new(res)
+            })
     }
 
     /// Verifies `req` against the gateway's clock and answers it: forwarded upstream, echoed, or

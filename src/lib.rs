@@ -159,6 +159,8 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+#[cfg(any(feature = "gateway", feature = "tower"))]
+mod body;
 mod credentials;
 mod crypto;
 mod diagnose;

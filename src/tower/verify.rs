@@ -10,9 +10,8 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use http_body::Body;
-use http_body_util::{BodyExt, Limited};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -186,37 +185,19 @@ where
     B::Error: Into<BoxError>,
     ResBody: From<Bytes>,
 {
-    let limit = layer.body_limit;
-    let too_long = || json_answer(StatusCode::PAYLOAD_TOO_LARGE, None, "Request Too Long");
-    if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
-        return Err(too_long());
-    }
-    let timeout = layer.body_timeout;
-    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_long()),
-        Ok(Err(_)) => Err(json_answer(
-            StatusCode::BAD_REQUEST,
-            None,
-            "Bad Request: the request body ended early or was malformed; send the whole body \
-             that content-length (or chunked encoding) announces",
-        )),
-        Err(_) => {
-            let mut res = json_answer(
-                StatusCode::REQUEST_TIMEOUT,
-                None,
-                &format!(
-                    "Request Timeout: the request body did not arrive within {timeout:?}; send it \
-                     without pauses, or raise the server's body timeout (VerifyLayer::body_timeout)"
-                ),
-            );
-            res.headers_mut().insert(
-                http::header::CONNECTION,
-                http::HeaderValue::from_static("close"),
-            );
-            Err(res)
-        }
-    }
+    crate::body::read_within(body, layer.body_limit, layer.body_timeout)
+        .await
+        .map_err(|e| {
+            let message = e.message("the server's body timeout (VerifyLayer::body_timeout)");
+            let mut res = json_answer(e.status(), None, &message);
+            if e.closes_connection() {
+                res.headers_mut().insert(
+                    http::header::CONNECTION,
+                    http::HeaderValue::from_static("close"),
+                );
+            }
+            res
+        })
 }
 
 /// API Gateway's answer for `error`.
