@@ -1,5 +1,7 @@
 //! Reading a request body for verification within a size limit and a time limit: the one reader the gateway and `VerifyLayer` share.
 
+use crate::prelude::*;
+
 use std::time::Duration;
 
 use bytes::Bytes;

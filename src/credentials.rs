@@ -2,8 +2,11 @@
 //!
 //! The session token is what temporary credentials (STS, SSO, instance roles) add.
 
-use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::prelude::*;
+
+use core::fmt;
+use core::sync::atomic::{AtomicU64, Ordering};
+#[cfg(feature = "std")]
 use std::time::SystemTime;
 
 use zeroize::Zeroizing;
@@ -28,6 +31,7 @@ pub struct Credentials {
     /// Whether these credentials can sign, checked once when they are made (they never change).
     checked: Result<(), Error>,
     /// When temporary credentials stop working.
+    #[cfg(feature = "std")]
     expiry: Option<SystemTime>,
 }
 
@@ -48,6 +52,7 @@ impl Credentials {
             session_token: None,
             generation: next_generation(),
             checked: Ok(()),
+            #[cfg(feature = "std")]
             expiry: None,
         }
         .checked()
@@ -56,6 +61,8 @@ impl Credentials {
     /// Marks these credentials as valid until `expiry` (temporary credentials). A
     /// [`CredentialsCache`](crate::CredentialsCache) fetches new ones before then, and never
     /// hands out expired ones.
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     #[must_use]
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
         self.expiry = Some(expiry);
@@ -63,8 +70,16 @@ impl Credentials {
     }
 
     /// When these credentials expire, if they do.
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn expiry(&self) -> Option<SystemTime> {
         self.expiry
+    }
+
+    /// Without `std` credentials carry no expiry (the lookup decides which are still good).
+    #[cfg(not(feature = "std"))]
+    fn expiry(&self) -> Option<()> {
+        None
     }
 
     /// Adds the session token of temporary credentials (STS, SSO, a role). It is sent as
@@ -79,6 +94,8 @@ impl Credentials {
     ///
     /// # Errors
     /// [`Error::MissingEnvVar`] when the key id or the secret is unset or empty.
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn from_env() -> Result<Self, Error> {
         Self::from_env_with(|name| std::env::var(name).ok())
     }
@@ -114,6 +131,7 @@ impl Credentials {
             session_token: read("AWS_SESSION_TOKEN"),
             generation: next_generation(),
             checked: Ok(()),
+            #[cfg(feature = "std")]
             expiry: None,
         }
         .checked())
@@ -194,7 +212,7 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| REDACTED),
             )
-            .field("expiry", &self.expiry)
+            .field("expiry", &self.expiry())
             .finish()
     }
 }

@@ -5,6 +5,8 @@
 //! clock. The error texts it reads are AWS's own (API Gateway's and S3's answers, as the AWS
 //! documentation and the tests quote them).
 
+use crate::prelude::*;
+
 pub(crate) mod clock;
 pub(crate) mod error_body;
 

@@ -2,6 +2,8 @@
 //!
 //! No message carries a secret.
 
+use crate::prelude::*;
+
 /// A request or setting that cannot be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

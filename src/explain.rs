@@ -1,6 +1,8 @@
 //! The readable, allocating views of a signature, with session tokens redacted: [`Explanation`] (what we signed: print it when AWS answers 403) and [`ServerView`] (what a verifier computed).
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use crate::time::AmzDate;
 
@@ -142,7 +144,7 @@ impl ServerView {
 
     /// The canonical request as this view shows it to people: redacted unless
     /// [`TokenDisplay::Shown`] was chosen.
-    pub fn canonical_request_for_display(&self) -> std::borrow::Cow<'_, str> {
+    pub fn canonical_request_for_display(&self) -> alloc::borrow::Cow<'_, str> {
         match self.token_display {
             TokenDisplay::Redacted => self.canonical_request_redacted().into(),
             TokenDisplay::Shown => self.canonical_request.as_str().into(),

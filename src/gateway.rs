@@ -20,6 +20,8 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+use crate::prelude::*;
+
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt;

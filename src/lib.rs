@@ -150,8 +150,27 @@
 //! segments); their 403 answers quote the canonical request with the session token redacted
 //! ([`TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
 
+#![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+// `#![no_std]` always, `alloc` always, `std` with the `std` feature (and in unit tests): the
+// code that needs the standard library is the code behind the feature, never a silent use.
+#[macro_use]
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+/// What the standard prelude would give and `#![no_std]` does not: each module starts with
+/// `use crate::prelude::*;`.
+mod prelude {
+    // Which of them a module uses can depend on the features.
+    #![allow(unused_imports)]
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec::Vec;
+}
 
 // The README's snippets run as doctests too (the README is the repository's page, not the
 // crate docs: it also speaks of the repository's scripts).
@@ -163,6 +182,7 @@ struct ReadmeDoctests;
 mod body;
 mod credentials;
 mod crypto;
+#[cfg(feature = "http")]
 mod diagnose;
 mod error;
 mod explain;
@@ -170,6 +190,7 @@ mod explain;
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
 pub mod gateway;
 mod payload;
+#[cfg(feature = "std")]
 mod provider;
 mod request;
 mod settings;
@@ -193,12 +214,20 @@ pub mod reqwest;
 pub use provider::aws_config;
 
 pub use credentials::Credentials;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use diagnose::clock::{ClockOffset, ClockSource, clock_offset};
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use diagnose::error_body::ErrorBody;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
 pub use error::Error;
 pub use explain::{Explanation, ServerView, TokenDisplay};
 pub use payload::Payload;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use provider::{
     CredentialsCache, DEFAULT_REFRESH_BEFORE, EnvironmentProvider, FnProvider, ProvideCredentials,
     ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, SignerSource, provider_fn,
@@ -209,8 +238,11 @@ pub use settings::{
     SessionTokenSigning, Settings, UriEncoding,
 };
 pub use sign::key::{Signature, SigningKey};
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub use signer::SignableBody;
 pub use signer::endpoint::{InferredScope, infer_scope};
-pub use signer::{SignableBody, Signed, Signer, SigningOutput, WrittenAuthorization};
+pub use signer::{Signed, Signer, SigningOutput, WrittenAuthorization};
 pub use spec::{ALGORITHM, Algorithm, MAX_PRESIGN_EXPIRY, UNSIGNED_PAYLOAD};
 pub use time::{AmzDate, SigningTime};
 pub use verify::aws_response::{

@@ -1,5 +1,7 @@
 //! What the signature says about the body: its SHA-256, or that it is not signed.
 
+use crate::prelude::*;
+
 use crate::crypto;
 use crate::sink;
 use crate::spec::{EMPTY_SHA256, UNSIGNED_PAYLOAD};
@@ -36,8 +38,8 @@ pub(crate) enum PayloadHash {
     Unsigned,
 }
 
-impl std::fmt::Debug for PayloadHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for PayloadHash {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&String::from_utf8_lossy(self.as_bytes()))
     }
 }

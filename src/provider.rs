@@ -7,6 +7,8 @@
 //! snapshot, the key of one generation is never paired with the token of another (the hazard
 //! botocore documents for reading `RefreshableCredentials` field by field).
 
+use crate::prelude::*;
+
 #[cfg(feature = "aws-config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-config")))]
 pub mod aws_config;
@@ -21,8 +23,10 @@ use crate::Error;
 use crate::credentials::Credentials;
 use crate::request::SignableRequest;
 use crate::settings::Settings;
+#[cfg(feature = "http")]
+use crate::signer::SignableBody;
+use crate::signer::Signer;
 use crate::signer::endpoint::infer_scope;
-use crate::signer::{SignableBody, Signer};
 
 /// The future an asynchronous provider returns.
 pub type ProvideFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
@@ -406,6 +410,8 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// The cache's errors, then the signer's.
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
         let now = SystemTime::now();
         self.signer_at(now)?.sign_at(req, now)
@@ -415,6 +421,8 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// The cache's errors, then the signer's.
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub async fn sign_async<B: SignableBody>(
         &self,
         req: &mut http::Request<B>,

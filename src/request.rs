@@ -3,7 +3,9 @@
 //! This is the lower-level entry for callers without an `http::Request` (Lambda@Edge-style
 //! events, other HTTP crates); the `http::Request` API is a thin layer over it.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use smallvec::SmallVec;
 
@@ -234,6 +236,8 @@ impl<'a> SignableRequest<'a> {
 }
 
 /// The view of an `http::Request`: method, URI parts and every header, borrowed.
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
     fn from(req: &'a http::Request<B>) -> Self {
         let uri = req.uri();

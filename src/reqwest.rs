@@ -21,6 +21,8 @@
 //! `x-amz-content-sha256` yourself (a precomputed hash, or `UNSIGNED-PAYLOAD` where the service
 //! accepts it).
 
+use crate::prelude::*;
+
 use std::time::SystemTime;
 
 use http::Extensions;

@@ -1,5 +1,7 @@
 //! How a request is canonicalised: the knobs that differ between S3 and every other service.
 
+use crate::prelude::*;
+
 /// How the canonical URI path is percent-encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 #[non_exhaustive]

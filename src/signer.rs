@@ -10,17 +10,21 @@
 //! - [`http`]: the `http::Request` adapter, and the one place headers are put on a request;
 //! - [`endpoint`]: the region and service read from an endpoint's host name.
 
+use crate::prelude::*;
+
 pub(crate) mod endpoint;
+#[cfg(feature = "http")]
 mod http;
 mod plan;
 mod signed;
 
+#[cfg(feature = "http")]
 pub use http::SignableBody;
 pub use signed::{Signed, SigningOutput, WrittenAuthorization};
 
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+use alloc::sync::Arc;
+use core::fmt;
+use core::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -37,8 +41,10 @@ use crate::sign::key::{Signature, SigningKey};
 use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
 use crate::sign::string_to_sign::{self, Region, Scope};
 use crate::sink::{Sink, SliceSink};
+use crate::spec::Algorithm;
 use crate::spec::MAX_PRESIGN_EXPIRY;
-use crate::spec::{Algorithm, header};
+#[cfg(feature = "http")]
+use crate::spec::header;
 use crate::time::{AmzDate, SigningTime};
 
 use plan::{Mode, Plan, wire_query, wire_query_is, write_wire_query};
@@ -63,6 +69,7 @@ pub struct Signer {
     /// The session token as a header value (sensitive), made once: clones share its bytes. Like
     /// every `HeaderValue` of the requests it signs, it is not wiped when dropped; the token is
     /// sent in the clear with each request (it is useless without the secret key).
+    #[cfg(feature = "http")]
     token_header: Option<::http::HeaderValue>,
     /// The session token percent-encoded for a query, made once.
     token_encoded: Option<Zeroizing<Box<[u8]>>>,
@@ -113,6 +120,7 @@ impl Signer {
         service: impl Into<String>,
     ) -> Self {
         let (region, service) = (region.into(), service.into());
+        #[cfg(feature = "http")]
         let token_header = credentials.session_token().and_then(|t| {
             http::header_value(header::X_AMZ_SECURITY_TOKEN, t.as_bytes(), true).ok()
         });
@@ -124,6 +132,7 @@ impl Signer {
         Self {
             algorithm: Algorithm::HmacSha256,
             names_ok: is_scope_name(&region) && is_scope_name(&service),
+            #[cfg(feature = "http")]
             token_header,
             token_encoded,
             credentials,

@@ -7,6 +7,8 @@
 //! This module sits above the crypto seam: it implements [`Sink`] for the selected backend's
 //! [`Hasher`] here, so the crypto module imports nothing of the crate.
 
+use crate::prelude::*;
+
 use zeroize::Zeroize;
 
 use crate::crypto::Hasher;
@@ -275,7 +277,7 @@ mod tests {
     fn hex32_is_lowercase_hex() {
         let h = sha256(b"");
         assert_eq!(
-            std::str::from_utf8(&hex32(&h)).unwrap(),
+            core::str::from_utf8(&hex32(&h)).unwrap(),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
     }

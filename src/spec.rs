@@ -5,7 +5,7 @@
 //! query parameters"). The stages, the signer and the verifier name them from here, so a new
 //! algorithm or payload mode is a new value in this file rather than a literal in each of them.
 
-use std::time::Duration;
+use core::time::Duration;
 
 /// A signing algorithm, as the `Authorization` scheme and `X-Amz-Algorithm` name it.
 ///
@@ -44,8 +44,8 @@ impl Algorithm {
     }
 }
 
-impl std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -117,6 +117,7 @@ pub(crate) mod param {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn the_algorithm_name_round_trips() {

@@ -4,7 +4,10 @@
 //! read here for the verifier (a request dated by `Date`) and for diagnosis (a server's
 //! `Date` header, S3's `<ServerTime>`), and written here for the gateway's `Date` header.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
+#[cfg(feature = "std")]
 use std::time::{Duration, SystemTime};
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
@@ -54,6 +57,8 @@ impl SigningTime {
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<SystemTime> for SigningTime {
     fn from(t: SystemTime) -> Self {
         let saturate = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
@@ -185,7 +190,7 @@ impl AmzDate {
     /// Parses `YYYYMMDDTHHMMSSZ`.
     pub fn parse(s: &str) -> Option<Self> {
         let b: [u8; 16] = s.as_bytes().try_into().ok()?;
-        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let digits = |r: core::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if !(digits(0..8) && b[8] == b'T' && digits(9..15) && b[15] == b'Z') {
             return None;
         }
@@ -197,7 +202,7 @@ impl AmzDate {
     /// The full `X-Amz-Date` value.
     pub fn as_str(&self) -> &str {
         // Only ASCII digits, `T` and `Z` are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("00000000T000000Z")
+        core::str::from_utf8(&self.0).unwrap_or("00000000T000000Z")
     }
 
     /// The scope date, `YYYYMMDD`.
@@ -211,7 +216,7 @@ impl AmzDate {
 
     /// The time this date stands for.
     pub fn to_offset_date_time(&self) -> Option<OffsetDateTime> {
-        let n = |r: std::ops::Range<usize>| -> Option<u32> { self.as_str().get(r)?.parse().ok() };
+        let n = |r: core::ops::Range<usize>| -> Option<u32> { self.as_str().get(r)?.parse().ok() };
         let month = time::Month::try_from(u8::try_from(n(4..6)?).ok()?).ok()?;
         let date = time::Date::from_calendar_date(
             i32::try_from(n(0..4)?).ok()?,
@@ -243,7 +248,7 @@ impl fmt::Display for AmzDate {
 
 // ---- HTTP dates (RFC 9110) and ISO 8601 times, as servers write them ----------------------
 
-fn num<T: std::str::FromStr>(s: &str) -> Option<T> {
+fn num<T: core::str::FromStr>(s: &str) -> Option<T> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -263,6 +268,7 @@ fn build(year: i32, month: u8, day: u8, hms: &str) -> Option<OffsetDateTime> {
 }
 
 /// `2017-04-28T07:17:20Z` or `2017-04-28T07:17:20.123Z`.
+#[cfg(feature = "http")]
 pub(crate) fn parse_iso(s: &str) -> Option<OffsetDateTime> {
     let s = s.trim().strip_suffix('Z')?;
     let (date, hms) = s.split_once('T')?;
@@ -285,7 +291,7 @@ pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
 }
 
 /// `Sun, 30 Aug 2015 12:36:00 GMT` for `now + offset`.
-#[cfg(any(feature = "gateway", test))]
+#[cfg(any(feature = "gateway", all(test, feature = "std")))]
 pub(crate) fn http_date(now: SystemTime, offset: time::Duration) -> String {
     let t = OffsetDateTime::from(now)
         .checked_add(offset)

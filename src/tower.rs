@@ -27,6 +27,8 @@
 //! ```
 //! (`tower`, `hyper-util` and `tokio` in that snippet are the caller's own dependencies.)
 
+use crate::prelude::*;
+
 mod sign;
 mod verify;
 

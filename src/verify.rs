@@ -13,16 +13,22 @@
 //! canonical request and string to sign (which AWS's API Gateway puts in its 403 bodies) are
 //! only available through [`Verifier::server_view_at`], on request.
 
+use crate::prelude::*;
+
 pub(crate) mod aws_response;
 mod checks;
 pub(crate) mod error;
 mod key_cache;
 pub(crate) mod parse;
 
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use core::fmt;
+use core::time::Duration;
+#[cfg(feature = "std")]
 use std::collections::HashMap;
-use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+#[cfg(feature = "http")]
+use std::time::SystemTime;
 
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
@@ -45,8 +51,8 @@ use parse::{AuthorizationHeader, Credential, PresignedQuery};
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 
 /// Finds the credentials of an access key id. Implemented for closures
-/// `Fn(&str) -> Option<Credentials>`, for `HashMap<String, Credentials>` and for a single
-/// [`Credentials`].
+/// `Fn(&str) -> Option<Credentials>`, for `BTreeMap<String, Credentials>` and (with `std`)
+/// `HashMap<String, Credentials>`, for a `Vec<Credentials>` and for a single [`Credentials`].
 pub trait CredentialsLookup: Send + Sync {
     /// The credentials for `access_key_id`, or `None` if it is unknown. When they carry a
     /// session token, requests must present that token.
@@ -62,7 +68,15 @@ where
     }
 }
 
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl CredentialsLookup for HashMap<String, Credentials> {
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self.get(access_key_id).cloned()
+    }
+}
+
+impl CredentialsLookup for BTreeMap<String, Credentials> {
     fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
         self.get(access_key_id).cloned()
     }
@@ -107,7 +121,7 @@ pub enum UnsignedPayload {
 /// let verifier = Verifier::new(creds, "us-east-1", "service");
 /// let verified = verifier.verify_at(&req, Payload::Bytes(b""), now)?;
 /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Verifier {
@@ -339,7 +353,7 @@ impl Verifier {
     /// // ... read the body (within a size limit and a timeout) ...
     /// let verified = authenticated.verify_payload(&view, Payload::Bytes(b"data"))?;
     /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
     /// # Errors
@@ -360,6 +374,8 @@ impl Verifier {
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
         // After the token check, so that only a holder of the token learns that it expired.
+        // (Without `std`, credentials carry no expiry.)
+        #[cfg(feature = "std")]
         if creds
             .expiry()
             .is_some_and(|expiry| server_time(expiry.into()) <= now)
@@ -431,6 +447,8 @@ impl Verifier {
     ///
     /// # Errors
     /// As [`Verifier::verify_request_at`].
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn verify_at<B>(
         &self,
         req: &http::Request<B>,
@@ -444,6 +462,8 @@ impl Verifier {
     ///
     /// # Errors
     /// As [`Verifier::verify_request_at`].
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn verify<B>(
         &self,
         req: &http::Request<B>,
@@ -456,6 +476,8 @@ impl Verifier {
     ///
     /// # Errors
     /// As [`Verifier::server_view_at`].
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn server_view<B>(
         &self,
         req: &http::Request<B>,

@@ -272,6 +272,7 @@ impl Drop for MacKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     #[test]
     fn hmac_matches_rfc4231_case_2() {

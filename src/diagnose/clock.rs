@@ -4,6 +4,8 @@
 //! `<ServerTime>`, or the `Date` response header. The result feeds
 //! [`Signer::with_clock_offset`](crate::Signer::with_clock_offset).
 
+use crate::prelude::*;
+
 use time::OffsetDateTime;
 
 use crate::time::{AmzDate, parse_http_date, parse_iso};

@@ -5,6 +5,8 @@
 //! `<CanonicalRequest>`, `<StringToSign>` and their `...Bytes` hex dumps in AWS's and
 //! LocalStack's layouts), or plain text.
 
+use crate::prelude::*;
+
 /// The parts of an error answer that matter for a signing failure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]

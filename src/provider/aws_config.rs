@@ -17,6 +17,8 @@
 //! [`load_default_chain`] gives it one on rustls with the `ring` provider instead, which the
 //! providers that call AWS (SSO, STS web identity and assume-role, ECS, IMDS) use.
 
+use crate::prelude::*;
+
 use aws_credential_types::provider::{ProvideCredentials as AwsProvide, SharedCredentialsProvider};
 
 use crate::Error;

@@ -4,7 +4,9 @@
 //! METHOD \n canonical-path \n canonical-query \n (name:value \n)* \n signed;headers \n payload-hash
 //! ```
 
-use std::cmp::Ordering;
+use crate::prelude::*;
+
+use core::cmp::Ordering;
 
 use smallvec::SmallVec;
 

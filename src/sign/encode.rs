@@ -3,6 +3,9 @@
 //! Every byte but the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, with
 //! uppercase hex.
 
+#[cfg(feature = "gateway")]
+use crate::prelude::*;
+
 use crate::sink::Sink;
 
 /// Uppercase hex digits, as SigV4 writes percent-escapes.
@@ -162,9 +165,9 @@ pub(crate) fn is_normalized(path: &str) -> bool {
 ///
 /// [`write_path`]: crate::sign::canonical::write_path
 #[cfg(feature = "gateway")]
-pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn normalized_path(path: &str) -> alloc::borrow::Cow<'_, str> {
     if is_normalized(path) {
-        return std::borrow::Cow::Borrowed(path);
+        return alloc::borrow::Cow::Borrowed(path);
     }
     let (segs, absolute, trailing) = normalize_segments(path);
     let mut out = String::with_capacity(path.len());
@@ -180,7 +183,7 @@ pub(crate) fn normalized_path(path: &str) -> std::borrow::Cow<'_, str> {
     if trailing {
         out.push('/');
     }
-    std::borrow::Cow::Owned(out)
+    alloc::borrow::Cow::Owned(out)
 }
 
 /// How many times [`dot_segment`] decodes percent-escapes (`%2e`, `%252e`, `%25252e`).
@@ -201,7 +204,7 @@ pub(crate) fn dot_segment(path: &str) -> Option<&'static str> {
         let name = seg.split(|&b| b == b';').next().unwrap_or(seg);
         name == b"." || name == b".."
     };
-    let mut bytes = std::borrow::Cow::Borrowed(path.as_bytes());
+    let mut bytes = alloc::borrow::Cow::Borrowed(path.as_bytes());
     for round in 0..=DECODE_ROUNDS {
         if bytes.split(|&b| b == b'/' || b == b'\\').any(is_dot) {
             return Some(if round == 0 {
@@ -210,7 +213,7 @@ pub(crate) fn dot_segment(path: &str) -> Option<&'static str> {
                 "a percent-encoded dot segment (such as %2e%2e)"
             });
         }
-        bytes = std::borrow::Cow::Owned(decode_once(&bytes)?);
+        bytes = alloc::borrow::Cow::Owned(decode_once(&bytes)?);
     }
     Some("percent-escapes nested more than three deep")
 }
@@ -484,7 +487,7 @@ mod tests {
         }
         assert!(matches!(
             normalized_path("/a/b"),
-            std::borrow::Cow::Borrowed(_)
+            alloc::borrow::Cow::Borrowed(_)
         ));
     }
 

@@ -1,6 +1,8 @@
 //! Stage ③: the signing key, derived from the secret and the scope, and the signature it makes.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use zeroize::Zeroizing;
 
@@ -110,7 +112,7 @@ impl Signature {
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let hex = self.to_hex();
-        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
+        f.write_str(core::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
     }
 }
 

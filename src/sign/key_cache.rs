@@ -8,10 +8,17 @@
 //! It is replaced when any part of what it was made for changes: at midnight UTC, or when the
 //! credentials are another generation (a different key id or secret, see
 //! [`Credentials::generation`]).
+//!
+//! Without the `std` feature there is no lock-free shared slot (`arc-swap` needs `std`, and a
+//! spin lock would make signers wait on each other): the cache is then always empty, and
+//! every signature derives its day's key.
 
-use std::fmt;
-use std::sync::Arc;
+use crate::prelude::*;
 
+use alloc::sync::Arc;
+use core::fmt;
+
+#[cfg(feature = "std")]
 use arc_swap::ArcSwapOption;
 
 use crate::credentials::Credentials;
@@ -47,7 +54,7 @@ impl DayKey {
         scope.write(&mut scope_bytes);
         let mut prefix = Vec::new();
         write_authorization_prefix(&mut prefix, algorithm, creds.access_key_id(), &scope_bytes);
-        let midnight = std::str::from_utf8(&date)
+        let midnight = core::str::from_utf8(&date)
             .ok()
             .and_then(|d| AmzDate::parse(&format!("{d}T000000Z")))
             .map(|d| SigningTime::from(d).unix_seconds());
@@ -88,13 +95,18 @@ impl DayKey {
 }
 
 /// A read of the cache, held for one signature.
+#[cfg(feature = "std")]
 pub(crate) type DayHint = arc_swap::Guard<Option<Arc<DayKey>>>;
+/// A read of the cache: always empty without `std`.
+#[cfg(not(feature = "std"))]
+pub(crate) type DayHint = Option<Arc<DayKey>>;
 
 /// The latest [`DayKey`]. Readers load it with [`ArcSwapOption::load`], which takes no lock and
 /// writes no shared memory in the common case, so threads signing at once do not serialise; a
 /// miss derives the key and publishes it for the others.
 #[derive(Default)]
 pub(crate) struct KeyCache {
+    #[cfg(feature = "std")]
     current: ArcSwapOption<DayKey>,
 }
 
@@ -106,7 +118,10 @@ impl KeyCache {
     /// The cached key, read without a lock; hold it for one signature at most.
     #[inline]
     pub(crate) fn current(&self) -> DayHint {
-        self.current.load()
+        #[cfg(feature = "std")]
+        return self.current.load();
+        #[cfg(not(feature = "std"))]
+        None
     }
 
     /// Runs `f` with the [`DayKey`] for `algorithm`, `creds` and `scope`: `read` (a key read
@@ -124,6 +139,7 @@ impl KeyCache {
         if let Some(day) = read.filter(|d| d.serves(algorithm, creds, scope)) {
             return f(day);
         }
+        #[cfg(feature = "std")]
         {
             let current = self.current.load();
             if let Some(day) = current
@@ -151,12 +167,13 @@ impl KeyCache {
         let day = Arc::new(DayKey::derive(algorithm, creds, scope, date));
         let out = f(&day);
         // Threads that miss at the same moment each derive the same key; the last store wins.
+        #[cfg(feature = "std")]
         self.current.store(Some(day));
         out
     }
 
     /// The scope date of the cached key, if any (for tests).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "std"))]
     fn cached_date(&self) -> Option<String> {
         self.current
             .load()

@@ -20,6 +20,8 @@
 //! Anything else, including every custom domain, is an error that says to pass the service and
 //! region explicitly: a guess would produce a signature AWS rejects with a confusing scope error.
 
+use crate::prelude::*;
+
 use crate::Error;
 use crate::credentials::Credentials;
 use crate::request::SignableRequest;

@@ -5,6 +5,8 @@
 //! [`Signer::sign_payload_at`] and [`SigningOutput::apply_to`](super::SigningOutput::apply_to)
 //! call.
 
+use crate::prelude::*;
+
 use std::time::{Duration, SystemTime};
 
 use crate::Error;

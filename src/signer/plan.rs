@@ -6,6 +6,8 @@
 //! allocation. A new signing mode (aws-chunked, SigV4a, event streams) is a new [`Mode`] and a
 //! new decision here, not a branch in each entry point.
 
+use crate::prelude::*;
+
 use crate::Error;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};

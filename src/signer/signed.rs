@@ -5,10 +5,13 @@
 //! with the length of the value it wrote into the caller's buffer ([`WrittenAuthorization`]).
 //! Both say the same things the same way; only where the value lives differs.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use zeroize::Zeroizing;
 
+#[cfg(feature = "http")]
 use crate::Error;
 use crate::payload::PayloadHash;
 use crate::sign::key::Signature;
@@ -67,7 +70,7 @@ impl<V> Signed<V> {
     pub fn content_sha256(&self) -> Option<&str> {
         self.content_sha256
             .as_ref()
-            .map(|h| std::str::from_utf8(h.as_bytes()).unwrap_or_default())
+            .map(|h| core::str::from_utf8(h.as_bytes()).unwrap_or_default())
     }
 
     /// Whether the request must also send the credentials' session token as
@@ -112,6 +115,8 @@ impl Signed<String> {
     /// # Errors
     /// [`Error::InvalidHeaderValue`] if a value cannot be a header (a session token with
     /// invalid bytes), [`Error::InvalidUri`] if the rewritten URI does not parse.
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn apply_to<B>(&self, req: &mut ::http::Request<B>) -> Result<(), Error> {
         let token = match &self.security_token {
             Token::Copied(t) => Some(super::http::header_value(

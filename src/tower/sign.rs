@@ -1,5 +1,7 @@
 //! The client side of the tower integration: [`SignLayer`] signs every outgoing `http::Request`, buffering and hashing its body up to a limit or streaming it unsigned.
 
+use crate::prelude::*;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -3,6 +3,8 @@
 //! It answers failures as API Gateway does, and hands the [`Verified`] identity to the handler
 //! in the request's extensions. It works with axum (`Router::layer`), hyper and tonic servers.
 
+use crate::prelude::*;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! AWS's answer to a rejected request, written once: API Gateway's wire texts, its `{"message": ...}` body and the 403 response the gateway and `tower::VerifyLayer` both send.
 
-use std::fmt::Write as _;
+use crate::prelude::*;
+
+use core::fmt::Write as _;
 
 use super::error::VerifyError;
 use crate::explain::ServerView;

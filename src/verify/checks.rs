@@ -1,5 +1,7 @@
 //! The verifier's checks on a request's claims: scope, time, host, session token and signed headers, each a function that names the AWS error it fails with.
 
+use crate::prelude::*;
+
 use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
@@ -141,7 +143,7 @@ pub(super) fn check_host(req: &SignableRequest<'_>) -> Result<(), VerifyError> {
     }
     let (uri_host, uri_port) = host_and_port(authority);
     let header = header.trim_ascii();
-    let same = std::str::from_utf8(header).is_ok_and(|header| {
+    let same = core::str::from_utf8(header).is_ok_and(|header| {
         let (host, header_port) = host_and_port(header);
         // `host_and_port` drops userinfo, which a Host header may not carry.
         !header.contains('@')

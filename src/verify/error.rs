@@ -3,7 +3,9 @@
 //! API Gateway's for header auth, S3's for presigned URLs, so a client sees the text it would
 //! see from AWS. No message carries a secret or a value the verifier computed.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use crate::time::AmzDate;
 
@@ -349,4 +351,4 @@ impl fmt::Display for VerifyError {
     }
 }
 
-impl std::error::Error for VerifyError {}
+impl core::error::Error for VerifyError {}

@@ -16,25 +16,41 @@
 //!   publishes its key for the verifier's clones and other threads.
 //!
 //! The secrets and keys are wiped on drop and never printed.
+//!
+//! Without the `std` feature (no `arc-swap`, no `RandomState`) the table has no slots: every
+//! verification derives its key, and nothing is cached.
 
+#[cfg(feature = "std")]
+use crate::prelude::*;
+
+use core::fmt;
+#[cfg(feature = "std")]
 use std::collections::hash_map::RandomState;
-use std::fmt;
+#[cfg(feature = "std")]
 use std::hash::BuildHasher;
+#[cfg(feature = "std")]
 use std::sync::Arc;
 
+#[cfg(feature = "std")]
 use arc_swap::ArcSwapOption;
+#[cfg(feature = "std")]
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
+#[cfg(feature = "std")]
 use crate::crypto;
 use crate::sign::key::SigningKey;
-use crate::sign::string_to_sign::{Region, Scope};
+#[cfg(feature = "std")]
+use crate::sign::string_to_sign::Region;
+use crate::sign::string_to_sign::Scope;
 
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
+#[cfg(feature = "std")]
 pub(crate) const SLOTS: usize = 64;
 
 /// One derived key and everything it was derived from.
+#[cfg(feature = "std")]
 struct Entry {
     access_key_id: Box<str>,
     secret: Zeroizing<String>,
@@ -45,6 +61,7 @@ struct Entry {
     key: SigningKey,
 }
 
+#[cfg(feature = "std")]
 impl Entry {
     /// Whether this key is the one `creds` derive for `scope`. The secret is compared in
     /// constant time; the other parts are not secret.
@@ -60,25 +77,28 @@ impl Entry {
 }
 
 /// The bounded table of derived keys a [`Verifier`](crate::Verifier) and its clones share.
+#[cfg(feature = "std")]
 pub(crate) struct VerifyKeyCache {
     hasher: RandomState,
     slots: Box<[ArcSwapOption<Entry>]>,
     /// How many keys were derived, for the tests.
     #[cfg(test)]
-    derived: std::sync::atomic::AtomicUsize,
+    derived: core::sync::atomic::AtomicUsize,
 }
 
+#[cfg(feature = "std")]
 impl Default for VerifyKeyCache {
     fn default() -> Self {
         Self {
             hasher: RandomState::new(),
             slots: (0..SLOTS).map(|_| ArcSwapOption::empty()).collect(),
             #[cfg(test)]
-            derived: std::sync::atomic::AtomicUsize::new(0),
+            derived: core::sync::atomic::AtomicUsize::new(0),
         }
     }
 }
 
+#[cfg(feature = "std")]
 impl VerifyKeyCache {
     pub(crate) fn new() -> Self {
         Self::default()
@@ -116,7 +136,7 @@ impl VerifyKeyCache {
         }
         #[cfg(test)]
         self.derived
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
         Self::derive_and_check(slot, creds, scope, check)
     }
 
@@ -146,6 +166,33 @@ impl VerifyKeyCache {
     /// How many keys are cached now (at most [`SLOTS`]).
     pub(crate) fn len(&self) -> usize {
         self.slots.iter().filter(|s| s.load().is_some()).count()
+    }
+}
+
+/// Without `std`: no table, so every verification derives its key (four HMACs more).
+#[cfg(not(feature = "std"))]
+#[derive(Default)]
+pub(crate) struct VerifyKeyCache;
+
+#[cfg(not(feature = "std"))]
+impl VerifyKeyCache {
+    pub(crate) fn new() -> Self {
+        Self
+    }
+
+    /// Runs `check` with the signing key of `creds` for `scope`, derived now.
+    pub(crate) fn check(
+        &self,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        check: impl FnOnce(&SigningKey) -> bool,
+    ) -> bool {
+        check(&SigningKey::derive(creds, scope))
+    }
+
+    /// How many keys are cached: none.
+    pub(crate) fn len(&self) -> usize {
+        0
     }
 }
 
@@ -194,7 +241,7 @@ mod tests {
         verifier
             .keys
             .derived
-            .load(std::sync::atomic::Ordering::Relaxed)
+            .load(core::sync::atomic::Ordering::Relaxed)
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Malformed input gives a precise [`VerifyError`]; nothing panics.
 
-use std::fmt;
+use crate::prelude::*;
+
+use core::fmt;
 
 use zeroize::Zeroizing;
 
