@@ -68,3 +68,59 @@ pub fn verify_get_vanilla(
         .header("authorization", authorization);
     verifier.verify_request_at(&req, Payload::Bytes(b""), now)
 }
+
+#[cfg(test)]
+mod tests {
+    // The test harness needs std; the library above does not.
+    extern crate std;
+
+    use super::*;
+
+    /// The suite's signed request: `GET / HTTP/1.1`, then `Name:value` header lines.
+    const SIGNED: &str =
+        include_str!("../../testdata/aws/aws-c-auth-v4/get-vanilla/header-signed-request.txt");
+
+    /// The value of header `name` in the suite's signed request.
+    fn suite_header(name: &str) -> &'static str {
+        SIGNED
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .unwrap_or_else(|| panic!("{name} is not in the suite file"))
+    }
+
+    fn now() -> SigningTime {
+        suite_time().expect("the suite's date parses")
+    }
+
+    #[test]
+    fn signs_get_vanilla_as_the_suite_does() {
+        let authorization = sign_get_vanilla(now()).expect("signs");
+        assert_eq!(authorization, suite_header("Authorization"));
+    }
+
+    #[test]
+    fn verifies_the_suite_signature() {
+        let verified = verify_get_vanilla(
+            suite_header("Authorization"),
+            suite_header("X-Amz-Date"),
+            now(),
+        )
+        .expect("the suite's own signature verifies");
+        assert_eq!(verified.access_key_id(), ACCESS_KEY_ID);
+    }
+
+    #[test]
+    fn refuses_a_changed_signature() {
+        let good = suite_header("Authorization");
+        // The last hex digit of the signature, changed.
+        let last = good.chars().last().expect("not empty");
+        let other = if last == '0' { '1' } else { '0' };
+        let bad = std::format!("{}{other}", &good[..good.len() - 1]);
+        assert_eq!(
+            verify_get_vanilla(&bad, suite_header("X-Amz-Date"), now()).unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+    }
+}
