@@ -541,7 +541,7 @@ fn check_expiry(expires: Duration) -> Result<u64, Error> {
     Ok(seconds)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
 

@@ -291,7 +291,7 @@ pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
 }
 
 /// `Sun, 30 Aug 2015 12:36:00 GMT` for `now + offset`.
-#[cfg(any(feature = "gateway", all(test, feature = "std")))]
+#[cfg(any(feature = "gateway", all(test, feature = "http")))]
 pub(crate) fn http_date(now: SystemTime, offset: time::Duration) -> String {
     let t = OffsetDateTime::from(now)
         .checked_add(offset)
@@ -309,7 +309,7 @@ pub(crate) fn http_date(now: SystemTime, offset: time::Duration) -> String {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "http"))]
 mod tests {
     use super::*;
     use time::UtcOffset;

@@ -3,7 +3,7 @@
 //! Every byte but the RFC 3986 unreserved set (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, with
 //! uppercase hex.
 
-#[cfg(feature = "gateway")]
+#[cfg(any(feature = "gateway", test))]
 use crate::prelude::*;
 
 use crate::sink::Sink;

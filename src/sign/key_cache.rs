@@ -188,7 +188,7 @@ impl fmt::Debug for KeyCache {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
     use crate::sign::key::Signature;

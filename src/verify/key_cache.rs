@@ -204,7 +204,7 @@ impl fmt::Debug for VerifyKeyCache {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "http"))]
 mod tests {
     use std::time::{Duration, SystemTime};
 
