@@ -24,14 +24,20 @@ eval "$(grep '^export ' target/verifiers.env)"
 
 # 4. Every test of the workspace (the library and the `awssig` CLI in cli/) with all features
 #    (`interop` included: a missing verifier fails them), every example offline, then the
-#    library's offline set with no features (`-p awssig` alone: with the CLI in the build, Cargo
-#    would unify the features it needs into the library).
+#    library alone with its default features (`std`, `http`) and with none (`#![no_std]` +
+#    `alloc`: the unit and doc tests that need neither), and the `#![no_std]` crate that uses it
+#    (`-p` alone: with the CLI in the build, Cargo would unify the features it needs into the
+#    library).
 echo "== cargo test --workspace --all-features (with interop)"
 cargo test --workspace --all-features 2>&1 | tee -a "$log"
 echo "== every example, offline against the local gateway"
 scripts/run-examples.sh
+echo "== cargo test -p awssig"
+cargo test -p awssig 2>&1 | tee -a "$log"
 echo "== cargo test -p awssig --no-default-features"
 cargo test -p awssig --no-default-features 2>&1 | tee -a "$log"
+echo "== cargo test -p awssig-no-std-check"
+cargo test -p awssig-no-std-check 2>&1 | tee -a "$log"
 
 # One closing line for everything cargo ran.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "tests: %d passed, %d failed, %d ignored\n", p, f, i }' "$log"

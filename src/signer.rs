@@ -541,7 +541,8 @@ fn check_expiry(expires: Duration) -> Result<u64, Error> {
     Ok(seconds)
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
     use super::*;
 

@@ -309,7 +309,8 @@ pub(crate) fn http_date(now: SystemTime, offset: time::Duration) -> String {
     )
 }
 
-#[cfg(all(test, feature = "http"))]
+#[cfg(test)]
+#[cfg(feature = "http")]
 mod tests {
     use super::*;
     use time::UtcOffset;

@@ -110,6 +110,7 @@ pub enum UnsignedPayload {
 /// Verifies SigV4 signatures for one service and a set of regions.
 ///
 /// ```
+/// # #[cfg(feature = "http")] { // needs `http::Request`
 /// use std::time::{Duration, SystemTime};
 /// use awssig::{Credentials, Payload, Signer, Verifier};
 ///
@@ -121,6 +122,7 @@ pub enum UnsignedPayload {
 /// let verifier = Verifier::new(creds, "us-east-1", "service");
 /// let verified = verifier.verify_at(&req, Payload::Bytes(b""), now)?;
 /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+/// # }
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -338,6 +340,7 @@ impl Verifier {
     /// [`Authenticated::verify_payload`], which must be given the same request.
     ///
     /// ```
+    /// # #[cfg(feature = "http")] { // needs `http::Request`
     /// use std::time::{Duration, SystemTime};
     /// use awssig::{Credentials, Payload, SignableRequest, Signer, Verifier};
     ///
@@ -353,6 +356,7 @@ impl Verifier {
     /// // ... read the body (within a size limit and a timeout) ...
     /// let verified = authenticated.verify_payload(&view, Payload::Bytes(b"data"))?;
     /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+    /// # }
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///

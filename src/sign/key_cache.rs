@@ -188,7 +188,8 @@ impl fmt::Debug for KeyCache {
     }
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
     use super::*;
     use crate::sign::key::Signature;

@@ -21,6 +21,7 @@ use crate::time::{AmzDate, SigningTime};
 use super::Signer;
 use super::plan::wire_query;
 
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl Signer {
     /// Signs `req` now with its in-memory body. See [`Signer::sign_at`].
     ///

@@ -204,7 +204,8 @@ impl fmt::Debug for VerifyKeyCache {
     }
 }
 
-#[cfg(all(test, feature = "http"))]
+#[cfg(test)]
+#[cfg(feature = "http")]
 mod tests {
     use std::time::{Duration, SystemTime};
 
