@@ -54,7 +54,8 @@ use signed::Token;
 ///
 /// `Signer` is `Clone + Send + Sync`; share one across threads. It caches the signing key it
 /// derives (valid for one UTC day), and clones share that cache: reading it takes no lock, so
-/// threads signing at once do not wait for each other.
+/// threads signing at once do not wait for each other. Without the `std` feature there is no
+/// cache: each signature derives its key.
 #[derive(Clone)]
 pub struct Signer {
     algorithm: Algorithm,

@@ -125,6 +125,9 @@ pub enum UnsignedPayload {
 /// # }
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
+///
+/// Clones share a bounded cache of the signing keys that verified a signature (with the `std`
+/// feature; without it, each verification derives its key).
 #[derive(Clone)]
 pub struct Verifier {
     lookup: Arc<dyn CredentialsLookup>,
