@@ -76,12 +76,6 @@ impl Credentials {
         self.expiry
     }
 
-    /// Without `std` credentials carry no expiry (the lookup decides which are still good).
-    #[cfg(not(feature = "std"))]
-    fn expiry(&self) -> Option<()> {
-        None
-    }
-
     /// Adds the session token of temporary credentials (STS, SSO, a role). It is sent as
     /// `x-amz-security-token` (or `X-Amz-Security-Token` in a presigned URL).
     #[must_use]
@@ -205,15 +199,17 @@ impl Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
+        let mut d = f.debug_struct("Credentials");
+        d.field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &REDACTED)
             .field(
                 "session_token",
                 &self.session_token.as_ref().map(|_| REDACTED),
-            )
-            .field("expiry", &self.expiry())
-            .finish()
+            );
+        // Without `std`, credentials carry no expiry.
+        #[cfg(feature = "std")]
+        d.field("expiry", &self.expiry);
+        d.finish()
     }
 }
 

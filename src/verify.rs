@@ -123,7 +123,7 @@ pub enum UnsignedPayload {
 /// let verified = verifier.verify_at(&req, Payload::Bytes(b""), now)?;
 /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
 /// # }
-/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// Clones share a bounded cache of the signing keys that verified a signature (with the `std`
@@ -360,7 +360,7 @@ impl Verifier {
     /// let verified = authenticated.verify_payload(&view, Payload::Bytes(b"data"))?;
     /// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
     /// # }
-    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
