@@ -5,13 +5,14 @@
 //! clock. The error texts it reads are AWS's own (API Gateway's and S3's answers, as the AWS
 //! documentation and the tests quote them).
 
-pub(crate) mod clock;
-pub(crate) mod error_body;
+mod clock;
+mod error_body;
+
+pub use clock::{ClockOffset, ClockSource, clock_offset};
+pub use error_body::ErrorBody;
 
 use std::fmt;
 
-use self::clock::ClockOffset;
-use self::error_body::ErrorBody;
 use crate::credentials::REDACTED;
 use crate::explain::Explanation;
 
@@ -366,8 +367,8 @@ impl Diagnosis {
 /// let req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod").body(())?;
 /// let local = signer.explain_at(&req, awssig::Payload::Bytes(b""), time::OffsetDateTime::UNIX_EPOCH)?;
 /// let body = br#"{"message":"Credential should be scoped to correct service: 'execute-api'. "}"#;
-/// let d = awssig::diagnose(http::StatusCode::FORBIDDEN, &http::HeaderMap::new(), body, &local);
-/// assert!(matches!(d.causes()[0], awssig::Cause::WrongService { .. }));
+/// let d = awssig::diagnose::diagnose(http::StatusCode::FORBIDDEN, &http::HeaderMap::new(), body, &local);
+/// assert!(matches!(d.causes()[0], awssig::diagnose::Cause::WrongService { .. }));
 /// println!("{d}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -461,8 +462,6 @@ pub fn diagnose(
         d.causes.push(Cause::HeadersNotSigned);
     } else if has("Request has expired") {
         d.causes.push(Cause::PresignExpired);
-    } else if has("UNSIGNED-PAYLOAD is not accepted") {
-        d.causes.push(Cause::UnsignedPayloadRejected);
     } else if kind == "AccessDeniedException" && !has("signature") {
         d.causes.push(Cause::AccessDenied);
     }
@@ -747,7 +746,10 @@ fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
         .nth(2)
         .and_then(|s| s.split('/').nth(2))
         .unwrap_or("");
-    if local.payload == "UNSIGNED-PAYLOAD" && scope_service == "lambda" {
+    // Only S3 accepts UNSIGNED-PAYLOAD in header auth: anywhere else (Lambda function URLs
+    // refuse it outright) it is the first suspect. Read from our own request's parts, not from
+    // the words of the answer.
+    if local.payload == "UNSIGNED-PAYLOAD" && scope_service != "s3" {
         out.push(Cause::UnsignedPayloadRejected);
     }
     if local.path.contains("%3F") {
@@ -826,7 +828,9 @@ impl fmt::Display for Diagnosis {
             Evidence::Checklist => f.write_str(
                 "\nThe answer does not say what the server computed. Check, most likely first:\n",
             )?,
-            _ => f.write_str("\nLikely cause:\n")?,
+            Evidence::CanonicalRequest | Evidence::Message => {
+                f.write_str("\nLikely cause:\n")?;
+            }
         }
         for (i, c) in self.causes.iter().enumerate() {
             writeln!(f, "  {}. {c}", i + 1)?;

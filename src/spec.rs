@@ -7,13 +7,15 @@
 
 use std::time::Duration;
 
+pub use crate::time::AmzDate;
+
 /// A signing algorithm, as the `Authorization` scheme and `X-Amz-Algorithm` name it.
 ///
 /// Today every signature is HMAC-SHA256 (SigV4). The enum is `#[non_exhaustive]`: SigV4a's
 /// ECDSA-P256 and the streaming (`aws-chunked`) variants are values to come, not branches.
 ///
 /// ```
-/// use awssig::Algorithm;
+/// use awssig::spec::Algorithm;
 /// assert_eq!(Algorithm::HmacSha256.as_str(), "AWS4-HMAC-SHA256");
 /// assert_eq!(Algorithm::from_name("AWS4-HMAC-SHA256"), Some(Algorithm::HmacSha256));
 /// assert_eq!(Algorithm::from_name("AWS4-ECDSA-P256-SHA256"), None);

@@ -33,7 +33,7 @@ mod verify;
 pub use sign::{BodySigning, SignLayer, SignService, SignedBody};
 pub use verify::{VerifyLayer, VerifyService};
 
-/// The boxed error the signing service returns: an [`Error`](crate::Error) when signing fails,
+/// The boxed error the signing service returns: an [`Error`](crate::SignError) when signing fails,
 /// the body's error when reading it fails, or the inner service's error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

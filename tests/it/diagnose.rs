@@ -3,7 +3,8 @@
 //! checklist when there is none.
 
 use awssig::{
-    Cause, Credentials, ErrorBody, Evidence, Explanation, Payload, Settings, Signer, diagnose,
+    Credentials, Explanation, Payload, Settings, Signer,
+    diagnose::{Cause, ErrorBody, Evidence, diagnose},
 };
 use time::macros::datetime;
 
@@ -61,7 +62,14 @@ fn api_gateway_message_yields_its_canonical_request_and_string_to_sign() {
             "AWS4-HMAC-SHA256\n20200211T205529Z\n20200211/us-east-1/execute-api/aws4_request\nb0e1c056070f533feff6e3915304e1cf8a0ee73b7f1e873b1b0d413607c3f87a"
         )
     );
-    assert_eq!(b.sentence(), Some(awssig::SIGNATURE_MISMATCH_MESSAGE));
+    assert_eq!(
+        b.sentence(),
+        Some(
+            awssig::VerifyError::SignatureMismatch
+                .aws_message()
+                .as_str()
+        )
+    );
 }
 
 #[test]
@@ -388,7 +396,11 @@ fn other_shapes_give_code_and_message() {
     assert_eq!(b.code.as_deref(), Some("SignatureDoesNotMatch"));
     assert_eq!(
         b.message.as_deref(),
-        Some(awssig::SIGNATURE_MISMATCH_MESSAGE)
+        Some(
+            awssig::VerifyError::SignatureMismatch
+                .aws_message()
+                .as_str()
+        )
     );
     // query protocol
     let q = b"<ErrorResponse><Error><Type>Sender</Type><Code>IncompleteSignature</Code><Message>m</Message></Error></ErrorResponse>";
