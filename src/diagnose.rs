@@ -314,8 +314,9 @@ impl Diagnosis {
         self.status
     }
 
-    /// The error type (`x-amzn-ErrorType`, or the body's code).
-    pub fn error_type(&self) -> Option<&str> {
+    /// AWS's error code (`x-amzn-ErrorType`, or the body's code), the counterpart of
+    /// [`VerifyError::aws_code`](crate::VerifyError::aws_code) on the answering side.
+    pub fn aws_code(&self) -> Option<&str> {
         self.error_type.as_deref()
     }
 

@@ -1,4 +1,4 @@
-//! Where credentials come from, and how a long-lived signer keeps them fresh.
+//! Where credentials come from ([`ProvideCredentials`], [`CredentialsCache`]), how a long-lived signer keeps them fresh ([`ProvidedSigner`]), and why none could be had ([`ProviderError`]).
 //!
 //! A provider hands out one [`Credentials`] value at a time (key id, secret, token and expiry
 //! together). [`CredentialsCache`] keeps the current value in an [`Arc`], fetches a new one

@@ -1,4 +1,4 @@
-//! The SigV4 wire names and constants, in one place: algorithm names, `x-amz-*` header and `X-Amz-*` query parameter names, the scope terminator and the payload literals.
+//! The SigV4 wire names and constants, in one place: algorithm names, `x-amz-*` header and `X-Amz-*` query parameter names, the scope terminator, the payload literals, and the `X-Amz-Date` value [`AmzDate`].
 //!
 //! Every value here is fixed by the AWS Signature Version 4 documentation ("Elements of an AWS
 //! API request signature", "Create a signed AWS API request", "Authenticating requests: using

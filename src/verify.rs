@@ -1,4 +1,4 @@
-//! The receiving side: [`Verifier`] checks a SigV4-signed request (header or presigned query auth) the way AWS does, and says why it was rejected in AWS's words.
+//! The receiving side: [`Verifier`] checks a SigV4-signed request (header or presigned query auth) the way AWS does, and says why it was rejected ([`VerifyError`]: in Rust for logs, in AWS's words for the wire).
 //!
 //! What it owns: [`Verifier`] and what it hands back ([`Verified`], [`Authenticated`],
 //! [`VerifyError`], the server's view of a request in [`ServerView`]), the parsed

@@ -101,7 +101,7 @@ fn api_gateway_mismatch_over_the_session_token_names_the_token() {
         &local,
     );
     assert_eq!(d.evidence(), Evidence::CanonicalRequest);
-    assert_eq!(d.error_type(), Some("InvalidSignatureException"));
+    assert_eq!(d.aws_code(), Some("InvalidSignatureException"));
     assert_eq!(d.differences().len(), 1, "{d}");
     assert_eq!(
         d.causes(),
@@ -255,7 +255,7 @@ fn wrong_region_in_the_legacy_shape_is_found() {
     // aws/aws-sdk-js#792
     let body = br##"{"__type":"#SignatureDoesNotMatch","error":{"message":"[*Deprecated*: Use the outer message field] Credential should be scoped to a valid region, not 'execute-api'. "},"message":"Credential should be scoped to a valid region, not 'execute-api'. "}"##;
     let d = diagnose(FORBIDDEN, &http::HeaderMap::new(), body, &any_local());
-    assert_eq!(d.error_type(), Some("SignatureDoesNotMatch"));
+    assert_eq!(d.aws_code(), Some("SignatureDoesNotMatch"));
     assert_eq!(
         d.causes(),
         [Cause::WrongRegion {
