@@ -180,7 +180,7 @@ impl fmt::Display for Cause {
             ),
             Cause::ProxyRewrittenHeader { name } => write!(
                 f,
-                "`{name}` is rewritten by proxies and AWS front doors; never sign it: drop it before signing or exclude it (Settings::exclude_header(\"{name}\"))"
+                "`{name}` is rewritten by proxies and AWS front doors; never sign it: drop it before signing or exclude it (Settings::with_excluded_header(\"{name}\"))"
             ),
             Cause::HeaderChanged { name } if name == "x-amz-security-token" => f.write_str(
                 "the session token that arrived is not the one signed (a placeholder or `undefined` sent instead?): send x-amz-security-token from the same credentials you sign with",
