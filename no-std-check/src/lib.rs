@@ -14,9 +14,10 @@ extern crate alloc;
 
 use alloc::string::String;
 
+use awssig::spec::AmzDate;
+use awssig::verify::Verified;
 use awssig::{
-    AmzDate, Credentials, Payload, SignableRequest, Signer, SigningTime, Verified, Verifier,
-    VerifyError,
+    Credentials, Payload, SignError, SignableRequest, Signer, SigningTime, Verifier, VerifyError,
 };
 
 /// The suite's access key id (its `context.json`).
@@ -43,8 +44,8 @@ fn credentials() -> Credentials {
 /// returns the `Authorization` value.
 ///
 /// # Errors
-/// An [`awssig::Error`] if signing fails (it does not for this request).
-pub fn sign_get_vanilla(now: SigningTime) -> Result<String, awssig::Error> {
+/// A [`SignError`] if signing fails (it does not for this request).
+pub fn sign_get_vanilla(now: SigningTime) -> Result<String, SignError> {
     let signer = Signer::new(credentials(), REGION, SERVICE);
     let req = SignableRequest::new("GET", "/").header("host", HOST);
     let signed = signer.sign_request_at(&req, Payload::Bytes(b""), now)?;

@@ -12,7 +12,7 @@ use crate::sign::canonical::parse_query;
 use crate::sign::key::Signature;
 use crate::spec::{Algorithm, MAX_PRESIGN_EXPIRY, SCOPE_TERMINATOR as TERMINATOR, param};
 use crate::time::AmzDate;
-use crate::verify::error::VerifyError;
+use crate::verify::VerifyError;
 
 /// `AKID/YYYYMMDD/region/service/aws4_request`, split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +115,7 @@ fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
 /// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
 ///
 /// ```
-/// use awssig::AuthorizationHeader;
+/// use awssig::verify::AuthorizationHeader;
 /// let a = AuthorizationHeader::parse(
 ///     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
 ///      SignedHeaders=host;x-amz-date, \
@@ -239,7 +239,7 @@ impl AuthorizationHeader {
 /// The `X-Amz-*` parameters of a presigned URL.
 ///
 /// ```
-/// use awssig::PresignedQuery;
+/// use awssig::verify::PresignedQuery;
 /// let q = PresignedQuery::parse(
 ///     "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
 ///      &X-Amz-Date=20150830T123600Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\
@@ -426,7 +426,7 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(missing, &["Credential", "Signature", "SignedHeaders"]);
-        assert!(e.to_string().ends_with("Authorization=Bearer <redacted>"));
+        assert!(e.aws_message().ends_with("Authorization=Bearer <redacted>"));
     }
 
     #[test]
@@ -449,6 +449,7 @@ mod tests {
             };
             assert_eq!(authorization, shown, "{value}");
             assert!(!e.to_string().contains("secret"), "{e}");
+            assert!(!e.aws_message().contains("secret"), "{e}");
             assert!(!format!("{e:?}").contains("secret"), "{e:?}");
         }
     }
