@@ -184,6 +184,9 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The docs speak of the whole crate (docs.rs builds every feature); without `http` or `std` some
+// of the items they link to are not built.
+#![cfg_attr(not(feature = "http"), allow(rustdoc::broken_intra_doc_links))]
 
 // `#![no_std]` always, `alloc` always, `std` with the `std` feature (and in unit tests): the
 // code that needs the standard library is the code behind the feature, never a silent use.
