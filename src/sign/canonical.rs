@@ -172,13 +172,13 @@ impl<'a> CanonicalHeaders<'a> {
     /// Both lists are sorted by name and then merged, so a request with many headers costs
     /// `n log n`, not the product of the two lengths.
     pub(crate) fn new_claimed<'c>(
-        claimed: &'c [String],
+        claimed: &[&'c str],
         headers: &[Header<'a>],
     ) -> (Self, Vec<&'c str>)
     where
         'c: 'a,
     {
-        let mut names: SmallVec<[&'c str; 16]> = claimed.iter().map(String::as_str).collect();
+        let mut names: SmallVec<[&'c str; 16]> = claimed.iter().copied().collect();
         // Lowercase names sort bytewise as `Entry::cmp_name` orders them.
         names.sort_unstable();
         names.dedup();
@@ -208,6 +208,42 @@ impl<'a> CanonicalHeaders<'a> {
         }
         // Merged in order: `out` is sorted already.
         (out, absent)
+    }
+
+    /// Adds the headers of `headers` whose names are `claimed` (a `SignedHeaders` list:
+    /// lowercase, sorted, without repeats) and sorts them: what
+    /// [`CanonicalHeaders::new_claimed`] gives, built in place. `false` when a claimed name is
+    /// not among `headers`; the caller then takes `new_claimed`'s answer, which writes that
+    /// header with an empty value.
+    pub(crate) fn take_claimed(
+        &mut self,
+        claimed: &[&str],
+        headers: impl IntoIterator<Item = Header<'a>>,
+    ) -> bool {
+        let is_claimed = |name: &str| {
+            claimed
+                .binary_search_by(|c| cmp_lowercase(c.as_bytes(), name.as_bytes()))
+                .is_ok()
+        };
+        for h in headers {
+            if is_claimed(h.name) {
+                self.push(h);
+            }
+        }
+        self.sort();
+        // Both lists are in the same order: each claimed name must start the next run.
+        let mut rest = &self.list[..];
+        for name in claimed {
+            let same = rest
+                .iter()
+                .take_while(|e| e.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+                .count();
+            if same == 0 {
+                return false;
+            }
+            rest = &rest[same..];
+        }
+        true
     }
 
     /// Keeps the headers `settings` signs and sorts them.

@@ -27,8 +27,10 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::crypto;
-use crate::sign::key::SigningKey;
-use crate::sign::string_to_sign::{Region, Scope};
+use crate::sign::key::{Signature, SigningKey};
+use crate::sign::string_to_sign::{self, Region, Scope, StringToSign, Template};
+use crate::spec::Algorithm;
+use crate::time::AmzDate;
 
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
@@ -43,6 +45,42 @@ struct Entry {
     region_set: bool,
     service: Box<str>,
     key: SigningKey,
+    /// The string to sign of this scope laid out once (see [`Template`]), and the algorithm it
+    /// names; `None` when the scope is too long to lay out.
+    template: Option<(Algorithm, Template)>,
+}
+
+/// A signing key for one verification: cached, or derived for it and not cached yet.
+pub(crate) struct HeldKey {
+    entry: Arc<Entry>,
+    /// The slot to cache it in, when it was derived.
+    slot: Option<usize>,
+}
+
+impl HeldKey {
+    /// Signs the string to sign of `date` and the canonical request's digest, laid out from
+    /// the scope's template when there is one for `algorithm`.
+    #[inline]
+    pub(crate) fn sign(
+        &self,
+        algorithm: Algorithm,
+        date: &AmzDate,
+        scope: &Scope<'_>,
+        creq_digest: &[u8; 32],
+    ) -> Signature {
+        let e = &*self.entry;
+        match &e.template {
+            Some((a, template)) if *a == algorithm => {
+                e.key.sign_padded(&template.fill(date, creq_digest))
+            }
+            _ => e.key.sign(&string_to_sign::string_to_sign(
+                algorithm,
+                date,
+                scope,
+                creq_digest,
+            )),
+        }
+    }
 }
 
 impl Entry {
@@ -86,7 +124,7 @@ impl VerifyKeyCache {
 
     /// The slot for `access_key_id` and `scope`.
     #[inline]
-    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> &ArcSwapOption<Entry> {
+    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> usize {
         let hash = self.hasher.hash_one((
             access_key_id,
             scope.date,
@@ -94,53 +132,60 @@ impl VerifyKeyCache {
             scope.service,
         ));
         // The remainder is below SLOTS, so the cast cannot truncate.
-        &self.slots[(hash % SLOTS as u64) as usize]
+        (hash % SLOTS as u64) as usize
     }
 
-    /// Runs `check` (a signature comparison) with the signing key of `creds` for `scope`: the
-    /// cached one when it was derived from the same key id, secret and scope, else one derived
-    /// now, which is cached only when `check` accepts it.
+    /// The signing key of `creds` for `scope`: the cached one when it was derived from the
+    /// same key id, secret and scope, else one derived now, which [`VerifyKeyCache::keep`]
+    /// caches once it verified a signature.
     #[inline]
-    pub(crate) fn check(
+    pub(crate) fn key(
         &self,
         creds: &Credentials,
+        algorithm: Algorithm,
         scope: &Scope<'_>,
-        check: impl FnOnce(&SigningKey) -> bool,
-    ) -> bool {
+    ) -> HeldKey {
         let slot = self.slot(creds.access_key_id(), scope);
+        if let Some(entry) = self.slots[slot].load_full()
+            && entry.serves(creds, scope)
         {
-            let cached = slot.load();
-            if let Some(entry) = cached.as_deref().filter(|e| e.serves(creds, scope)) {
-                return check(&entry.key);
-            }
+            return HeldKey { entry, slot: None };
         }
         #[cfg(test)]
         self.derived
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self::derive_and_check(slot, creds, scope, check)
+        Self::derive(slot, creds, algorithm, scope)
     }
 
     #[cold]
-    fn derive_and_check(
-        slot: &ArcSwapOption<Entry>,
+    fn derive(
+        slot: usize,
         creds: &Credentials,
+        algorithm: Algorithm,
         scope: &Scope<'_>,
-        check: impl FnOnce(&SigningKey) -> bool,
-    ) -> bool {
-        let key = SigningKey::derive(creds, scope);
-        if !check(&key) {
-            return false;
+    ) -> HeldKey {
+        let mut scope_bytes = StringToSign::new();
+        scope.write(&mut scope_bytes);
+        HeldKey {
+            entry: Arc::new(Entry {
+                access_key_id: creds.access_key_id().into(),
+                secret: Zeroizing::new(creds.secret_access_key().to_owned()),
+                date: scope.date.into(),
+                region: scope.region.as_str().into(),
+                region_set: matches!(scope.region, Region::Set(_)),
+                service: scope.service.into(),
+                key: SigningKey::derive(creds, scope),
+                template: Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
+            }),
+            slot: Some(slot),
         }
-        slot.store(Some(Arc::new(Entry {
-            access_key_id: creds.access_key_id().into(),
-            secret: Zeroizing::new(creds.secret_access_key().to_owned()),
-            date: scope.date.into(),
-            region: scope.region.as_str().into(),
-            region_set: matches!(scope.region, Region::Set(_)),
-            service: scope.service.into(),
-            key,
-        })));
-        true
+    }
+
+    /// Caches a key that [`VerifyKeyCache::key`] derived, now that it verified a signature.
+    pub(crate) fn keep(&self, key: HeldKey) {
+        if let Some(slot) = key.slot {
+            self.slots[slot].store(Some(key.entry));
+        }
     }
 
     /// How many keys are cached now (at most [`SLOTS`]).
