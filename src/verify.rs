@@ -439,7 +439,6 @@ impl Verifier {
                 presigned: claims.presign.is_some(),
             },
             key,
-            keys: Arc::clone(&self.keys),
             payload,
             rules: Rules {
                 settings: self.canonical_settings(),
@@ -818,7 +817,6 @@ pub struct Authenticated {
     claims: KeptClaims,
     /// The signing key (cached, or derived for this request).
     key: HeldKey,
-    keys: Arc<VerifyKeyCache>,
     payload: PayloadClaim,
     rules: Rules,
 }
@@ -867,7 +865,6 @@ impl Authenticated {
         let Self {
             claims,
             key,
-            keys,
             payload: claim,
             rules,
         } = self;
@@ -891,7 +888,7 @@ impl Authenticated {
         );
         let matches = signature.ct_eq(&claims.signature);
         if matches {
-            keys.keep(key);
+            key.keep();
         }
         // A claimed header that was not sent is an error even if the signature matches.
         if !matches || absent {

@@ -220,24 +220,28 @@ impl<'a> CanonicalHeaders<'a> {
         claimed: &[&str],
         headers: impl IntoIterator<Item = Header<'a>>,
     ) -> bool {
-        let is_claimed = |name: &str| {
-            claimed
-                .binary_search_by(|c| cmp_lowercase(c.as_bytes(), name.as_bytes()))
-                .is_ok()
-        };
+        let wanted: SmallVec<[Entry<'_>; 16]> = claimed
+            .iter()
+            .map(|name| Entry::new(Header { name, value: b"" }))
+            .collect();
         for h in headers {
-            if is_claimed(h.name) {
-                self.push(h);
+            let e = Entry::new(h);
+            // Most names differ from each wanted one in their first 8 bytes: one integer
+            // compare each. A long list is searched by halves.
+            let is_claimed = if wanted.len() <= 16 {
+                wanted.iter().any(|w| w.same_name(&e))
+            } else {
+                wanted.binary_search_by(|w| w.cmp_name(&e)).is_ok()
+            };
+            if is_claimed {
+                self.list.push(e);
             }
         }
         self.sort();
         // Both lists are in the same order: each claimed name must start the next run.
         let mut rest = &self.list[..];
-        for name in claimed {
-            let same = rest
-                .iter()
-                .take_while(|e| e.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
-                .count();
+        for w in &wanted {
+            let same = rest.iter().take_while(|e| e.same_name(w)).count();
             if same == 0 {
                 return false;
             }

@@ -4,7 +4,7 @@
 //! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]).
 //!
 //! - **Bounded.** The table has [`SLOTS`] slots, each holding at most one key: a slot is chosen
-//!   by a keyed hash (a per-cache random [`RandomState`]) of the key id and scope, and a new key
+//!   by a seeded hash (a per-cache random seed) of the key id and scope, and a new key
 //!   replaces the slot's old one. Whatever a client sends, the cache never holds more than
 //!   [`SLOTS`] keys.
 //! - **Only proven keys.** A key is cached only after it verified a signature, so it is always
@@ -35,6 +35,7 @@ use crate::time::AmzDate;
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
 pub(crate) const SLOTS: usize = 64;
+const _: () = assert!(SLOTS.is_power_of_two());
 
 /// One derived key and everything it was derived from.
 struct Entry {
@@ -53,11 +54,19 @@ struct Entry {
 /// A signing key for one verification: cached, or derived for it and not cached yet.
 pub(crate) struct HeldKey {
     entry: Arc<Entry>,
-    /// The slot to cache it in, when it was derived.
-    slot: Option<usize>,
+    /// The cache and slot to keep it in, when it was derived (a cached key holds no
+    /// reference to the cache: one atomic increment less per request).
+    slot: Option<(Arc<VerifyKeyCache>, usize)>,
 }
 
 impl HeldKey {
+    /// Caches a key that [`VerifyKeyCache::key`] derived, now that it verified a signature.
+    pub(crate) fn keep(self) {
+        if let Some((cache, slot)) = self.slot {
+            cache.slots[slot].store(Some(self.entry));
+        }
+    }
+
     /// Signs the string to sign of `date` and the canonical request's digest, laid out from
     /// the scope's template when there is one for `algorithm`.
     #[inline]
@@ -99,7 +108,8 @@ impl Entry {
 
 /// The bounded table of derived keys a [`Verifier`](crate::Verifier) and its clones share.
 pub(crate) struct VerifyKeyCache {
-    hasher: RandomState,
+    /// The per-cache random seed of the slot hash.
+    seed: u64,
     slots: Box<[ArcSwapOption<Entry>]>,
     /// How many keys were derived, for the tests.
     #[cfg(test)]
@@ -109,7 +119,7 @@ pub(crate) struct VerifyKeyCache {
 impl Default for VerifyKeyCache {
     fn default() -> Self {
         Self {
-            hasher: RandomState::new(),
+            seed: RandomState::new().hash_one(0u64),
             slots: (0..SLOTS).map(|_| ArcSwapOption::empty()).collect(),
             #[cfg(test)]
             derived: std::sync::atomic::AtomicUsize::new(0),
@@ -122,17 +132,33 @@ impl VerifyKeyCache {
         Self::default()
     }
 
-    /// The slot for `access_key_id` and `scope`.
+    /// The slot for `access_key_id` and `scope`: a multiply-rotate hash of the four parts,
+    /// seeded per cache (SipHash cost more than the rest of the lookup). Only keys that
+    /// verified a signature are cached, so a client who could aim at a slot can only evict
+    /// keys with keys of its own.
     #[inline]
     fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> usize {
-        let hash = self.hasher.hash_one((
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut h = self.seed;
+        for part in [
             access_key_id,
             scope.date,
             scope.region.as_str(),
             scope.service,
-        ));
-        // The remainder is below SLOTS, so the cast cannot truncate.
-        (hash % SLOTS as u64) as usize
+        ] {
+            let (words, tail) = part.as_bytes().as_chunks::<8>();
+            for w in words {
+                h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
+            }
+            let mut last = [0u8; 8];
+            last[..tail.len()].copy_from_slice(tail);
+            // The length ends each part, so that parts cannot slide into each other.
+            h = (h ^ u64::from_le_bytes(last) ^ ((part.len() as u64) << 56))
+                .wrapping_mul(K)
+                .rotate_left(31);
+        }
+        // The top bits, which every input bit reaches; below SLOTS, so the cast cannot truncate.
+        (h.wrapping_mul(K) >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
     /// The signing key of `creds` for `scope`: the cached one when it was derived from the
@@ -140,7 +166,7 @@ impl VerifyKeyCache {
     /// caches once it verified a signature.
     #[inline]
     pub(crate) fn key(
-        &self,
+        self: &Arc<Self>,
         creds: &Credentials,
         algorithm: Algorithm,
         scope: &Scope<'_>,
@@ -154,11 +180,12 @@ impl VerifyKeyCache {
         #[cfg(test)]
         self.derived
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self::derive(slot, creds, algorithm, scope)
+        Self::derive(self, slot, creds, algorithm, scope)
     }
 
     #[cold]
     fn derive(
+        cache: &Arc<Self>,
         slot: usize,
         creds: &Credentials,
         algorithm: Algorithm,
@@ -177,14 +204,7 @@ impl VerifyKeyCache {
                 key: SigningKey::derive(creds, scope),
                 template: Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
             }),
-            slot: Some(slot),
-        }
-    }
-
-    /// Caches a key that [`VerifyKeyCache::key`] derived, now that it verified a signature.
-    pub(crate) fn keep(&self, key: HeldKey) {
-        if let Some(slot) = key.slot {
-            self.slots[slot].store(Some(key.entry));
+            slot: Some((Arc::clone(cache), slot)),
         }
     }
 
