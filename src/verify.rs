@@ -619,7 +619,10 @@ impl Verifier {
                 };
                 Ok(Claims {
                     algorithm: parsed.algorithm,
-                    signed_headers: sorted_signed_headers(parsed.signed_headers),
+                    signed_headers: sorted_signed_headers(
+                        parsed.signed_headers,
+                        parsed.signed_headers_in_order,
+                    ),
                     signature: parsed.signature,
                     credential: parsed.credential,
                     amz_date,

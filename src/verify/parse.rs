@@ -44,21 +44,33 @@ fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
 
 /// `s` split at every `b` (an ASCII byte), as `str::split` does.
 #[inline]
-pub(crate) fn split_byte(s: &str, b: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(s);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match split_once_byte(r, b) {
+pub(crate) fn split_byte(s: &str, b: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), b }
+}
+
+/// The iterator of [`split_byte`].
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    b: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a str> {
+        let r = self.rest?;
+        match split_once_byte(r, self.b) {
             Some((head, tail)) => {
-                rest = Some(tail);
+                self.rest = Some(tail);
                 Some(head)
             }
             None => {
-                rest = None;
+                self.rest = None;
                 Some(r)
             }
         }
-    })
+    }
 }
 
 /// `s` without leading and trailing spaces and tabs.
@@ -234,15 +246,21 @@ impl fmt::Display for Credential {
     }
 }
 
-/// Checks a `SignedHeaders` list: non-empty, `;`-separated header names.
-fn check_signed_headers_list(list: &str) -> Result<(), VerifyError> {
-    if split_byte(list, b';').all(crate::request::is_token) {
-        Ok(())
-    } else {
-        Err(VerifyError::MalformedSignedHeaders {
-            signed_headers: list.to_string(),
-        })
+/// Checks a `SignedHeaders` list: non-empty, `;`-separated header names. Also says whether
+/// the names are lowercase and strictly sorted, as signers send them.
+fn check_signed_headers_list(list: &str) -> Result<bool, VerifyError> {
+    let mut previous: Option<&str> = None;
+    let mut in_order = true;
+    for name in split_byte(list, b';') {
+        if !crate::request::is_token(name) {
+            return Err(VerifyError::MalformedSignedHeaders {
+                signed_headers: list.to_string(),
+            });
+        }
+        in_order &= !name.bytes().any(|b| b.is_ascii_uppercase()) && previous < Some(name);
+        previous = Some(name);
     }
+    Ok(in_order)
 }
 
 /// Splits and checks a `SignedHeaders` list: non-empty, `;`-separated header names, lowercased.
@@ -251,15 +269,10 @@ fn parse_signed_headers(list: &str) -> Result<Vec<String>, VerifyError> {
     Ok(list.split(';').map(str::to_ascii_lowercase).collect())
 }
 
-/// A checked `SignedHeaders` list (see [`check_signed_headers_list`]) lowercase, sorted and
-/// without repeats, `;`-joined: borrowed when it came so (as signers send it), else a copy.
-pub(crate) fn sorted_signed_headers(list: &str) -> Cow<'_, str> {
-    let mut previous: Option<&str> = None;
-    let in_order = split_byte(list, b';').all(|name| {
-        let ok = !name.bytes().any(|b| b.is_ascii_uppercase()) && previous.is_none_or(|p| p < name);
-        previous = Some(name);
-        ok
-    });
+/// A checked `SignedHeaders` list (see [`check_signed_headers_list`], which says whether it is
+/// `in_order`) lowercase, sorted and without repeats, `;`-joined: borrowed when it came so (as
+/// signers send it), else a copy.
+pub(crate) fn sorted_signed_headers(list: &str, in_order: bool) -> Cow<'_, str> {
     if in_order {
         return Cow::Borrowed(list);
     }
@@ -376,6 +389,8 @@ pub(crate) struct RawAuthorization<'a> {
     pub(crate) credential: CredentialRef<'a>,
     /// Checked names, as sent.
     pub(crate) signed_headers: &'a str,
+    /// Whether they are lowercase and strictly sorted.
+    pub(crate) signed_headers_in_order: bool,
     pub(crate) signature: Signature,
 }
 
@@ -439,11 +454,12 @@ impl<'a> RawAuthorization<'a> {
             });
         };
         let credential = CredentialRef::parse(credential)?;
-        check_signed_headers_list(signed)?;
+        let in_order = check_signed_headers_list(signed)?;
         Ok(Self {
             algorithm,
             credential,
             signed_headers: signed,
+            signed_headers_in_order: in_order,
             signature: parse_signature(signature)?,
         })
     }
@@ -498,6 +514,10 @@ impl PresignedQuery {
             param::SECURITY_TOKEN,
         ];
         for p in parse_query(query) {
+            // Every name starts `X-Amz-`; a key without an escape is its own decoding.
+            if !(p.key.starts_with(b"X-Amz-") || p.key.contains(&b'%')) {
+                continue;
+            }
             let key = percent_encoding::percent_decode(p.key).decode_utf8_lossy();
             if let Some(i) = NAMES.iter().position(|n| *n == key) {
                 if found[i].is_some() {
