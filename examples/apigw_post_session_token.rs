@@ -18,8 +18,8 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use awssig::{
-    Credentials, CredentialsCache, EnvironmentProvider, ProvidedSigner, Signer, Verifier,
-    provider_fn,
+    Credentials, Signer, Verifier,
+    provider::{CredentialsCache, EnvironmentProvider, ProvidedSigner, provider_fn},
 };
 use common::{BoxError, expect};
 

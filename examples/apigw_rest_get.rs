@@ -2,7 +2,7 @@
 //!
 //! Also shows why `content-type` must not be signed on a GET that the client then sends
 //! without it (axios drops it when there is no body; awscurl signs one on every GET): the
-//! signature breaks, and `awssig::diagnose` names the dropped header.
+//! signature breaks, and `awssig::diagnose::diagnose` names the dropped header.
 //!
 //! ```text
 //! cargo run --example apigw_rest_get --features reqwest,gateway          # offline
@@ -63,8 +63,8 @@ async fn main() -> Result<(), BoxError> {
         "the GET whose signed content-type was dropped is rejected",
     )?;
     let status = http::StatusCode::from_u16(status)?;
-    let diagnosis = awssig::diagnose(status, &headers, body.as_bytes(), &local);
-    println!("== awssig::diagnose says:\n{diagnosis}");
+    let diagnosis = awssig::diagnose::diagnose(status, &headers, body.as_bytes(), &local);
+    println!("== awssig::diagnose::diagnose says:\n{diagnosis}");
     expect(
         real,
         diagnosis

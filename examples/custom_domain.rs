@@ -76,13 +76,13 @@ async fn main() -> Result<(), BoxError> {
         req.headers_mut()
             .insert("host", http::HeaderValue::from_static("api.example.com"));
         let (status, headers, body) = common::send(&client, req).await?;
-        let d = awssig::diagnose(
+        let d = awssig::diagnose::diagnose(
             http::StatusCode::from_u16(status)?,
             &headers,
             body.as_bytes(),
             &local,
         );
-        println!("== awssig::diagnose says:\n{d}");
+        println!("== awssig::diagnose::diagnose says:\n{d}");
         expect(
             false,
             status == 403 && d.to_string().contains("host"),

@@ -90,10 +90,11 @@ async fn main() -> Result<(), BoxError> {
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
 
-    let mut settings = Settings::default().payload_hash_header(true);
+    let mut settings =
+        Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always);
     for (name, _) in &headers {
         if rewritten_after_signing(name) {
-            settings = settings.exclude_header(name);
+            settings = settings.with_excluded_header(name);
         }
     }
     let credentials = match common::real_endpoint() {

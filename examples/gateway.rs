@@ -14,7 +14,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use awssig::gateway::{Gateway, GatewayConfig};
-use awssig::{Credentials, UnsignedPayload, Verifier};
+use awssig::{Credentials, Verifier, verify::UnsignedPayload};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut port = 8080u16;
@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_max_skew(max_skew)
         .with_unsigned_payload(unsigned);
     let mut config = GatewayConfig::new(verifier)
-        .listen(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+        .with_listen(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
         .with_clock_offset(offset);
     if let Some(u) = upstream.clone() {
         config = config.with_upstream(u);

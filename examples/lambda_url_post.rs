@@ -25,8 +25,10 @@ async fn main() -> Result<(), BoxError> {
         None => {
             // Function URLs quote no canonical request in their 403s.
             let verifier = Verifier::new(common::example_credentials(), "us-east-2", "lambda");
-            let gw =
-                common::local_gateway_with(GatewayConfig::new(verifier).include_canonical(false))?;
+            let gw = common::local_gateway_with(
+                GatewayConfig::new(verifier)
+                    .with_canonical_display(awssig::verify::CanonicalDisplay::Omitted),
+            )?;
             let url = format!("{}/orders", gw.url());
             _gateway = Some(gw);
             (
@@ -37,7 +39,7 @@ async fn main() -> Result<(), BoxError> {
     };
     let real = real.is_some();
     // Send and sign x-amz-content-sha256 on every request.
-    let settings = Settings::default().payload_hash_header(true);
+    let settings = Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always);
     let signer = Signer::new(
         signer.credentials().clone(),
         signer.region(),
@@ -71,7 +73,7 @@ async fn main() -> Result<(), BoxError> {
     println!("== UNSIGNED-PAYLOAD is refused by function URLs");
     let mut req = client
         .post(&url)
-        .header("x-amz-content-sha256", awssig::UNSIGNED_PAYLOAD)
+        .header("x-amz-content-sha256", awssig::spec::UNSIGNED_PAYLOAD)
         .body(b"{}".to_vec())
         .build()?;
     common::sign_shown(&signer, &mut req, b"{}")?;

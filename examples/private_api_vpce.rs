@@ -42,9 +42,11 @@ async fn main() -> Result<(), BoxError> {
     let real = real.is_some();
     let region = match vpce_host {
         Some(_) => "us-east-1".to_string(),
-        None => awssig::infer_scope(reqwest::Url::parse(&url)?.host_str().unwrap_or_default())?
-            .region()
-            .to_string(),
+        None => awssig::endpoint::infer_scope(
+            reqwest::Url::parse(&url)?.host_str().unwrap_or_default(),
+        )?
+        .region()
+        .to_string(),
     };
     let client = common::client();
     let api_host = format!("{api_id}.execute-api.{region}.amazonaws.com");

@@ -11,7 +11,11 @@
 mod common;
 
 use awssig::tower::VerifyLayer;
-use awssig::{CredentialsCache, ProvidedSigner, Verified, Verifier};
+use awssig::{
+    Verifier,
+    provider::{CredentialsCache, ProvidedSigner},
+    verify::Verified,
+};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use common::{BoxError, expect};

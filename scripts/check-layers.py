@@ -11,7 +11,7 @@ LAYERS = [
     ("input", ["time", "credentials", "request", "settings", "payload", "spec", "sink", "crypto", "error"]),
     ("stages", ["sign"]),
     ("explain", ["explain"]),
-    ("signer", ["signer"]),
+    ("signer", ["signer", "endpoint"]),
     ("verify", ["verify"]),
     ("diagnose", ["diagnose"]),
     ("integrations", ["provider", "tower", "reqwest", "gateway", "body"]),

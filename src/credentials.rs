@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
-use crate::Error;
+use crate::error::{ProviderError, SignError};
 
 /// What stands in a printed text where a secret was.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -26,7 +26,7 @@ pub struct Credentials {
     /// so a cached signing key is never reused for another secret.
     generation: u64,
     /// Whether these credentials can sign, checked once when they are made (they never change).
-    checked: Result<(), Error>,
+    checked: Result<(), SignError>,
     /// When temporary credentials stop working.
     expiry: Option<SystemTime>,
 }
@@ -54,7 +54,7 @@ impl Credentials {
     }
 
     /// Marks these credentials as valid until `expiry` (temporary credentials). A
-    /// [`CredentialsCache`](crate::CredentialsCache) fetches new ones before then, and never
+    /// [`CredentialsCache`](crate::provider::CredentialsCache) fetches new ones before then, and never
     /// hands out expired ones.
     #[must_use]
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
@@ -78,8 +78,8 @@ impl Credentials {
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set, `AWS_SESSION_TOKEN`.
     ///
     /// # Errors
-    /// [`Error::MissingEnvVar`] when the key id or the secret is unset or empty.
-    pub fn from_env() -> Result<Self, Error> {
+    /// [`ProviderError::MissingEnvVar`] when the key id or the secret is unset or empty.
+    pub fn from_env() -> Result<Self, ProviderError> {
         Self::from_env_with(|name| std::env::var(name).ok())
     }
 
@@ -95,17 +95,17 @@ impl Credentials {
     /// })?;
     /// assert_eq!(creds.access_key_id(), "AKID");
     /// assert_eq!(creds.session_token(), None);
-    /// # Ok::<(), awssig::Error>(())
+    /// # Ok::<(), awssig::ProviderError>(())
     /// ```
     ///
     /// # Errors
-    /// [`Error::MissingEnvVar`] when the key id or the secret is unset or empty.
-    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    /// [`ProviderError::MissingEnvVar`] when the key id or the secret is unset or empty.
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
         let read = |name: &'static str| lookup(name).filter(|v| !v.is_empty()).map(Zeroizing::new);
-        let id = read("AWS_ACCESS_KEY_ID").ok_or(Error::MissingEnvVar {
+        let id = read("AWS_ACCESS_KEY_ID").ok_or(ProviderError::MissingEnvVar {
             name: "AWS_ACCESS_KEY_ID",
         })?;
-        let secret = read("AWS_SECRET_ACCESS_KEY").ok_or(Error::MissingEnvVar {
+        let secret = read("AWS_SECRET_ACCESS_KEY").ok_or(ProviderError::MissingEnvVar {
             name: "AWS_SECRET_ACCESS_KEY",
         })?;
         Ok(Self {
@@ -142,7 +142,7 @@ impl Credentials {
 
     /// Checks that the key id can be written into a `Credential=` field, the secret is set and
     /// the session token can be sent as a header. Checked once, when the credentials are made.
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    pub(crate) fn validate(&self) -> Result<(), SignError> {
         self.checked.clone()
     }
 
@@ -152,22 +152,22 @@ impl Credentials {
         self
     }
 
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self) -> Result<(), SignError> {
         let id = self.access_key_id.as_bytes();
         if id.is_empty()
             || !id
                 .iter()
                 .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'='))
         {
-            return Err(Error::InvalidAccessKeyId);
+            return Err(SignError::InvalidAccessKeyId);
         }
         if self.secret_access_key.is_empty() {
-            return Err(Error::EmptySecretKey);
+            return Err(SignError::EmptySecretKey);
         }
         if let Some(t) = self.session_token() {
             crate::request::validate_header("x-amz-security-token", t.as_bytes())?;
             if t.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-                return Err(Error::InvalidHeaderValue {
+                return Err(SignError::InvalidHeaderValue {
                     name: "x-amz-security-token".into(),
                     reason: "the session token contains a line break; check AWS_SESSION_TOKEN",
                 });
@@ -175,7 +175,7 @@ impl Credentials {
             // A header value loses surrounding whitespace in transit (and the verifier trims
             // it), so such a token could never be matched: refuse it here, as the bytes above.
             if t.starts_with([' ', '\t']) || t.ends_with([' ', '\t']) {
-                return Err(Error::InvalidHeaderValue {
+                return Err(SignError::InvalidHeaderValue {
                     name: "x-amz-security-token".into(),
                     reason: "the session token starts or ends with whitespace; check AWS_SESSION_TOKEN",
                 });
@@ -217,17 +217,17 @@ mod tests {
         for bad in ["", "AK/ID", "AK ID", "AK,ID"] {
             assert_eq!(
                 Credentials::new(bad, "s").validate(),
-                Err(Error::InvalidAccessKeyId)
+                Err(SignError::InvalidAccessKeyId)
             );
         }
         assert_eq!(
             Credentials::new("AKID", "").validate(),
-            Err(Error::EmptySecretKey)
+            Err(SignError::EmptySecretKey)
         );
         let folded = Credentials::new("AKID", "s").with_session_token("tok\r\n en");
         assert!(matches!(
             folded.validate(),
-            Err(Error::InvalidHeaderValue { .. })
+            Err(SignError::InvalidHeaderValue { .. })
         ));
         assert_eq!(
             Credentials::new("AKID", "s")
@@ -244,7 +244,7 @@ mod tests {
         for bad in ["tok ", " tok", "tok\t", "\ttok"] {
             let c = Credentials::new("AKID", "s").with_session_token(bad);
             assert!(
-                matches!(c.validate(), Err(Error::InvalidHeaderValue { .. })),
+                matches!(c.validate(), Err(SignError::InvalidHeaderValue { .. })),
                 "{bad:?}"
             );
         }

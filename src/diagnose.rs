@@ -5,13 +5,14 @@
 //! clock. The error texts it reads are AWS's own (API Gateway's and S3's answers, as the AWS
 //! documentation and the tests quote them).
 
-pub(crate) mod clock;
-pub(crate) mod error_body;
+mod clock;
+mod error_body;
+
+pub use clock::{ClockOffset, ClockSource, clock_offset};
+pub use error_body::ErrorBody;
 
 use std::fmt;
 
-use self::clock::ClockOffset;
-use self::error_body::ErrorBody;
 use crate::credentials::REDACTED;
 use crate::explain::Explanation;
 
@@ -179,7 +180,7 @@ impl fmt::Display for Cause {
             ),
             Cause::ProxyRewrittenHeader { name } => write!(
                 f,
-                "`{name}` is rewritten by proxies and AWS front doors; never sign it: drop it before signing or exclude it (Settings::exclude_header(\"{name}\"))"
+                "`{name}` is rewritten by proxies and AWS front doors; never sign it: drop it before signing or exclude it (Settings::with_excluded_header(\"{name}\"))"
             ),
             Cause::HeaderChanged { name } if name == "x-amz-security-token" => f.write_str(
                 "the session token that arrived is not the one signed (a placeholder or `undefined` sent instead?): send x-amz-security-token from the same credentials you sign with",
@@ -313,8 +314,9 @@ impl Diagnosis {
         self.status
     }
 
-    /// The error type (`x-amzn-ErrorType`, or the body's code).
-    pub fn error_type(&self) -> Option<&str> {
+    /// AWS's error code (`x-amzn-ErrorType`, or the body's code), the counterpart of
+    /// [`VerifyError::aws_code`](crate::VerifyError::aws_code) on the answering side.
+    pub fn aws_code(&self) -> Option<&str> {
         self.error_type.as_deref()
     }
 
@@ -366,8 +368,8 @@ impl Diagnosis {
 /// let req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod").body(())?;
 /// let local = signer.explain_at(&req, awssig::Payload::Bytes(b""), time::OffsetDateTime::UNIX_EPOCH)?;
 /// let body = br#"{"message":"Credential should be scoped to correct service: 'execute-api'. "}"#;
-/// let d = awssig::diagnose(http::StatusCode::FORBIDDEN, &http::HeaderMap::new(), body, &local);
-/// assert!(matches!(d.causes()[0], awssig::Cause::WrongService { .. }));
+/// let d = awssig::diagnose::diagnose(http::StatusCode::FORBIDDEN, &http::HeaderMap::new(), body, &local);
+/// assert!(matches!(d.causes()[0], awssig::diagnose::Cause::WrongService { .. }));
 /// println!("{d}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -461,8 +463,6 @@ pub fn diagnose(
         d.causes.push(Cause::HeadersNotSigned);
     } else if has("Request has expired") {
         d.causes.push(Cause::PresignExpired);
-    } else if has("UNSIGNED-PAYLOAD is not accepted") {
-        d.causes.push(Cause::UnsignedPayloadRejected);
     } else if kind == "AccessDeniedException" && !has("signature") {
         d.causes.push(Cause::AccessDenied);
     }
@@ -747,7 +747,10 @@ fn checklist(local: &CanonicalParts, explanation: &Explanation) -> Vec<Cause> {
         .nth(2)
         .and_then(|s| s.split('/').nth(2))
         .unwrap_or("");
-    if local.payload == "UNSIGNED-PAYLOAD" && scope_service == "lambda" {
+    // Only S3 accepts UNSIGNED-PAYLOAD in header auth: anywhere else (Lambda function URLs
+    // refuse it outright) it is the first suspect. Read from our own request's parts, not from
+    // the words of the answer.
+    if local.payload == "UNSIGNED-PAYLOAD" && scope_service != "s3" {
         out.push(Cause::UnsignedPayloadRejected);
     }
     if local.path.contains("%3F") {
@@ -826,7 +829,9 @@ impl fmt::Display for Diagnosis {
             Evidence::Checklist => f.write_str(
                 "\nThe answer does not say what the server computed. Check, most likely first:\n",
             )?,
-            _ => f.write_str("\nLikely cause:\n")?,
+            Evidence::CanonicalRequest | Evidence::Message => {
+                f.write_str("\nLikely cause:\n")?;
+            }
         }
         for (i, c) in self.causes.iter().enumerate() {
             writeln!(f, "  {}. {c}", i + 1)?;

@@ -1,11 +1,13 @@
-//! Why signing failed: [`Error`], whose every message says what was wrong and how to fix it.
+//! Why signing failed ([`SignError`]) or no credentials could be had ([`ProviderError`]); every
+//! message says what was wrong and how to fix it.
 //!
-//! No message carries a secret.
+//! No message carries a secret. [`ProviderError`] lives here rather than in `provider`, because
+//! [`Credentials::from_env`](crate::Credentials::from_env), in the input layer, returns it too.
 
 /// A request or setting that cannot be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum SignError {
     /// Neither a `host` header nor a URI authority names the host to sign.
     #[error(
         "the request has no host to sign: use an absolute URI (https://host/path) or set a `host` header"
@@ -100,15 +102,6 @@ pub enum Error {
     #[error("the secret access key is empty: check AWS_SECRET_ACCESS_KEY")]
     EmptySecretKey,
 
-    /// A credentials environment variable is missing or empty.
-    #[error(
-        "environment variable {name} is not set: export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
-    )]
-    MissingEnvVar {
-        /// The variable that was missing.
-        name: &'static str,
-    },
-
     /// The region and service cannot be read from the host name.
     #[error(
         "cannot infer the region and service from host `{host}`: {reason}; pass them explicitly (Signer::new(credentials, region, service), or --region and --service)"
@@ -118,22 +111,6 @@ pub enum Error {
         host: String,
         /// Why the name was not recognised.
         reason: &'static str,
-    },
-
-    /// The credentials expired and no fresh ones could be obtained.
-    #[error(
-        "the credentials expired at {expired_at} (UNIX seconds) and the provider returned no fresh ones: refresh the session (aws sso login, a new role session) or check the provider"
-    )]
-    ExpiredCredentials {
-        /// When they expired, in seconds since the UNIX epoch.
-        expired_at: u64,
-    },
-
-    /// A credentials provider failed.
-    #[error("the credentials provider failed: {message}")]
-    CredentialsProvider {
-        /// The provider's own message (never a secret).
-        message: String,
     },
 
     /// A body to be hashed is larger than the configured buffer.
@@ -169,6 +146,54 @@ pub enum Error {
         "the query is not in canonical percent-encoding (a `+`, a raw space or UTF-8 byte, a lowercase escape or an empty `&&` piece): encode it as SigV4 does, or use sign_request_at, whose output gives the query to send"
     )]
     QueryNotCanonical,
+}
+
+/// No credentials to sign with: the environment lacks them, the provider failed or handed out
+/// expired ones. Signing through a provider ([`ProvidedSigner`](crate::provider::ProvidedSigner))
+/// fails either here or in signing itself, so its methods return this type, with the signing
+/// failure as [`ProviderError::Sign`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProviderError {
+    /// A credentials environment variable is missing or empty.
+    #[error(
+        "environment variable {name} is not set: export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)"
+    )]
+    MissingEnvVar {
+        /// The variable that was missing.
+        name: &'static str,
+    },
+
+    /// The credentials expired and no fresh ones could be obtained.
+    #[error(
+        "the credentials expired at {expired_at} (UNIX seconds) and the provider returned no fresh ones: refresh the session (aws sso login, a new role session) or check the provider"
+    )]
+    ExpiredCredentials {
+        /// When they expired, in seconds since the UNIX epoch.
+        expired_at: u64,
+    },
+
+    /// An asynchronous provider was asked for credentials synchronously.
+    #[error(
+        "this credentials provider is asynchronous: call credentials_async / signer_async / sign_async"
+    )]
+    AsyncProvider,
+
+    /// The provider failed; [`source()`](std::error::Error::source) is its own error, whose
+    /// chain says why.
+    #[error("the credentials provider failed")]
+    Provider(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+
+    /// Credentials were had, and signing with them failed.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+}
+
+impl ProviderError {
+    /// A provider failure that keeps `source` as its [`source()`](std::error::Error::source).
+    pub fn provider(source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        Self::Provider(source.into())
+    }
 }
 
 /// A target for an error message: scheme, host and path, without userinfo (`user:pass@`) or the

@@ -128,6 +128,19 @@ pub enum TokenDisplay {
     Shown,
 }
 
+/// Whether a signature-mismatch answer quotes the server's canonical request and string to
+/// sign after AWS's sentence, as API Gateway REST APIs do (Lambda function URLs do not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum CanonicalDisplay {
+    /// The canonical request (token redacted unless [`TokenDisplay::Shown`]) and string to sign
+    /// follow the sentence.
+    #[default]
+    Quoted,
+    /// The sentence alone.
+    Omitted,
+}
+
 impl ServerView {
     /// The canonical request, exactly as hashed (it holds the session token of temporary
     /// credentials: print [`ServerView::canonical_request_redacted`] instead).

@@ -38,26 +38,23 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use time::OffsetDateTime;
 
 use crate::crypto;
-use crate::explain::{ServerView, TokenDisplay};
+use crate::explain::{CanonicalDisplay, ServerView, TokenDisplay};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
 use crate::settings::PathNormalization;
 use crate::sign::encode;
 use crate::time::http_date;
-use crate::verify::error::VerifyError;
+use crate::verify::VerifyError;
 use crate::verify::{Verified, Verifier};
 
 /// The largest request body the gateway reads by default: 10 MiB, as API Gateway.
-pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// How long the gateway waits by default for a request's whole body once its headers have
 /// passed every check they can decide: 30 seconds, enough for the default 10 MiB at about
 /// 3 Mbit/s. A body that is slower, or stalls, is answered 408 and its connection closed.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub use crate::verify::aws_response::{
-    CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,
-};
 use crate::verify::aws_response::{json_answer, json_string, rejection};
 
 /// How the gateway is set up.
@@ -67,9 +64,9 @@ pub struct GatewayConfig {
     upstream: Option<http::Uri>,
     listen: SocketAddr,
     clock_offset: time::Duration,
-    max_body: usize,
+    body_limit: usize,
     body_timeout: Duration,
-    include_canonical: bool,
+    canonical_display: CanonicalDisplay,
     token_display: TokenDisplay,
 }
 
@@ -81,9 +78,9 @@ impl GatewayConfig {
             upstream: None,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_offset: time::Duration::ZERO,
-            max_body: DEFAULT_MAX_BODY,
+            body_limit: DEFAULT_BODY_LIMIT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
-            include_canonical: true,
+            canonical_display: CanonicalDisplay::Quoted,
             token_display: TokenDisplay::Redacted,
         }
     }
@@ -98,7 +95,7 @@ impl GatewayConfig {
 
     /// Listens on `addr` (use port 0 for a free port).
     #[must_use]
-    pub fn listen(mut self, addr: SocketAddr) -> Self {
+    pub fn with_listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
         self
     }
@@ -111,11 +108,11 @@ impl GatewayConfig {
         self
     }
 
-    /// The largest body read; larger requests get 413 (at once when their `content-length`
-    /// says so, without reading the body).
+    /// The largest body read (default [`DEFAULT_BODY_LIMIT`]); larger requests get 413 (at
+    /// once when their `content-length` says so, without reading the body).
     #[must_use]
-    pub fn with_max_body(mut self, bytes: usize) -> Self {
-        self.max_body = bytes;
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
         self
     }
 
@@ -128,11 +125,11 @@ impl GatewayConfig {
         self
     }
 
-    /// Whether signature-mismatch answers quote the canonical request and string to sign (as
-    /// REST APIs do; Lambda function URLs do not). On by default.
+    /// Whether signature-mismatch answers quote the canonical request and string to sign
+    /// (default [`CanonicalDisplay::Quoted`], as REST APIs do; Lambda function URLs do not).
     #[must_use]
-    pub fn include_canonical(mut self, include: bool) -> Self {
-        self.include_canonical = include;
+    pub fn with_canonical_display(mut self, display: CanonicalDisplay) -> Self {
+        self.canonical_display = display;
         self
     }
 
@@ -148,6 +145,41 @@ impl GatewayConfig {
     /// The verifier.
     pub fn verifier(&self) -> &Verifier {
         &self.verifier
+    }
+
+    /// Where verified requests are forwarded, if anywhere (otherwise they are echoed).
+    pub fn upstream(&self) -> Option<&http::Uri> {
+        self.upstream.as_ref()
+    }
+
+    /// The address to listen on.
+    pub fn listen(&self) -> SocketAddr {
+        self.listen
+    }
+
+    /// How far the gateway's clock runs ahead of this machine's.
+    pub fn clock_offset(&self) -> time::Duration {
+        self.clock_offset
+    }
+
+    /// The largest body read.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// How long the whole body may take to arrive.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// Whether signature-mismatch answers quote the canonical request and string to sign.
+    pub fn canonical_display(&self) -> CanonicalDisplay {
+        self.canonical_display
+    }
+
+    /// Whether a quoted canonical request shows the client's session token.
+    pub fn token_display(&self) -> TokenDisplay {
+        self.token_display
     }
 }
 
@@ -225,7 +257,7 @@ impl Gateway {
     /// Each request is checked as far as its headers allow before its body is read: a request
     /// they condemn (no or malformed authorization, unknown key, wrong scope, stale date, wrong
     /// session token) is answered 403 without a byte of its body being read. The body is then
-    /// read within [`GatewayConfig::with_max_body`] (413) and
+    /// read within [`GatewayConfig::with_body_limit`] (413) and
     /// [`GatewayConfig::with_body_timeout`] (408).
     ///
     /// # Errors
@@ -289,7 +321,7 @@ impl Gateway {
     /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
     /// 408, or 400 when the client broke off).
     async fn read_body(&self, body: Incoming) -> Result<Bytes, Box<http::Response<Bytes>>> {
-        let limit = self.config.max_body;
+        let limit = self.config.body_limit;
         crate::body::read_within(body, limit, self.config.body_timeout)
             .await
             .map_err(|e| {
@@ -392,15 +424,18 @@ impl Gateway {
     /// The 403 for `error`, quoting the canonical request and string to sign after a signature
     /// mismatch when so configured.
     fn rejection(&self, req: &http::Request<Bytes>, error: &VerifyError) -> http::Response<Bytes> {
-        let view = match (error, self.config.include_canonical) {
-            (VerifyError::SignatureMismatch, true) => self
-                .config
-                .verifier
-                .server_view(req, Payload::Bytes(req.body()))
-                .ok()
-                .map(|v| v.with_token_display(self.config.token_display)),
-            _ => None,
-        };
+        // Only a signature mismatch has a canonical request worth quoting.
+        let quoted = *error == VerifyError::SignatureMismatch
+            && self.config.canonical_display == CanonicalDisplay::Quoted;
+        let view = quoted
+            .then(|| {
+                self.config
+                    .verifier
+                    .server_view(req, Payload::Bytes(req.body()))
+                    .ok()
+            })
+            .flatten()
+            .map(|v| v.with_token_display(self.config.token_display));
         self.reject(error, view.as_ref())
     }
 
@@ -529,7 +564,7 @@ impl Gateway {
             Err(_) => return bad_gateway(),
         };
         let (parts, body) = res.into_parts();
-        match Limited::new(body, self.config.max_body).collect().await {
+        match Limited::new(body, self.config.body_limit).collect().await {
             Ok(b) => http::Response::from_parts(parts, b.to_bytes()),
             Err(_) => bad_gateway(),
         }

@@ -8,8 +8,11 @@
 //! - **Plain.** One module per SigV4 stage (canonical request → string to sign → signing key →
 //!   headers), one HMAC-SHA256 core behind a crypto seam, `#![forbid(unsafe_code)]`, secrets
 //!   zeroized and never printed (`Debug` included).
-//! - **Clear errors.** Bad input is an [`Error`] that says how to fix it, never a panic; a
-//!   refused request is a [`VerifyError`] whose text is AWS's own.
+//! - **Clear errors, one type per surface.** Bad input is a [`SignError`] that says how to fix
+//!   it, never a panic; missing or failed credentials are a [`ProviderError`] that keeps the
+//!   provider's own error as its `source()`; a refused request is a [`VerifyError`] that says
+//!   what was wrong and carries AWS's code and sentence for the wire
+//!   ([`VerifyError::aws_code`], [`VerifyError::aws_message`]).
 //!
 //! # Sign a request
 //!
@@ -56,16 +59,38 @@
 //! let verified = verifier.verify_at(&req, Payload::Bytes(b"{}"), now)?;
 //! assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
 //!
-//! // A body changed in transit is refused with AWS's words.
+//! // A body changed in transit is refused; the answer to send is AWS's own.
 //! let err = verifier.verify_at(&req, Payload::Bytes(b"{ }"), now).unwrap_err();
-//! assert!(err.to_string().starts_with("The request signature we calculated does not match"));
+//! assert_eq!(err.to_string(), "signature does not match");
+//! assert_eq!(err.aws_code(), "InvalidSignatureException");
+//! assert!(err.aws_message().starts_with("The request signature we calculated does not match"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! A service that must answer before reading the body calls [`Verifier::authenticate_at`] on
-//! the head, then [`Authenticated::verify_payload`] with the body. A client that got a 403 asks
-//! [`diagnose()`] why: it diffs the server's canonical request (from API Gateway's JSON or S3's
-//! XML) against the local [`Explanation`] and names the cause.
+//! the head, then [`verify::Authenticated::verify_payload`] with the body. A client that got a
+//! 403 asks [`diagnose::diagnose`] why: it diffs the server's canonical request (from API
+//! Gateway's JSON or S3's XML) against the local [`Explanation`] and names the cause.
+//!
+//! # Where things are
+//!
+//! The root holds what signing or verifying a request needs: [`Signer`], [`Verifier`],
+//! [`Credentials`], [`Settings`] and its enums, [`Payload`], [`SignableRequest`],
+//! [`SigningTime`], [`Explanation`], and the errors [`SignError`], [`VerifyError`] and
+//! [`ProviderError`]. The rest lives in the module for its layer:
+//!
+//! | module | what it owns |
+//! |---|---|
+//! | [`signer`] | [`Signer`]'s output ([`signer::Signed`], [`signer::Signature`]) and [`signer::SignableBody`] |
+//! | [`endpoint`] | the region and service an AWS host name implies ([`endpoint::infer_scope`]) |
+//! | [`verify`] | [`Verifier`]'s results ([`verify::Verified`], [`verify::Authenticated`]), [`verify::CredentialsLookup`], the parsed `Authorization` header and presigned query, [`verify::ServerView`] |
+//! | [`diagnose`] | [`diagnose::diagnose`] and its [`diagnose::Diagnosis`], AWS error bodies, clock offsets |
+//! | [`provider`] | credentials providers, [`provider::CredentialsCache`], [`provider::ProvidedSigner`] |
+//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`] |
+//!
+//! Every setting, on [`Settings`], [`Verifier`] and the integrations, is set with a
+//! `with_*` method that takes a value (an enum where there is a choice, never a `bool`) and
+//! read with a getter of the same name without the `with_`.
 //!
 //! # Features
 //!
@@ -74,7 +99,7 @@
 //! | (none) | signing, presigning, verifying, `diagnose`, host inference, credential providers |
 //! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible) |
 //! | `reqwest` | `reqwest::sign` and a `reqwest-middleware` middleware |
-//! | `aws-config` | `aws_config`: any `aws-credential-types` provider, the default chain |
+//! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `interop` | nothing in the library: the repository's tests against independent verifiers |
 //!
@@ -96,14 +121,14 @@
 //! from one below:
 //!
 //! 1. **input**: `time` (signing time, `X-Amz-Date`, HTTP dates), `credentials`, `request`,
-//!    `settings`, `payload`, `spec` (every wire name and constant, [`Algorithm`]), `sink`
+//!    `settings`, `payload`, `spec` (every wire name and constant, [`spec::Algorithm`]), `sink`
 //!    (where bytes go), `crypto` (the only code touching a cryptography crate), `error`;
 //! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`, and
 //!    `authorization`, the only writer of `Authorization` and `X-Amz-*`);
 //! 3. **explain**: [`Explanation`], the readable view of a signature that the signer fills
 //!    and the verifier's view shares redaction with (it imports only `time` and `credentials`);
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
-//!    `signer::signed` (the one output type), `signer::http`, `signer::endpoint`;
+//!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
 //! 6. **diagnose**: `diagnose` (`error_body`, `clock`);
 //! 7. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
@@ -116,7 +141,7 @@
 //!
 //! [`Verifier`] decides who a request comes from. It guarantees, for every request it accepts:
 //!
-//! - **Who.** The signature was made with the secret that your [`CredentialsLookup`] returns for
+//! - **Who.** The signature was made with the secret that your [`verify::CredentialsLookup`] returns for
 //!   the access key id in the request, over the method, path, query and every header named in
 //!   `SignedHeaders` (`host` always among them, and every `x-amz-*` header the request carries,
 //!   so none can be added after signing). The 32 signature bytes are compared in constant time;
@@ -130,8 +155,8 @@
 //!   from the URI's authority.
 //! - **The body**, when you give it as [`Payload::Bytes`]: its SHA-256 is the signed one. With
 //!   [`Payload::Unsigned`] the client's claimed hash is signed but not checked against the bytes:
-//!   [`Verified::payload`] says which, so a handler can check it. `UNSIGNED-PAYLOAD` is refused
-//!   unless you allow it ([`UnsignedPayload`]); S3 requests must carry `x-amz-content-sha256`.
+//!   [`verify::Verified::payload`] says which, so a handler can check it. `UNSIGNED-PAYLOAD` is refused
+//!   unless you allow it ([`verify::UnsignedPayload`]); S3 requests must carry `x-amz-content-sha256`.
 //!
 //! It leaves to you, as AWS does:
 //!
@@ -140,7 +165,7 @@
 //!   signatures you have seen for the length of the window.
 //! - **Authorisation.** A valid signature says who; what that key may do is your policy.
 //! - **Unsigned headers** (other than `x-amz-*`) reach you as the client or a proxy sent them:
-//!   read only the signed ones ([`Verified::signed_headers`]) for decisions.
+//!   read only the signed ones ([`verify::Verified::signed_headers`]) for decisions.
 //! - **Transport.** The signature does not encrypt; use TLS.
 //!
 //! What the `gateway` module (feature `gateway`) and the tower `VerifyLayer` (feature `tower`) add:
@@ -148,7 +173,7 @@
 //! key, scope, time, token) before reading a byte of the body, then read the body within a size
 //! limit and a timeout; they forward exactly the path that was verified (never raw dot
 //! segments); their 403 answers quote the canonical request with the session token redacted
-//! ([`TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
+//! ([`verify::TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -163,22 +188,23 @@ struct ReadmeDoctests;
 mod body;
 mod credentials;
 mod crypto;
-mod diagnose;
+pub mod diagnose;
+pub mod endpoint;
 mod error;
 mod explain;
 #[cfg(feature = "gateway")]
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway")))]
 pub mod gateway;
 mod payload;
-mod provider;
+pub mod provider;
 mod request;
 mod settings;
 mod sign;
-mod signer;
+pub mod signer;
 mod sink;
-mod spec;
+pub mod spec;
 mod time;
-mod verify;
+pub mod verify;
 
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -188,37 +214,15 @@ pub mod tower;
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 
-#[cfg(feature = "aws-config")]
-#[doc(inline)]
-pub use provider::aws_config;
-
 pub use credentials::Credentials;
-pub use diagnose::clock::{ClockOffset, ClockSource, clock_offset};
-pub use diagnose::error_body::ErrorBody;
-pub use diagnose::{Cause, Diagnosis, Difference, Evidence, Part, diagnose};
-pub use error::Error;
-pub use explain::{Explanation, ServerView, TokenDisplay};
+pub use error::{ProviderError, SignError};
+pub use explain::Explanation;
 pub use payload::Payload;
-pub use provider::{
-    CredentialsCache, DEFAULT_REFRESH_BEFORE, EnvironmentProvider, FnProvider, ProvideCredentials,
-    ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, SignerSource, provider_fn,
-};
 pub use request::SignableRequest;
 pub use settings::{
-    DEFAULT_EXCLUDED_HEADERS, PathNormalization, PayloadHashHeader, PresignPayload,
-    SessionTokenSigning, Settings, UriEncoding,
+    PathNormalization, PayloadHashHeader, PresignPayload, SessionTokenSigning, Settings,
+    UriEncoding,
 };
-pub use sign::key::{Signature, SigningKey};
-pub use signer::endpoint::{InferredScope, infer_scope};
-pub use signer::{SignableBody, Signed, Signer, SigningOutput, WrittenAuthorization};
-pub use spec::{ALGORITHM, Algorithm, MAX_PRESIGN_EXPIRY, UNSIGNED_PAYLOAD};
-pub use time::{AmzDate, SigningTime};
-pub use verify::aws_response::{
-    CANONICAL_STRING_INTRO, STRING_TO_SIGN_INTRO, STRING_TO_SIGN_OUTRO,
-};
-pub use verify::error::{SIGNATURE_MISMATCH_MESSAGE, VerifyError};
-pub use verify::parse::{AuthorizationHeader, Credential, PresignedQuery};
-pub use verify::{
-    Authenticated, CredentialsLookup, DEFAULT_MAX_SKEW, PayloadKind, UnsignedPayload, Verified,
-    Verifier,
-};
+pub use signer::Signer;
+pub use time::SigningTime;
+pub use verify::{Verifier, VerifyError};

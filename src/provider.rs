@@ -1,4 +1,4 @@
-//! Where credentials come from, and how a long-lived signer keeps them fresh.
+//! Where credentials come from ([`ProvideCredentials`], [`CredentialsCache`]), how a long-lived signer keeps them fresh ([`ProvidedSigner`]), and why none could be had ([`ProviderError`]).
 //!
 //! A provider hands out one [`Credentials`] value at a time (key id, secret, token and expiry
 //! together). [`CredentialsCache`] keeps the current value in an [`Arc`], fetches a new one
@@ -17,15 +17,17 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::Error;
 use crate::credentials::Credentials;
+use crate::endpoint::infer_scope;
+pub use crate::error::ProviderError;
+use crate::error::SignError;
 use crate::request::SignableRequest;
 use crate::settings::Settings;
-use crate::signer::endpoint::infer_scope;
 use crate::signer::{SignableBody, Signer};
 
 /// The future an asynchronous provider returns.
-pub type ProvideFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, ProviderError>> + Send + 'a>>;
 
 /// A source of credentials that answers without waiting on I/O it does not control (static
 /// values, the environment, a file, a closure).
@@ -33,9 +35,10 @@ pub trait ProvideCredentials: Send + Sync {
     /// The current credentials, as one snapshot.
     ///
     /// # Errors
-    /// Whatever the source reports; use [`Error::CredentialsProvider`] for source-specific
-    /// failures, and never put a secret in the message.
-    fn provide(&self) -> Result<Credentials, Error>;
+    /// Whatever the source reports; wrap a source-specific failure with
+    /// [`ProviderError::provider`], which keeps it as the `source()`, and never put a secret in
+    /// its message.
+    fn provide(&self) -> Result<Credentials, ProviderError>;
 }
 
 /// A source of credentials that may wait (a network call: STS, SSO, the container or instance
@@ -54,13 +57,13 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentialsAsync for T {
 
 /// Fixed credentials provide themselves.
 impl ProvideCredentials for Credentials {
-    fn provide(&self) -> Result<Credentials, Error> {
+    fn provide(&self) -> Result<Credentials, ProviderError> {
         Ok(self.clone())
     }
 }
 
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
-    fn provide(&self) -> Result<Credentials, Error> {
+    fn provide(&self) -> Result<Credentials, ProviderError> {
         (**self).provide()
     }
 }
@@ -71,7 +74,7 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
 pub struct EnvironmentProvider;
 
 impl ProvideCredentials for EnvironmentProvider {
-    fn provide(&self) -> Result<Credentials, Error> {
+    fn provide(&self) -> Result<Credentials, ProviderError> {
         Credentials::from_env()
     }
 }
@@ -88,9 +91,9 @@ impl<F> fmt::Debug for FnProvider<F> {
 
 impl<F> ProvideCredentials for FnProvider<F>
 where
-    F: Fn() -> Result<Credentials, Error> + Send + Sync,
+    F: Fn() -> Result<Credentials, ProviderError> + Send + Sync,
 {
-    fn provide(&self) -> Result<Credentials, Error> {
+    fn provide(&self) -> Result<Credentials, ProviderError> {
         (self.0)()
     }
 }
@@ -98,14 +101,14 @@ where
 /// Wraps a closure as a provider.
 ///
 /// ```
-/// use awssig::{Credentials, ProvideCredentials, provider_fn};
+/// use awssig::{Credentials, provider::{ProvideCredentials, provider_fn}};
 /// let p = provider_fn(|| Ok(Credentials::new("AKID", "secret")));
 /// assert_eq!(p.provide()?.access_key_id(), "AKID");
-/// # Ok::<(), awssig::Error>(())
+/// # Ok::<(), awssig::ProviderError>(())
 /// ```
 pub fn provider_fn<F>(f: F) -> FnProvider<F>
 where
-    F: Fn() -> Result<Credentials, Error> + Send + Sync,
+    F: Fn() -> Result<Credentials, ProviderError> + Send + Sync,
 {
     FnProvider(f)
 }
@@ -154,8 +157,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn expired_error(c: &Credentials) -> Error {
-    Error::ExpiredCredentials {
+fn expired_error(c: &Credentials) -> ProviderError {
+    ProviderError::ExpiredCredentials {
         expired_at: c
             .expiry()
             .and_then(|e| e.duration_since(UNIX_EPOCH).ok())
@@ -182,11 +185,17 @@ impl CredentialsCache {
         }
     }
 
-    /// Fetches new credentials when fewer than `margin` remain before expiry.
+    /// Fetches new credentials when fewer than `margin` remain before expiry (default
+    /// [`DEFAULT_REFRESH_BEFORE`]).
     #[must_use]
-    pub fn refresh_before(mut self, margin: Duration) -> Self {
+    pub fn with_refresh_before(mut self, margin: Duration) -> Self {
         self.refresh_before = margin;
         self
+    }
+
+    /// How long before expiry new credentials are fetched.
+    pub fn refresh_before(&self) -> Duration {
+        self.refresh_before
     }
 
     fn is_fresh(&self, c: &Credentials, now: SystemTime) -> bool {
@@ -198,20 +207,17 @@ impl CredentialsCache {
     ///
     /// # Errors
     /// The provider's error when it fails and no unexpired credentials are cached;
-    /// [`Error::ExpiredCredentials`] when the provider returns credentials already expired;
-    /// [`Error::CredentialsProvider`] when the provider is asynchronous (use
+    /// [`ProviderError::ExpiredCredentials`] when the provider returns credentials already expired;
+    /// [`ProviderError::AsyncProvider`] when the provider is asynchronous (use
     /// [`credentials_async_at`](Self::credentials_async_at)).
-    pub fn credentials_at(&self, now: SystemTime) -> Result<Arc<Credentials>, Error> {
+    pub fn credentials_at(&self, now: SystemTime) -> Result<Arc<Credentials>, ProviderError> {
         let mut current = lock(&self.current);
         if let Some(c) = current.as_ref().filter(|c| self.is_fresh(c, now)) {
             return Ok(Arc::clone(c));
         }
         let fetched = match &self.source {
             Source::Sync(p) => p.provide(),
-            Source::Async(_) => Err(Error::CredentialsProvider {
-                message: "this provider is asynchronous: call credentials_async / signer_async"
-                    .into(),
-            }),
+            Source::Async(_) => Err(ProviderError::AsyncProvider),
         };
         store(&mut current, fetched, now)
     }
@@ -220,7 +226,7 @@ impl CredentialsCache {
     ///
     /// # Errors
     /// As [`credentials_at`](Self::credentials_at).
-    pub fn credentials(&self) -> Result<Arc<Credentials>, Error> {
+    pub fn credentials(&self) -> Result<Arc<Credentials>, ProviderError> {
         self.credentials_at(SystemTime::now())
     }
 
@@ -230,7 +236,10 @@ impl CredentialsCache {
     ///
     /// # Errors
     /// As [`credentials_at`](Self::credentials_at), less the asynchronous-provider case.
-    pub async fn credentials_async_at(&self, now: SystemTime) -> Result<Arc<Credentials>, Error> {
+    pub async fn credentials_async_at(
+        &self,
+        now: SystemTime,
+    ) -> Result<Arc<Credentials>, ProviderError> {
         if let Some(c) = lock(&self.current)
             .as_ref()
             .filter(|c| self.is_fresh(c, now))
@@ -248,7 +257,7 @@ impl CredentialsCache {
     ///
     /// # Errors
     /// As [`credentials_async_at`](Self::credentials_async_at).
-    pub async fn credentials_async(&self) -> Result<Arc<Credentials>, Error> {
+    pub async fn credentials_async(&self) -> Result<Arc<Credentials>, ProviderError> {
         self.credentials_async_at(SystemTime::now()).await
     }
 }
@@ -257,9 +266,9 @@ impl CredentialsCache {
 /// has not expired.
 fn store(
     current: &mut Option<Arc<Credentials>>,
-    fetched: Result<Credentials, Error>,
+    fetched: Result<Credentials, ProviderError>,
     now: SystemTime,
-) -> Result<Arc<Credentials>, Error> {
+) -> Result<Arc<Credentials>, ProviderError> {
     let usable = |c: &Credentials| c.expiry().is_none_or(|e| now < e);
     match fetched {
         Ok(new) if usable(&new) => {
@@ -284,7 +293,7 @@ fn store(
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use awssig::{Credentials, CredentialsCache, ProvidedSigner, provider_fn};
+/// use awssig::{Credentials, provider::{CredentialsCache, ProvidedSigner, provider_fn}};
 /// // Stands in for a provider of one-hour role credentials.
 /// let provider = provider_fn(|| {
 ///     Ok(Credentials::new("ASIAEXAMPLE", "secret")
@@ -337,10 +346,10 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// As [`Signer::for_url`].
-    pub fn for_url(cache: CredentialsCache, url: &str) -> Result<Self, Error> {
+    pub fn for_url(cache: CredentialsCache, url: &str) -> Result<Self, SignError> {
         let host = SignableRequest::new("GET", url)
             .host_from_authority()
-            .ok_or(Error::MissingHost)?;
+            .ok_or(SignError::MissingHost)?;
         let scope = infer_scope(&host)?;
         Ok(Self::new(cache, scope.region(), scope.service()).with_settings(scope.settings()))
     }
@@ -390,7 +399,7 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// As [`CredentialsCache::credentials_at`].
-    pub fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, Error> {
+    pub fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, ProviderError> {
         Ok(self.signer_for(self.cache.credentials_at(now)?))
     }
 
@@ -398,7 +407,7 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// As [`CredentialsCache::credentials_async_at`].
-    pub async fn signer_async_at(&self, now: SystemTime) -> Result<Arc<Signer>, Error> {
+    pub async fn signer_async_at(&self, now: SystemTime) -> Result<Arc<Signer>, ProviderError> {
         Ok(self.signer_for(self.cache.credentials_async_at(now).await?))
     }
 
@@ -406,9 +415,9 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// The cache's errors, then the signer's.
-    pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
+    pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), ProviderError> {
         let now = SystemTime::now();
-        self.signer_at(now)?.sign_at(req, now)
+        Ok(self.signer_at(now)?.sign_at(req, now)?)
     }
 
     /// As [`sign`](Self::sign), for any provider.
@@ -418,9 +427,9 @@ impl ProvidedSigner {
     pub async fn sign_async<B: SignableBody>(
         &self,
         req: &mut http::Request<B>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), ProviderError> {
         let now = SystemTime::now();
-        self.signer_async_at(now).await?.sign_at(req, now)
+        Ok(self.signer_async_at(now).await?.sign_at(req, now)?)
     }
 }
 
@@ -438,7 +447,7 @@ impl SignerSource {
     ///
     /// # Errors
     /// As [`ProvidedSigner::signer_async_at`].
-    pub async fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, Error> {
+    pub async fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, ProviderError> {
         match self {
             Self::Fixed(s) => Ok(Arc::clone(s)),
             Self::Provided(p) => p.signer_async_at(now).await,

@@ -7,8 +7,8 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
-use crate::Error;
 use crate::credentials::REDACTED;
+use crate::error::SignError;
 use crate::sink::Sink;
 
 /// One header as the request carries it; the name may be in any case.
@@ -168,14 +168,14 @@ impl<'a> SignableRequest<'a> {
     }
 
     /// Checks the method, target and headers.
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    pub(crate) fn validate(&self) -> Result<(), SignError> {
         if !is_token(self.method) {
-            return Err(Error::InvalidMethod {
+            return Err(SignError::InvalidMethod {
                 method: self.method.to_string(),
             });
         }
         if self.authority.is_none() && !(self.path.starts_with('/') || self.path == "*") {
-            return Err(Error::InvalidUri {
+            return Err(SignError::InvalidUri {
                 target: crate::error::shown_target(self.target),
                 reason: "use origin-form (`/path?query`) or an absolute http(s) URL",
             });
@@ -185,7 +185,7 @@ impl<'a> SignableRequest<'a> {
             .authority
             .is_some_and(|a| host_and_port(a).0.is_empty())
         {
-            return Err(Error::InvalidUri {
+            return Err(SignError::InvalidUri {
                 target: crate::error::shown_target(self.target),
                 reason: "the URL has an empty host",
             });
@@ -196,7 +196,7 @@ impl<'a> SignableRequest<'a> {
             hosts += usize::from(h.name.eq_ignore_ascii_case("host"));
         }
         if hosts > 1 {
-            return Err(Error::MultipleHostHeaders);
+            return Err(SignError::MultipleHostHeaders);
         }
         Ok(())
     }
@@ -338,9 +338,9 @@ pub(crate) fn is_token(s: &str) -> bool {
 
 /// A header can be signed when its name is a token and its value has no control bytes other
 /// than tab (and the CR LF of an obs-fold continuation, which canonicalises to a space).
-pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), Error> {
+pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), SignError> {
     if !is_token(name) {
-        return Err(Error::InvalidHeaderName {
+        return Err(SignError::InvalidHeaderName {
             name: name.to_string(),
         });
     }
@@ -352,7 +352,7 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), Error> {
             .iter()
             .any(|&b| control(b) && !matches!(b, b'\t' | b'\r' | b'\n'));
     if bad {
-        return Err(Error::InvalidHeaderValue {
+        return Err(SignError::InvalidHeaderValue {
             name: name.to_string(),
             reason: "the value contains a control character; remove it or drop the header",
         });
@@ -402,23 +402,23 @@ mod tests {
     fn bad_methods_targets_and_headers_are_rejected() {
         assert!(matches!(
             SignableRequest::new("GE T", "/").validate(),
-            Err(Error::InvalidMethod { .. })
+            Err(SignError::InvalidMethod { .. })
         ));
         assert!(matches!(
             SignableRequest::new("GET", "relative").validate(),
-            Err(Error::InvalidUri { .. })
+            Err(SignError::InvalidUri { .. })
         ));
         assert!(matches!(
             SignableRequest::new("GET", "/")
                 .header("a b", "v")
                 .validate(),
-            Err(Error::InvalidHeaderName { .. })
+            Err(SignError::InvalidHeaderName { .. })
         ));
         assert!(matches!(
             SignableRequest::new("GET", "/")
                 .header("a", "v\0")
                 .validate(),
-            Err(Error::InvalidHeaderValue { .. })
+            Err(SignError::InvalidHeaderValue { .. })
         ));
     }
 }

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 use http::Extensions;
 use reqwest::header::HeaderValue;
 
-use crate::Error;
+use crate::error::SignError;
 use crate::payload::Payload;
 use crate::provider::SignerSource;
 use crate::request::SignableRequest;
@@ -36,7 +36,7 @@ use crate::signer::Signer;
 ///
 /// # Errors
 /// As [`sign_at`].
-pub fn sign(signer: &Signer, req: &mut reqwest::Request) -> Result<(), Error> {
+pub fn sign(signer: &Signer, req: &mut reqwest::Request) -> Result<(), SignError> {
     sign_at(signer, req, SystemTime::now())
 }
 
@@ -45,13 +45,13 @@ pub fn sign(signer: &Signer, req: &mut reqwest::Request) -> Result<(), Error> {
 /// ambiguous is rewritten to the form that was signed.
 ///
 /// # Errors
-/// [`Error::BodyNotInMemory`] for a streamed body without an `x-amz-content-sha256` header, and
+/// [`SignError::BodyNotInMemory`] for a streamed body without an `x-amz-content-sha256` header, and
 /// the signer's errors.
 pub fn sign_at(
     signer: &Signer,
     req: &mut reqwest::Request,
     time: impl Into<crate::SigningTime>,
-) -> Result<(), Error> {
+) -> Result<(), SignError> {
     let out = {
         let url = req.url().as_str();
         let mut parts = SignableRequest::new(req.method().as_str(), url);
@@ -64,12 +64,12 @@ pub fn sign_at(
         let payload = match req.body() {
             None => Payload::Bytes(b""),
             Some(_) if declared => Payload::Unsigned,
-            Some(body) => Payload::Bytes(body.as_bytes().ok_or(Error::BodyNotInMemory)?),
+            Some(body) => Payload::Bytes(body.as_bytes().ok_or(SignError::BodyNotInMemory)?),
         };
         signer.sign_request_at(&parts, payload, time)?
     };
     for (name, value) in out.headers() {
-        let mut v = HeaderValue::from_str(value).map_err(|_| Error::InvalidHeaderValue {
+        let mut v = HeaderValue::from_str(value).map_err(|_| SignError::InvalidHeaderValue {
             name: name.to_string(),
             reason: "the value is not a valid HTTP header value",
         })?;
@@ -85,7 +85,7 @@ pub fn sign_at(
 }
 
 /// A `reqwest-middleware` middleware that signs every request with a
-/// [`Signer`] or a [`ProvidedSigner`](crate::ProvidedSigner).
+/// [`Signer`] or a [`ProvidedSigner`](crate::provider::ProvidedSigner).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -107,7 +107,7 @@ pub struct SigV4Middleware {
 }
 
 impl SigV4Middleware {
-    /// Signs with `source`: a [`Signer`], a [`ProvidedSigner`](crate::ProvidedSigner), or
+    /// Signs with `source`: a [`Signer`], a [`ProvidedSigner`](crate::provider::ProvidedSigner), or
     /// either in an `Arc`.
     pub fn new(source: impl Into<SignerSource>) -> Self {
         Self {

@@ -35,16 +35,6 @@ pub enum PayloadHashHeader {
     Always,
 }
 
-impl From<bool> for PayloadHashHeader {
-    fn from(always: bool) -> Self {
-        if always {
-            Self::Always
-        } else {
-            Self::WhenUnsigned
-        }
-    }
-}
-
 /// Where a session token goes relative to the signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 #[non_exhaustive]
@@ -54,16 +44,6 @@ pub enum SessionTokenSigning {
     Signed,
     /// The token is added after signing and is not covered (some IoT endpoints expect this).
     AppendedAfterSigning,
-}
-
-impl From<bool> for SessionTokenSigning {
-    fn from(signed: bool) -> Self {
-        if signed {
-            Self::Signed
-        } else {
-            Self::AppendedAfterSigning
-        }
-    }
 }
 
 /// What a presigned URL says about the body when no payload is given explicitly.
@@ -79,7 +59,7 @@ pub enum PresignPayload {
 
 /// Headers that are never signed, because clients, proxies or load balancers add, drop or rewrite
 /// them in transit (the same list botocore uses, plus `authorization`).
-pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
+pub(crate) const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
     "authorization",
     "baggage",
     "connection",
@@ -114,14 +94,17 @@ const DEFAULT_EXCLUDED_LENGTHS: u32 = {
 /// Canonicalisation settings. Start from [`Settings::default()`] (every service but S3) or
 /// [`Settings::s3()`], then adjust.
 ///
+/// Every setting has a `with_*` setter that takes its enum and a getter of the same name.
+///
 /// ```
-/// use awssig::{PathNormalization, Settings, UriEncoding};
+/// use awssig::{PathNormalization, PayloadHashHeader, Settings, UriEncoding};
 /// let settings = Settings::default()
-///     .uri_encoding(UriEncoding::Single)
-///     .path_normalization(PathNormalization::Disabled)
-///     .payload_hash_header(true)
-///     .exclude_header("x-forwarded-for");
-/// assert_eq!(settings.uri_encoding_mode(), Settings::s3().uri_encoding_mode());
+///     .with_uri_encoding(UriEncoding::Single)
+///     .with_path_normalization(PathNormalization::Disabled)
+///     .with_payload_hash_header(PayloadHashHeader::Always)
+///     .with_excluded_header("x-forwarded-for");
+/// assert_eq!(settings.uri_encoding(), Settings::s3().uri_encoding());
+/// assert_eq!(settings.excluded_headers(), ["x-forwarded-for"]);
 /// assert!(settings.is_excluded("X-Forwarded-For"));
 /// assert!(settings.is_excluded("user-agent"));
 /// assert!(!settings.is_excluded("content-type"));
@@ -138,6 +121,11 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Headers that are never signed, because clients, proxies or load balancers add, drop or
+    /// rewrite them in transit (the list botocore uses, plus `authorization`).
+    /// [`with_excluded_header`](Self::with_excluded_header) adds to it.
+    pub const DEFAULT_EXCLUDED_HEADERS: &'static [&'static str] = DEFAULT_EXCLUDED_HEADERS;
+
     /// S3's rules: single encoding, no path normalisation, `x-amz-content-sha256` always sent,
     /// presigned URLs with `UNSIGNED-PAYLOAD`.
     pub fn s3() -> Self {
@@ -152,36 +140,38 @@ impl Settings {
 
     /// Sets the path encoding.
     #[must_use]
-    pub fn uri_encoding(mut self, encoding: UriEncoding) -> Self {
+    pub fn with_uri_encoding(mut self, encoding: UriEncoding) -> Self {
         self.uri_encoding = encoding;
         self
     }
 
     /// Sets path normalisation.
     #[must_use]
-    pub fn path_normalization(mut self, normalization: PathNormalization) -> Self {
+    pub fn with_path_normalization(mut self, normalization: PathNormalization) -> Self {
         self.path_normalization = normalization;
         self
     }
 
-    /// `true` (or [`PayloadHashHeader::Always`]) also sends and signs `x-amz-content-sha256`.
+    /// Sets when header signing also sends (and signs) `x-amz-content-sha256`
+    /// ([`PayloadHashHeader::Always`] for S3 and Lambda function URLs).
     #[must_use]
-    pub fn payload_hash_header(mut self, mode: impl Into<PayloadHashHeader>) -> Self {
-        self.payload_hash_header = mode.into();
+    pub fn with_payload_hash_header(mut self, mode: PayloadHashHeader) -> Self {
+        self.payload_hash_header = mode;
         self
     }
 
-    /// `false` (or [`SessionTokenSigning::AppendedAfterSigning`]) adds the session token after
-    /// signing, so it is not covered by the signature.
+    /// Sets whether the session token is covered by the signature
+    /// ([`SessionTokenSigning::AppendedAfterSigning`] adds it after signing, for the IoT
+    /// endpoints that expect that).
     #[must_use]
-    pub fn sign_session_token(mut self, mode: impl Into<SessionTokenSigning>) -> Self {
-        self.session_token = mode.into();
+    pub fn with_session_token_signing(mut self, mode: SessionTokenSigning) -> Self {
+        self.session_token = mode;
         self
     }
 
-    /// What [`Signer::presign_at`](crate::Signer::presign_at) signs for the body.
+    /// Sets what [`Signer::presign_at`](crate::Signer::presign_at) signs for the body.
     #[must_use]
-    pub fn presign_payload(mut self, payload: PresignPayload) -> Self {
+    pub fn with_presign_payload(mut self, payload: PresignPayload) -> Self {
         self.presign_payload = payload;
         self
     }
@@ -191,7 +181,7 @@ impl Settings {
     }
 
     /// Never signs the header `name` (case-insensitive), on top of
-    /// [`DEFAULT_EXCLUDED_HEADERS`]. Use it for headers a proxy rewrites, such as
+    /// [`Settings::DEFAULT_EXCLUDED_HEADERS`]. Use it for headers a proxy rewrites, such as
     /// `x-forwarded-for` or `via`.
     ///
     /// The headers AWS requires to be signed (`host`, `x-amz-date`, `x-amz-content-sha256`,
@@ -199,12 +189,12 @@ impl Settings {
     ///
     /// ```
     /// use awssig::Settings;
-    /// let s = Settings::default().exclude_header("Via").exclude_header("host");
+    /// let s = Settings::default().with_excluded_header("Via").with_excluded_header("host");
     /// assert!(s.is_excluded("via"));
     /// assert!(!s.is_excluded("host"));
     /// ```
     #[must_use]
-    pub fn exclude_header(mut self, name: impl AsRef<str>) -> Self {
+    pub fn with_excluded_header(mut self, name: impl AsRef<str>) -> Self {
         const ALWAYS_SIGNED: [&str; 4] = [
             "host",
             "x-amz-date",
@@ -219,8 +209,34 @@ impl Settings {
     }
 
     /// The path encoding in force.
-    pub fn uri_encoding_mode(&self) -> UriEncoding {
+    pub fn uri_encoding(&self) -> UriEncoding {
         self.uri_encoding
+    }
+
+    /// Whether dot segments and repeated slashes are removed from the canonical path.
+    pub fn path_normalization(&self) -> PathNormalization {
+        self.path_normalization
+    }
+
+    /// When header signing sends `x-amz-content-sha256`.
+    pub fn payload_hash_header(&self) -> PayloadHashHeader {
+        self.payload_hash_header
+    }
+
+    /// Whether the session token is covered by the signature.
+    pub fn session_token_signing(&self) -> SessionTokenSigning {
+        self.session_token
+    }
+
+    /// What a presigned URL signs for the body.
+    pub fn presign_payload(&self) -> PresignPayload {
+        self.presign_payload
+    }
+
+    /// The headers excluded on top of [`Settings::DEFAULT_EXCLUDED_HEADERS`], lowercase, in
+    /// the order added.
+    pub fn excluded_headers(&self) -> &[String] {
+        &self.excluded
     }
 
     /// Whether a (lowercase or mixed-case) header name is left out of the signature.

@@ -5,18 +5,19 @@
 //!   ▲ http::Request (http.rs)                                                        └─▶ http::Request (http.rs)
 //! ```
 //!
-//! - [`plan`]: what gets signed (headers, host, payload hash, presign parameters, query);
-//! - [`signed`]: the one output type of header signing;
-//! - [`http`]: the `http::Request` adapter, and the one place headers are put on a request;
-//! - [`endpoint`]: the region and service read from an endpoint's host name.
+//! What it owns: [`Signer`], the one output type of header signing ([`Signed`], with its
+//! [`Signature`]) and the bodies `http::Request` signing can hash ([`SignableBody`]). Inside,
+//! private: `plan` (what gets signed: headers, host, payload hash, presign parameters, query),
+//! `signed` ([`Signed`]) and `http` (the `http::Request` adapter, and the one place headers are
+//! put on a request).
 
-pub(crate) mod endpoint;
 mod http;
 mod plan;
 mod signed;
 
+pub use crate::sign::key::Signature;
 pub use http::SignableBody;
-pub use signed::{Signed, SigningOutput, WrittenAuthorization};
+pub use signed::Signed;
 
 use std::fmt;
 use std::sync::Arc;
@@ -24,16 +25,16 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::Error;
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
+use crate::error::SignError;
 use crate::explain::Explanation;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::authorization;
 use crate::sign::encode;
-use crate::sign::key::{Signature, SigningKey};
+use crate::sign::key::SigningKey;
 use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
 use crate::sign::string_to_sign::{self, Region, Scope};
 use crate::sink::{Sink, SliceSink};
@@ -137,7 +138,7 @@ impl Signer {
 
     /// Signs with the given time plus `offset`: the difference between the server's clock and
     /// this machine's, as measured from a `Signature expired` answer, S3's `<ServerTime>` or a
-    /// `Date` header (see [`clock_offset`](crate::clock_offset)).
+    /// `Date` header (see [`clock_offset`](crate::diagnose::clock_offset)).
     #[must_use]
     pub fn with_clock_offset(mut self, offset: time::Duration) -> Self {
         self.clock_offset = offset;
@@ -150,23 +151,23 @@ impl Signer {
     }
 
     /// The `X-Amz-Date` for a signing time, corrected by the clock offset.
-    fn amz_date(&self, time: SigningTime) -> Result<AmzDate, Error> {
+    fn amz_date(&self, time: SigningTime) -> Result<AmzDate, SignError> {
         AmzDate::new(self.corrected(time)?)
     }
 
-    fn corrected(&self, time: SigningTime) -> Result<SigningTime, Error> {
+    fn corrected(&self, time: SigningTime) -> Result<SigningTime, SignError> {
         if self.clock_offset.is_zero() {
             return Ok(time);
         }
         time.checked_add(self.clock_offset)
-            .ok_or(Error::TimeOutOfRange)
+            .ok_or(SignError::TimeOutOfRange)
     }
 
     /// The `X-Amz-Date` for a signing time, with the cached day key: when the key's day holds
     /// the time, the date is its day plus the time of day, with no calendar arithmetic. The
     /// key is read once per signature and handed on to [`Signer::sign_canonical`].
     #[inline]
-    fn amz_date_and_day(&self, time: SigningTime) -> Result<(AmzDate, DayHint), Error> {
+    fn amz_date_and_day(&self, time: SigningTime) -> Result<(AmzDate, DayHint), SignError> {
         let time = self.corrected(time)?;
         let day = self.keys.current();
         let date = match day
@@ -212,17 +213,17 @@ impl Signer {
     }
 
     #[inline]
-    fn validate(&self) -> Result<(), Error> {
+    fn validate(&self) -> Result<(), SignError> {
         if self.names_ok {
             return self.credentials.validate();
         }
         if !is_scope_name(&self.region) {
-            return Err(Error::InvalidRegion {
+            return Err(SignError::InvalidRegion {
                 region: self.region.clone(),
             });
         }
         if !is_scope_name(&self.service) {
-            return Err(Error::InvalidService {
+            return Err(SignError::InvalidService {
                 service: self.service.clone(),
             });
         }
@@ -280,7 +281,7 @@ impl Signer {
         payload: Payload<'_>,
         (date, day): &(AmzDate, DayHint),
         out: &mut S,
-    ) -> Result<HeaderSigned, Error> {
+    ) -> Result<HeaderSigned, SignError> {
         self.canonicalize(req, payload, date, Mode::Header, |c| {
             self.sign_canonical(c, date, day, |day, signature| {
                 // The day's prefix was written once, with the day's key.
@@ -296,18 +297,18 @@ impl Signer {
 
     /// Signs a [`SignableRequest`] with an `Authorization` header, at `time`.
     ///
-    /// The returned [`SigningOutput`] lists the headers to add to the request (and, when the
+    /// The returned [`Signed`] lists the headers to add to the request (and, when the
     /// query's percent-encoding had to be normalised, the query string to send instead).
     ///
     /// # Errors
-    /// See [`Error`]: a missing host, an invalid method, header, region or service, or a time
+    /// See [`SignError`]: a missing host, an invalid method, header, region or service, or a time
     /// that `X-Amz-Date` cannot hold.
     pub fn sign_request_at(
         &self,
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
         time: impl Into<SigningTime>,
-    ) -> Result<SigningOutput, Error> {
+    ) -> Result<Signed, SignError> {
         let dated = self.amz_date_and_day(time.into())?;
         let mut authorization = Vec::with_capacity(256);
         let signed = self.sign_header(req, payload, &dated, &mut authorization)?;
@@ -329,12 +330,12 @@ impl Signer {
     /// their own buffers. 256 bytes hold the value for a usual request; the error says how many
     /// a larger one needs.
     ///
-    /// The request must also carry the headers [`WrittenAuthorization`] lists (`x-amz-date`,
+    /// The request must also carry the headers [`Signed`] lists (`x-amz-date`,
     /// and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
     ///
     /// ```
     /// use awssig::{Credentials, Payload, SignableRequest, Signer};
-    /// # fn main() -> Result<(), awssig::Error> {
+    /// # fn main() -> Result<(), awssig::SignError> {
     /// let signer = Signer::new(
     ///     Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
     ///     "us-east-1",
@@ -356,8 +357,8 @@ impl Signer {
     /// ```
     ///
     /// # Errors
-    /// As [`Signer::sign_request_at`], plus [`Error::BufferTooSmall`] when `out` cannot hold
-    /// the value (its contents are then unspecified) and [`Error::QueryNotCanonical`] when the
+    /// As [`Signer::sign_request_at`], plus [`SignError::BufferTooSmall`] when `out` cannot hold
+    /// the value (its contents are then unspecified) and [`SignError::QueryNotCanonical`] when the
     /// query would have to be re-encoded to be sent as signed.
     pub fn sign_into(
         &self,
@@ -365,16 +366,16 @@ impl Signer {
         payload: Payload<'_>,
         time: impl Into<SigningTime>,
         out: &mut [u8],
-    ) -> Result<WrittenAuthorization, Error> {
+    ) -> Result<Signed<usize>, SignError> {
         let dated = self.amz_date_and_day(time.into())?;
         if req.query.is_some_and(|q| !wire_query_is(q)) {
-            return Err(Error::QueryNotCanonical);
+            return Err(SignError::QueryNotCanonical);
         }
         let len = out.len();
         let mut sink = SliceSink::new(out);
         let signed = self.sign_header(req, payload, &dated, &mut sink)?;
         if !sink.fits() {
-            return Err(Error::BufferTooSmall {
+            return Err(SignError::BufferTooSmall {
                 needed: sink.needed(),
                 len,
             });
@@ -396,8 +397,8 @@ impl Signer {
     /// `X-Amz-*` parameters and `X-Amz-Signature` appended.
     ///
     /// # Errors
-    /// As [`Signer::sign_request_at`], plus [`Error::InvalidExpiry`] for a lifetime of 0 or
-    /// more than 7 days and [`Error::AlreadySigned`] when the request carries an
+    /// As [`Signer::sign_request_at`], plus [`SignError::InvalidExpiry`] for a lifetime of 0 or
+    /// more than 7 days and [`SignError::AlreadySigned`] when the request carries an
     /// `authorization` header or an `X-Amz-Signature` parameter.
     pub fn presign_request_at(
         &self,
@@ -405,7 +406,7 @@ impl Signer {
         payload: Payload<'_>,
         expires: Duration,
         time: impl Into<SigningTime>,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SignError> {
         let seconds = check_expiry(expires)?;
         let (date, day) = self.amz_date_and_day(time.into())?;
         self.canonicalize(req, payload, &date, Mode::Query(seconds), |c| {
@@ -451,7 +452,7 @@ impl Signer {
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
         time: impl Into<SigningTime>,
-    ) -> Result<Explanation, Error> {
+    ) -> Result<Explanation, SignError> {
         self.explain(req, payload, self.amz_date(time.into())?, Mode::Header)
     }
 
@@ -465,7 +466,7 @@ impl Signer {
         payload: Payload<'_>,
         expires: Duration,
         time: impl Into<SigningTime>,
-    ) -> Result<Explanation, Error> {
+    ) -> Result<Explanation, SignError> {
         let seconds = check_expiry(expires)?;
         self.explain(
             req,
@@ -481,7 +482,7 @@ impl Signer {
         payload: Payload<'_>,
         date: AmzDate,
         mode: Mode,
-    ) -> Result<Explanation, Error> {
+    ) -> Result<Explanation, SignError> {
         // The readable path: every stage into its own buffer, and a freshly derived key (not the
         // cache), so an explanation also cross-checks the fast path.
         self.canonicalize(req, payload, &date, mode, |c| {
@@ -524,10 +525,10 @@ fn ascii_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn check_expiry(expires: Duration) -> Result<u64, Error> {
+fn check_expiry(expires: Duration) -> Result<u64, SignError> {
     let seconds = expires.as_secs();
     if seconds == 0 || expires > MAX_PRESIGN_EXPIRY {
-        return Err(Error::InvalidExpiry { seconds });
+        return Err(SignError::InvalidExpiry { seconds });
     }
     Ok(seconds)
 }

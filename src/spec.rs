@@ -1,4 +1,4 @@
-//! The SigV4 wire names and constants, in one place: algorithm names, `x-amz-*` header and `X-Amz-*` query parameter names, the scope terminator and the payload literals.
+//! The SigV4 wire names and constants, in one place: algorithm names, `x-amz-*` header and `X-Amz-*` query parameter names, the scope terminator, the payload literals, and the `X-Amz-Date` value [`AmzDate`].
 //!
 //! Every value here is fixed by the AWS Signature Version 4 documentation ("Elements of an AWS
 //! API request signature", "Create a signed AWS API request", "Authenticating requests: using
@@ -7,13 +7,15 @@
 
 use std::time::Duration;
 
+pub use crate::time::AmzDate;
+
 /// A signing algorithm, as the `Authorization` scheme and `X-Amz-Algorithm` name it.
 ///
 /// Today every signature is HMAC-SHA256 (SigV4). The enum is `#[non_exhaustive]`: SigV4a's
 /// ECDSA-P256 and the streaming (`aws-chunked`) variants are values to come, not branches.
 ///
 /// ```
-/// use awssig::Algorithm;
+/// use awssig::spec::Algorithm;
 /// assert_eq!(Algorithm::HmacSha256.as_str(), "AWS4-HMAC-SHA256");
 /// assert_eq!(Algorithm::from_name("AWS4-HMAC-SHA256"), Some(Algorithm::HmacSha256));
 /// assert_eq!(Algorithm::from_name("AWS4-ECDSA-P256-SHA256"), None);

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-use crate::Error;
+use crate::error::SignError;
 
 /// Month abbreviations as HTTP dates (RFC 9110 IMF-fixdate) write them.
 pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
@@ -130,20 +130,20 @@ impl AmzDate {
     /// Converts any time (a [`SystemTime`], or an [`OffsetDateTime`] in any offset) to UTC.
     ///
     /// # Errors
-    /// [`Error::TimeOutOfRange`] for a year outside 0000 to 9999 UTC.
-    pub fn new(time: impl Into<SigningTime>) -> Result<Self, Error> {
+    /// [`SignError::TimeOutOfRange`] for a year outside 0000 to 9999 UTC.
+    pub fn new(time: impl Into<SigningTime>) -> Result<Self, SignError> {
         Self::from_unix_seconds(time.into().seconds)
     }
 
     /// The UTC time `seconds` after the Unix epoch, converted with integer arithmetic (the
     /// days-to-civil-date algorithm of Howard Hinnant's `chrono`-compatible date library) and
     /// written through a table of two-digit pairs: this runs on every signature.
-    pub(crate) fn from_unix_seconds(seconds: i64) -> Result<Self, Error> {
+    pub(crate) fn from_unix_seconds(seconds: i64) -> Result<Self, SignError> {
         /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
         const FIRST: i64 = -62_167_219_200;
         const LAST: i64 = 253_402_300_799;
         if !(FIRST..=LAST).contains(&seconds) {
-            return Err(Error::TimeOutOfRange);
+            return Err(SignError::TimeOutOfRange);
         }
         // From here every value is non-negative and bounded, so the casts cannot truncate.
         let days = seconds.div_euclid(86_400);
@@ -396,11 +396,11 @@ mod tests {
     fn rejects_years_x_amz_date_cannot_hold() {
         assert_eq!(
             AmzDate::new(datetime!(-0001-12-31 23:59:59 UTC)),
-            Err(Error::TimeOutOfRange)
+            Err(SignError::TimeOutOfRange)
         );
         assert_eq!(
             AmzDate::new(datetime!(9999-12-31 23:59:59 -00:01)),
-            Err(Error::TimeOutOfRange)
+            Err(SignError::TimeOutOfRange)
         );
         let first = AmzDate::new(datetime!(0000-01-01 00:00:00 UTC)).unwrap();
         assert_eq!(first.as_str(), "00000101T000000Z");

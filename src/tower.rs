@@ -33,8 +33,9 @@ mod verify;
 pub use sign::{BodySigning, SignLayer, SignService, SignedBody};
 pub use verify::{VerifyLayer, VerifyService};
 
-/// The boxed error the signing service returns: an [`Error`](crate::Error) when signing fails,
-/// the body's error when reading it fails, or the inner service's error.
+/// The boxed error the signing service returns: a [`SignError`](crate::SignError) when signing
+/// fails, a [`ProviderError`](crate::ProviderError) when a provider has no credentials, the
+/// body's error when reading it fails, or the inner service's error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The default body buffer: 10 MiB, API Gateway's payload limit.

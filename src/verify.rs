@@ -1,11 +1,13 @@
-//! The receiving side: [`Verifier`] checks a SigV4-signed request (header or presigned query auth) the way AWS does, and says why it was rejected in AWS's words.
+//! The receiving side: [`Verifier`] checks a SigV4-signed request (header or presigned query auth) the way AWS does, and says why it was rejected ([`VerifyError`]: in Rust for logs, in AWS's words for the wire).
 //!
-//! - [`parse`]: the `Authorization` header and presigned query, parsed;
-//! - [`checks`]: scope, time, host, session token and signed headers;
-//! - [`error`]: [`VerifyError`], one variant per AWS answer;
-//! - `key_cache`: the derived signing keys, a bounded table shared by a verifier's clones;
-//! - [`aws_response`]: AWS's wire texts and the 403 body, one copy for the gateway and
-//!   `tower::VerifyLayer`.
+//! What it owns: [`Verifier`] and what it hands back ([`Verified`], [`Authenticated`],
+//! [`VerifyError`], the server's view of a request in [`ServerView`]), the parsed
+//! [`AuthorizationHeader`] and [`PresignedQuery`], and the [`CredentialsLookup`] it asks.
+//! Inside, private: `parse` (the `Authorization` header and presigned query), `checks` (scope,
+//! time, host, session token and signed headers), `error` ([`VerifyError`], one variant per AWS
+//! answer), `key_cache` (derived signing keys, a bounded table shared by a verifier's clones),
+//! and `aws_response` (AWS's wire texts and the 403 body, one copy for the gateway and
+//! `tower::VerifyLayer`).
 //!
 //! Threat model: the 32 signature bytes are compared in constant time, and so are session
 //! tokens (their length is not hidden). Which check failed, and the lengths of inputs, are not
@@ -15,9 +17,13 @@
 
 pub(crate) mod aws_response;
 mod checks;
-pub(crate) mod error;
+mod error;
 mod key_cache;
-pub(crate) mod parse;
+mod parse;
+
+pub use crate::explain::{CanonicalDisplay, ServerView, TokenDisplay};
+pub use error::VerifyError;
+pub use parse::{AuthorizationHeader, Credential, PresignedQuery};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -27,7 +33,6 @@ use std::time::{Duration, SystemTime};
 
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
-use crate::explain::{ServerView, TokenDisplay};
 use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
@@ -39,11 +44,8 @@ use crate::spec::Algorithm;
 use crate::spec::UNSIGNED_PAYLOAD;
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, server_time, sorted};
-use error::VerifyError;
 use key_cache::{HeldKey, VerifyKeyCache};
-use parse::{
-    Credential, CredentialRef, PresignedQuery, RawAuthorization, sorted_signed_headers, split_byte,
-};
+use parse::{CredentialRef, RawAuthorization, sorted_signed_headers, split_byte};
 use smallvec::SmallVec;
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.
@@ -276,9 +278,10 @@ impl Verifier {
         }
     }
 
-    /// Also accepts credentials scoped to `region`.
+    /// Also accepts credentials scoped to `region` (on top of the one given to
+    /// [`Verifier::new`] and any added before; see [`Verifier::regions`]).
     #[must_use]
-    pub fn allow_region(mut self, region: impl Into<String>) -> Self {
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.regions.push(region.into());
         self
     }
@@ -325,6 +328,11 @@ impl Verifier {
     /// The skew window.
     pub fn max_skew(&self) -> Duration {
         self.max_skew
+    }
+
+    /// Whether `UNSIGNED-PAYLOAD` is accepted.
+    pub fn unsigned_payload(&self) -> UnsignedPayload {
+        self.unsigned_payload
     }
 
     /// Verifies `req` at `now`. `payload` is what the verifier knows of the body: its bytes (or

@@ -104,8 +104,9 @@ fn header_signing_with_a_session_token_shares_the_token_value_and_allocates_no_m
     assert!(req.headers()["x-amz-security-token"].is_sensitive());
 
     // With x-amz-content-sha256 sent too (as S3 wants): a third value.
-    let signer =
-        token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
+    let signer = token_signer().with_settings(
+        awssig::Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always),
+    );
     warm_up(&signer);
     signer.sign_at(&mut req, time()).unwrap();
     // As a new request would, without the hash header the last signature added.
@@ -156,8 +157,9 @@ fn sign_into_allocates_nothing() {
 
 #[test]
 fn sign_into_allocates_nothing_at_sixteen_headers_and_sixteen_parameters() {
-    let signer =
-        token_signer().with_settings(awssig::Settings::default().payload_hash_header(true));
+    let signer = token_signer().with_settings(
+        awssig::Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always),
+    );
     warm_up(&signer);
     let names: Vec<String> = (0..15).map(|i| format!("x-custom-{i:02}")).collect();
     let query: String = (0..16)

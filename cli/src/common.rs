@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use awssig::{Settings, Signer, infer_scope};
+use awssig::{Settings, Signer, endpoint::infer_scope};
 
 /// Errors a subcommand reports on stderr before exiting with status 1.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -23,7 +23,7 @@ pub(crate) struct ScopeArgs {
 
 /// A signer for `host` (the `Host` header if one is given, else the URL's host).
 pub(crate) async fn signer(scope: &ScopeArgs, host: &str) -> Result<Signer, BoxError> {
-    let chain = awssig::aws_config::load_default_chain(scope.profile.as_deref()).await;
+    let chain = awssig::provider::aws_config::load_default_chain(scope.profile.as_deref()).await;
     let (region, service) = match (&scope.region, &scope.service) {
         (Some(r), Some(s)) => (r.clone(), s.clone()),
         (region, service) => match infer_scope(host) {

@@ -82,7 +82,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     if args.unsigned_payload {
         headers.insert(
             "x-amz-content-sha256",
-            http::HeaderValue::from_static(awssig::UNSIGNED_PAYLOAD),
+            http::HeaderValue::from_static(awssig::spec::UNSIGNED_PAYLOAD),
         );
     }
 

@@ -3,14 +3,15 @@
 //! Reads the request as it was sent (raw HTTP, as `awssig curl --save-request` writes it) and
 //! the answer (status line, headers, body: `--save-response` or `curl -i` output), recomputes
 //! the canonical request and string to sign the client signed (no secret is needed for those),
-//! and prints [`awssig::diagnose`]'s report: the lines where the server's view differs from
+//! and prints [`awssig::diagnose::diagnose`]'s report: the lines where the server's view differs from
 //! ours and the likely cause, or a checklist when the server quoted nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use awssig::{
-    AmzDate, AuthorizationHeader, Credentials, Payload, Settings, SignableRequest, Signer,
+    Credentials, Payload, Settings, SignableRequest, Signer, spec::AmzDate,
+    verify::AuthorizationHeader,
 };
 
 use crate::common::BoxError;
@@ -110,7 +111,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     for (name, _) in &req.headers {
         let lower = name.to_ascii_lowercase();
         if !auth.signed_headers().contains(&lower) {
-            settings = settings.exclude_header(&lower);
+            settings = settings.with_excluded_header(&lower);
         }
     }
     // The canonical request and string to sign do not depend on the secret.
@@ -152,7 +153,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
             headers.append(n, v);
         }
     }
-    let diagnosis = awssig::diagnose(status_code, &headers, &resp.body, &local);
+    let diagnosis = awssig::diagnose::diagnose(status_code, &headers, &resp.body, &local);
     print!("{diagnosis}");
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use awssig::gateway::{Gateway, GatewayConfig};
-use awssig::{Credentials, Settings, Verifier};
+use awssig::{Credentials, Settings, Verifier, verify::CanonicalDisplay};
 
 use crate::common::BoxError;
 
@@ -67,7 +67,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
         accepted.push(Credentials::new(id, secret));
     }
     if accepted.is_empty() {
-        let chain = awssig::aws_config::load_default_chain(args.profile.as_deref()).await;
+        let chain = awssig::provider::aws_config::load_default_chain(args.profile.as_deref()).await;
         let creds = chain.into_cache().credentials_async().await.map_err(|e| -> BoxError {
             format!("{e}\n  (pass --credentials ID:SECRET, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)").into()
         })?;
@@ -84,7 +84,11 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     let mut config = GatewayConfig::new(verifier)
         .with_clock_offset(time::Duration::seconds(args.clock_offset))
         .with_body_timeout(Duration::from_secs(args.body_timeout))
-        .include_canonical(!args.no_canonical);
+        .with_canonical_display(if args.no_canonical {
+            CanonicalDisplay::Omitted
+        } else {
+            CanonicalDisplay::Quoted
+        });
     if let Some(upstream) = args.upstream {
         config = config.with_upstream(upstream);
     }

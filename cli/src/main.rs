@@ -74,7 +74,16 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("awssig: {e}");
+            // Errors keep their cause as `source()` (a provider's own error, say): print the
+            // whole chain.
+            let mut line = format!("awssig: {e}");
+            let mut source = e.source();
+            while let Some(s) = source {
+                line.push_str(": ");
+                line.push_str(&s.to_string());
+                source = s.source();
+            }
+            eprintln!("{line}");
             ExitCode::FAILURE
         }
     }

@@ -40,7 +40,7 @@ fn gateway() -> Gateway {
     Gateway::new(
         GatewayConfig::new(verifier)
             .with_clock_offset(offset)
-            .with_max_body(1024),
+            .with_body_limit(1024),
     )
 }
 

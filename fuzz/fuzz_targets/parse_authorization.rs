@@ -3,7 +3,7 @@
 //! Signature=...`), parses to the same value.
 #![no_main]
 
-use awssig::{AuthorizationHeader, Credential, Credentials, Payload, SignableRequest, Verifier};
+use awssig::{Credentials, Payload, SignableRequest, Verifier, verify::{AuthorizationHeader, Credential}};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

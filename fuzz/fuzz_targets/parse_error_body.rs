@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use awssig::{Credentials, ErrorBody, Explanation, Payload, Signer};
+use awssig::{Credentials, Explanation, Payload, Signer, diagnose::ErrorBody};
 use libfuzzer_sys::fuzz_target;
 
 fn local() -> &'static Explanation {
@@ -95,7 +95,7 @@ fuzz_target!(|data: &[u8]| {
     round_trip_xml(&body);
     round_trip_json(&body);
     let headers = http::HeaderMap::new();
-    let _ = awssig::clock_offset(&headers, data, time::OffsetDateTime::UNIX_EPOCH);
-    let d = awssig::diagnose(http::StatusCode::FORBIDDEN, &headers, data, local());
+    let _ = awssig::diagnose::clock_offset(&headers, data, time::OffsetDateTime::UNIX_EPOCH);
+    let d = awssig::diagnose::diagnose(http::StatusCode::FORBIDDEN, &headers, data, local());
     let _ = d.to_string();
 });

@@ -2,7 +2,7 @@
 //! written back as a query (each value percent-encoded), parses to the same parameters.
 #![no_main]
 
-use awssig::{Credentials, Payload, PresignedQuery, SignableRequest, Verifier};
+use awssig::{Credentials, Payload, SignableRequest, Verifier, verify::PresignedQuery};
 use libfuzzer_sys::fuzz_target;
 
 /// Percent-encodes every byte outside SigV4's unreserved set.

@@ -15,10 +15,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use awssig::{
-    Credentials, Error, Payload, PresignPayload, PresignedQuery, SessionTokenSigning, Settings,
-    SignableRequest, Signer, UnsignedPayload, Verifier,
-};
+use awssig::{Credentials, Payload, PresignPayload, SessionTokenSigning, Settings, SignError, SignableRequest, Signer, Verifier, verify::{PresignedQuery, UnsignedPayload}};
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
 
@@ -81,14 +78,14 @@ fuzz_target!(|data: &[u8]| {
         Settings::default()
     };
     if flags & 4 != 0 {
-        settings = settings.sign_session_token(SessionTokenSigning::AppendedAfterSigning);
+        settings = settings.with_session_token_signing(SessionTokenSigning::AppendedAfterSigning);
     }
     if flags & 8 != 0 {
-        settings = settings.payload_hash_header(true);
+        settings = settings.with_payload_hash_header(awssig::PayloadHashHeader::Always);
     }
     // Bit 6 flips what presigning signs for the body (S3's default is `UNSIGNED-PAYLOAD`).
     let presign_unsigned = (flags & 2 != 0) != (flags & 64 != 0);
-    settings = settings.presign_payload(match presign_unsigned {
+    settings = settings.with_presign_payload(match presign_unsigned {
         true => PresignPayload::Unsigned,
         false => PresignPayload::BodyHash,
     });
@@ -189,7 +186,7 @@ fn header_mode(case: &Case<'_>) {
     let mut buf = vec![0u8; 64];
     let written = loop {
         match signer.sign_into(&req, payload, time, &mut buf) {
-            Err(Error::BufferTooSmall { needed, len }) if buf.len() < needed => {
+            Err(SignError::BufferTooSmall { needed, len }) if buf.len() < needed => {
                 assert_eq!(len, buf.len());
                 buf = vec![0u8; needed];
             }
@@ -221,7 +218,7 @@ fn header_mode(case: &Case<'_>) {
                 "sign_into and sign_request_at disagree on x-amz-security-token"
             );
         }
-        Err(Error::QueryNotCanonical) => assert!(
+        Err(SignError::QueryNotCanonical) => assert!(
             out.query().is_some(),
             "sign_into refused a query that sign_request_at sends unchanged"
         ),

@@ -40,7 +40,7 @@ pub struct ClockOffset {
 /// ```
 /// let body = br#"{"message":"Signature expired: 20170212T175938Z is now earlier than 20170215T145534Z (20170215T150034Z - 5 min.)"}"#;
 /// let sent = time::OffsetDateTime::UNIX_EPOCH; // not needed when the body has both times
-/// let found = awssig::clock_offset(&http::HeaderMap::new(), body, sent).unwrap();
+/// let found = awssig::diagnose::clock_offset(&http::HeaderMap::new(), body, sent).unwrap();
 /// // 20170215T150034Z - 20170212T175938Z
 /// assert_eq!(found.offset, time::Duration::seconds(2 * 86_400 + 21 * 3600 + 56));
 /// ```

@@ -5,9 +5,9 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let chain = awssig::aws_config::load_default_chain(None).await;
+//! let chain = awssig::provider::aws_config::load_default_chain(None).await;
 //! let region = chain.region().unwrap_or("us-east-1").to_string();
-//! let signer = awssig::ProvidedSigner::new(chain.into_cache(), region, "execute-api");
+//! let signer = awssig::provider::ProvidedSigner::new(chain.into_cache(), region, "execute-api");
 //! let mut req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod/").body(())?;
 //! signer.sign_async(&mut req).await?;
 //! # Ok(()) }
@@ -19,8 +19,8 @@
 
 use aws_credential_types::provider::{ProvideCredentials as AwsProvide, SharedCredentialsProvider};
 
-use crate::Error;
 use crate::credentials::Credentials;
+use crate::error::ProviderError;
 use crate::provider::{CredentialsCache, ProvideCredentialsAsync, ProvideFuture};
 
 /// Adapts an `aws-credential-types` provider (for example the one
@@ -42,25 +42,12 @@ impl<P: AwsProvide> ProvideCredentialsAsync for AwsCredentialsProvider<P> {
                 .0
                 .provide_credentials()
                 .await
-                .map_err(|e| Error::CredentialsProvider {
-                    // The error chain names the provider and the cause, never a secret.
-                    message: aws_smithy_types_display(&e),
-                })?;
+                // Kept whole as the source: its chain names the provider and the cause, never a
+                // secret.
+                .map_err(ProviderError::provider)?;
             Ok(Credentials::from(&c))
         })
     }
-}
-
-/// Renders an error with its sources, as `aws-smithy-types`' `DisplayErrorContext` does.
-fn aws_smithy_types_display(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 impl From<&aws_credential_types::Credentials> for Credentials {
@@ -94,9 +81,9 @@ impl DefaultChain {
         match self.provider {
             Some(p) => CredentialsCache::new_async(AwsCredentialsProvider::new(p)),
             None => CredentialsCache::new(crate::provider::provider_fn(|| {
-                Err(Error::CredentialsProvider {
-                    message: "aws-config found no credentials provider".into(),
-                })
+                Err(ProviderError::provider(
+                    "aws-config found no credentials provider",
+                ))
             })),
         }
     }

@@ -16,7 +16,7 @@ use crate::spec::{SCOPE_TERMINATOR, SECRET_PREFIX};
 /// kept, so each signature costs one HMAC of the string to sign. Valid for that whole UTC day.
 /// The key material is wiped on drop and never printed.
 #[derive(Clone)]
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     state: crypto::MacKey,
 }
 

@@ -2,13 +2,13 @@
 //!
 //! Everything here reads a request through [`SignableRequest::from`] and hands it to the
 //! entry points in [`signer`](super); what comes back is applied by [`apply`], which both
-//! [`Signer::sign_payload_at`] and [`SigningOutput::apply_to`](super::SigningOutput::apply_to)
+//! [`Signer::sign_payload_at`] and [`Signed::apply_to`](super::Signed::apply_to)
 //! call.
 
 use std::time::{Duration, SystemTime};
 
-use crate::Error;
 use crate::crypto;
+use crate::error::SignError;
 use crate::explain::Explanation;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::SignableRequest;
@@ -24,7 +24,7 @@ impl Signer {
     ///
     /// # Errors
     /// As [`Signer::sign_payload_at`].
-    pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), Error> {
+    pub fn sign<B: SignableBody>(&self, req: &mut http::Request<B>) -> Result<(), SignError> {
         self.sign_at(req, SystemTime::now())
     }
 
@@ -36,7 +36,7 @@ impl Signer {
         &self,
         req: &mut http::Request<B>,
         time: impl Into<SigningTime>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), SignError> {
         // Hashed before signing, which changes `req`; an empty body's hash is a constant.
         let payload = match req.body().signable_bytes() {
             [] => Payload::Bytes(b""),
@@ -55,13 +55,13 @@ impl Signer {
     /// is rewritten to the canonical encoding so the server decodes exactly what was signed.
     ///
     /// # Errors
-    /// See [`Error`].
+    /// See [`SignError`].
     pub fn sign_payload_at<B>(
         &self,
         req: &mut http::Request<B>,
         payload: Payload<'_>,
         time: impl Into<SigningTime>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), SignError> {
         // Only the header values inserted below allocate: the `Authorization` value is built
         // in a stack buffer, and the query is rewritten only when its encoding is ambiguous.
         let dated = self.amz_date_and_day(time.into())?;
@@ -101,7 +101,7 @@ impl Signer {
         req: &http::Request<B>,
         expires: Duration,
         time: impl Into<SigningTime>,
-    ) -> Result<http::Uri, Error> {
+    ) -> Result<http::Uri, SignError> {
         let payload = if self.settings.presign_unsigned() {
             Payload::Unsigned
         } else {
@@ -120,7 +120,7 @@ impl Signer {
         payload: Payload<'_>,
         expires: Duration,
         time: impl Into<SigningTime>,
-    ) -> Result<http::Uri, Error> {
+    ) -> Result<http::Uri, SignError> {
         let parts = SignableRequest::from(req);
         let path_and_query = self.presign_request_at(&parts, payload, expires, time)?;
         let uri = req.uri();
@@ -134,7 +134,7 @@ impl Signer {
         builder
             .path_and_query(path_and_query)
             .build()
-            .map_err(|_| Error::InvalidUri {
+            .map_err(|_| SignError::InvalidUri {
                 target: crate::error::shown_target(&uri.to_string()),
                 reason: "the presigned URI could not be rebuilt",
             })
@@ -150,7 +150,7 @@ impl Signer {
         req: &http::Request<B>,
         payload: Payload<'_>,
         time: impl Into<SigningTime>,
-    ) -> Result<Explanation, Error> {
+    ) -> Result<Explanation, SignError> {
         self.explain_request_at(&SignableRequest::from(req), payload, time)
     }
 }
@@ -214,7 +214,7 @@ pub(super) fn apply<B>(
     req: &mut http::Request<B>,
     signed: Headers<'_>,
     query: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<(), SignError> {
     let headers = req.headers_mut();
     // Static names: a `&str` name that is not a standard header would be copied.
     headers.insert(
@@ -241,19 +241,20 @@ pub(super) fn header_value(
     name: &str,
     value: &[u8],
     sensitive: bool,
-) -> Result<http::HeaderValue, Error> {
-    let mut v = http::HeaderValue::from_bytes(value).map_err(|_| Error::InvalidHeaderValue {
-        name: name.to_string(),
-        reason: "the value is not a valid HTTP header value",
-    })?;
+) -> Result<http::HeaderValue, SignError> {
+    let mut v =
+        http::HeaderValue::from_bytes(value).map_err(|_| SignError::InvalidHeaderValue {
+            name: name.to_string(),
+            reason: "the value is not a valid HTTP header value",
+        })?;
     v.set_sensitive(sensitive);
     Ok(v)
 }
 
 /// Replaces the query of `req`'s URI.
-pub(super) fn set_query<B>(req: &mut http::Request<B>, query: &str) -> Result<(), Error> {
+pub(super) fn set_query<B>(req: &mut http::Request<B>, query: &str) -> Result<(), SignError> {
     let uri = req.uri();
-    let invalid = || Error::InvalidUri {
+    let invalid = || SignError::InvalidUri {
         target: crate::error::shown_target(&uri.to_string()),
         reason: "the normalised query does not form a valid URI",
     };

@@ -6,7 +6,7 @@
 //! allocation. A new signing mode (aws-chunked, SigV4a, event streams) is a new [`Mode`] and a
 //! new decision here, not a branch in each entry point.
 
-use crate::Error;
+use crate::error::SignError;
 use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};
 use crate::settings::{PayloadHashHeader, SessionTokenSigning};
@@ -87,7 +87,7 @@ impl Signer {
         date: &AmzDate,
         mode: Mode,
         f: impl FnOnce(&Plan<'_, '_>) -> R,
-    ) -> Result<R, Error> {
+    ) -> Result<R, SignError> {
         // Declared first: the canonical request borrows them, so they must outlive it. They are
         // stack buffers, so a usual request is canonicalised without a heap allocation.
         // Made only when used: a stack buffer is zeroed when it is made.
@@ -109,7 +109,7 @@ impl Signer {
         refuse_signed(req, mode, noted.has_authorization)?;
         if !noted.has_host {
             let host_buf = host_buf.insert(StackBuf::new());
-            req.write_host(host_buf).ok_or(Error::MissingHost)?;
+            req.write_host(host_buf).ok_or(SignError::MissingHost)?;
             headers.push(Header {
                 name: header::HOST,
                 value: host_buf.as_slice(),
@@ -213,9 +213,9 @@ fn refuse_signed(
     req: &SignableRequest<'_>,
     mode: Mode,
     has_authorization: bool,
-) -> Result<(), Error> {
+) -> Result<(), SignError> {
     if mode != Mode::Header && has_authorization {
-        return Err(Error::AlreadySigned);
+        return Err(SignError::AlreadySigned);
     }
     let refused = match mode {
         Mode::Header => &param::AUTH[..3],
@@ -228,7 +228,7 @@ fn refuse_signed(
                 .any(|a| p.key.eq_ignore_ascii_case(a.as_bytes()))
         })
     }) {
-        return Err(Error::AlreadySigned);
+        return Err(SignError::AlreadySigned);
     }
     Ok(())
 }

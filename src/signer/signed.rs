@@ -1,15 +1,15 @@
 //! The one output type of header signing, [`Signed`]: the signature and every header the request must carry with it.
 //!
 //! [`Signer::sign_request_at`](crate::Signer::sign_request_at) returns it with the
-//! `Authorization` value in a `String` ([`SigningOutput`]); [`Signer::sign_into`](crate::Signer::sign_into)
-//! with the length of the value it wrote into the caller's buffer ([`WrittenAuthorization`]).
+//! `Authorization` value in a `String` (`Signed<String>`); [`Signer::sign_into`](crate::Signer::sign_into)
+//! with the length of the value it wrote into the caller's buffer (`Signed<usize>`).
 //! Both say the same things the same way; only where the value lives differs.
 
 use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::Error;
+use crate::error::SignError;
 use crate::payload::PayloadHash;
 use crate::sign::key::Signature;
 use crate::spec::header;
@@ -18,9 +18,9 @@ use crate::time::AmzDate;
 /// A header signature and what the request must carry with it: `x-amz-date`, and
 /// `x-amz-security-token` / `x-amz-content-sha256` when they apply.
 ///
-/// `V` is where the `Authorization` value is: a `String` ([`SigningOutput`], from
+/// `V` is where the `Authorization` value is: a `String` (from
 /// [`Signer::sign_request_at`](crate::Signer::sign_request_at)), or `usize`, the number of bytes
-/// of the caller's buffer that hold it ([`WrittenAuthorization`], from
+/// of the caller's buffer that hold it (from
 /// [`Signer::sign_into`](crate::Signer::sign_into), which allocates nothing).
 #[derive(Clone)]
 pub struct Signed<V = String> {
@@ -31,14 +31,6 @@ pub struct Signed<V = String> {
     pub(super) security_token: Token,
     pub(super) query: Option<String>,
 }
-
-/// What [`Signer::sign_request_at`](crate::Signer::sign_request_at) returns: the headers to add
-/// to the request, the `Authorization` value among them.
-pub type SigningOutput = Signed<String>;
-
-/// What [`Signer::sign_into`](crate::Signer::sign_into) wrote (its length), and the other
-/// headers the request must carry.
-pub type WrittenAuthorization = Signed<usize>;
 
 /// The session token a signature needs sent as `x-amz-security-token`.
 #[derive(Clone)]
@@ -110,9 +102,9 @@ impl Signed<String> {
     /// Puts the headers (and a normalised query) on an `http::Request`.
     ///
     /// # Errors
-    /// [`Error::InvalidHeaderValue`] if a value cannot be a header (a session token with
-    /// invalid bytes), [`Error::InvalidUri`] if the rewritten URI does not parse.
-    pub fn apply_to<B>(&self, req: &mut ::http::Request<B>) -> Result<(), Error> {
+    /// [`SignError::InvalidHeaderValue`] if a value cannot be a header (a session token with
+    /// invalid bytes), [`SignError::InvalidUri`] if the rewritten URI does not parse.
+    pub fn apply_to<B>(&self, req: &mut ::http::Request<B>) -> Result<(), SignError> {
         let token = match &self.security_token {
             Token::Copied(t) => Some(super::http::header_value(
                 header::X_AMZ_SECURITY_TOKEN,

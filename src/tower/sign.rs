@@ -13,7 +13,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{BoxError, DEFAULT_BODY_LIMIT};
-use crate::Error;
+use crate::error::SignError;
 use crate::payload::Payload;
 use crate::provider::SignerSource;
 use crate::spec::header;
@@ -23,7 +23,7 @@ use crate::spec::header;
 #[non_exhaustive]
 pub enum BodySigning {
     /// Buffer the body (up to `limit` bytes) and sign its SHA-256; a larger body fails with
-    /// [`Error::BodyTooLarge`] before anything is sent.
+    /// [`SignError::BodyTooLarge`] before anything is sent.
     Buffered {
         /// The largest body that is buffered, in bytes.
         limit: usize,
@@ -49,7 +49,7 @@ pub struct SignLayer {
 }
 
 impl SignLayer {
-    /// Signs with a [`Signer`](crate::Signer) or a [`ProvidedSigner`](crate::ProvidedSigner)
+    /// Signs with a [`Signer`](crate::Signer) or a [`ProvidedSigner`](crate::provider::ProvidedSigner)
     /// (plain or in an `Arc`), buffering bodies up to [`DEFAULT_BODY_LIMIT`].
     pub fn new(source: impl Into<SignerSource>) -> Self {
         Self {
@@ -58,17 +58,22 @@ impl SignLayer {
         }
     }
 
-    /// Sets how bodies are signed.
+    /// Sets how bodies are signed (default: [`BodySigning::Buffered`] up to
+    /// [`DEFAULT_BODY_LIMIT`]).
     #[must_use]
-    pub fn body_signing(mut self, body: BodySigning) -> Self {
+    pub fn with_body_signing(mut self, body: BodySigning) -> Self {
         self.body = body;
         self
     }
 
-    /// Buffers and hashes bodies up to `limit` bytes.
-    #[must_use]
-    pub fn body_limit(self, limit: usize) -> Self {
-        self.body_signing(BodySigning::Buffered { limit })
+    /// How bodies are signed.
+    pub fn body_signing(&self) -> BodySigning {
+        self.body
+    }
+
+    /// Where the signer comes from.
+    pub fn signer_source(&self) -> &SignerSource {
+        &self.source
     }
 }
 
@@ -150,7 +155,7 @@ where
             let bytes = match Limited::new(body, limit).collect().await {
                 Ok(c) => c.to_bytes(),
                 Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                    return Err(Error::BodyTooLarge { limit }.into());
+                    return Err(SignError::BodyTooLarge { limit }.into());
                 }
                 Err(e) => return Err(e),
             };

@@ -16,11 +16,11 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
-use crate::explain::TokenDisplay;
+use crate::explain::{CanonicalDisplay, TokenDisplay};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
+use crate::verify::VerifyError;
 use crate::verify::aws_response::{json_answer, rejection};
-use crate::verify::error::VerifyError;
 use crate::verify::{Verified, Verifier};
 
 /// Verifies every request before the inner service sees it.
@@ -43,7 +43,7 @@ use crate::verify::{Verified, Verifier};
 ///
 /// ```no_run
 /// use awssig::tower::VerifyLayer;
-/// use awssig::{Credentials, Verified, Verifier};
+/// use awssig::{Credentials, Verifier, verify::Verified};
 /// use axum::{Extension, Router, routing::get};
 ///
 /// let verifier = Verifier::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "execute-api");
@@ -57,7 +57,7 @@ pub struct VerifyLayer {
     verifier: Arc<Verifier>,
     body_limit: usize,
     body_timeout: Duration,
-    include_canonical: bool,
+    canonical_display: CanonicalDisplay,
     token_display: TokenDisplay,
 }
 
@@ -69,14 +69,15 @@ impl VerifyLayer {
             verifier: Arc::new(verifier),
             body_limit: DEFAULT_BODY_LIMIT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
-            include_canonical: true,
+            canonical_display: CanonicalDisplay::Quoted,
             token_display: TokenDisplay::Redacted,
         }
     }
 
-    /// The largest body read; larger requests are answered 413.
+    /// The largest body read; larger requests are answered 413 (default
+    /// [`DEFAULT_BODY_LIMIT`]).
     #[must_use]
-    pub fn body_limit(mut self, limit: usize) -> Self {
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
     }
@@ -85,16 +86,16 @@ impl VerifyLayer {
     /// every check they can decide (default [`DEFAULT_BODY_TIMEOUT`]). A body that takes
     /// longer, or stalls, is answered 408 Request Timeout.
     #[must_use]
-    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
         self.body_timeout = timeout;
         self
     }
 
     /// Whether a signature-mismatch answer quotes the server's canonical request and string to
-    /// sign (API Gateway REST APIs do; on by default).
+    /// sign (default [`CanonicalDisplay::Quoted`], as API Gateway REST APIs do).
     #[must_use]
-    pub fn include_canonical(mut self, include: bool) -> Self {
-        self.include_canonical = include;
+    pub fn with_canonical_display(mut self, display: CanonicalDisplay) -> Self {
+        self.canonical_display = display;
         self
     }
 
@@ -102,9 +103,34 @@ impl VerifyLayer {
     /// [`TokenDisplay::Redacted`]; [`TokenDisplay::Shown`] is for debugging on your own
     /// machine: answers pass through proxies and logs).
     #[must_use]
-    pub fn token_display(mut self, display: TokenDisplay) -> Self {
+    pub fn with_token_display(mut self, display: TokenDisplay) -> Self {
         self.token_display = display;
         self
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The largest body read.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// How long the whole body may take to arrive.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// Whether a signature-mismatch answer quotes the canonical request and string to sign.
+    pub fn canonical_display(&self) -> CanonicalDisplay {
+        self.canonical_display
+    }
+
+    /// Whether a quoted canonical request shows the client's session token.
+    pub fn token_display(&self) -> TokenDisplay {
+        self.token_display
     }
 }
 
@@ -207,7 +233,8 @@ fn reject<ResBody: From<Bytes>>(
     payload: Payload<'_>,
     error: &VerifyError,
 ) -> Response<ResBody> {
-    let view = (layer.include_canonical && *error == VerifyError::SignatureMismatch)
+    let view = (layer.canonical_display == CanonicalDisplay::Quoted
+        && *error == VerifyError::SignatureMismatch)
         .then(|| layer.verifier.server_view(head, payload).ok())
         .flatten()
         .map(|v| v.with_token_display(layer.token_display));

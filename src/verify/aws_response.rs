@@ -6,20 +6,20 @@ use super::error::VerifyError;
 use crate::explain::ServerView;
 
 /// Before API Gateway's canonical request, after a signature-mismatch sentence.
-pub const CANONICAL_STRING_INTRO: &str =
+pub(crate) const CANONICAL_STRING_INTRO: &str =
     "\n\nThe Canonical String for this request should have been\n'";
 /// Between the canonical request and the string to sign.
-pub const STRING_TO_SIGN_INTRO: &str = "'\n\nThe String-to-Sign should have been\n'";
+pub(crate) const STRING_TO_SIGN_INTRO: &str = "'\n\nThe String-to-Sign should have been\n'";
 /// After the string to sign.
-pub const STRING_TO_SIGN_OUTRO: &str = "'\n";
+pub(crate) const STRING_TO_SIGN_OUTRO: &str = "'\n";
 
 impl VerifyError {
-    /// The `message` API Gateway answers with: this error's text, followed (for a signature
+    /// The `message` API Gateway answers with: [`aws_message`](Self::aws_message), followed (for a signature
     /// mismatch, when the server shows it) by the canonical request and string to sign it
     /// computed. The session token in that canonical request is `<redacted>` unless the view
-    /// was made with [`TokenDisplay::Shown`](crate::TokenDisplay::Shown).
+    /// was made with [`TokenDisplay::Shown`](crate::verify::TokenDisplay::Shown).
     pub fn api_gateway_message(&self, view: Option<&ServerView>) -> String {
-        let mut message = self.to_string();
+        let mut message = self.aws_message();
         if let Some(view) = view {
             message.push_str(CANONICAL_STRING_INTRO);
             message.push_str(&view.canonical_request_for_display());
@@ -95,5 +95,5 @@ pub(crate) fn rejection<B: From<bytes::Bytes>>(
 ) -> http::Response<B> {
     let message = error.api_gateway_message(view);
     let status = http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::FORBIDDEN);
-    json_answer(status, Some(error.error_type()), &message)
+    json_answer(status, Some(error.aws_code()), &message)
 }

@@ -1,17 +1,30 @@
-//! Why a signed request was rejected: [`VerifyError`], whose messages are the sentences AWS answers in the same case.
+//! Why a signed request was rejected: [`VerifyError`], with a Rust-style `Display` for logs and AWS's own code and sentence for the wire.
 //!
-//! API Gateway's for header auth, S3's for presigned URLs, so a client sees the text it would
-//! see from AWS. No message carries a secret or a value the verifier computed.
+//! [`VerifyError::aws_code`] and [`VerifyError::aws_message`] are what AWS answers in the same
+//! case (API Gateway's for header auth, S3's for presigned URLs), so a client sees the text it
+//! would see from AWS. No message carries a secret or a value the verifier computed.
 
 use std::fmt;
 
 use crate::time::AmzDate;
 
 /// The sentence AWS answers when the recomputed signature differs.
-pub const SIGNATURE_MISMATCH_MESSAGE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+pub(crate) const SIGNATURE_MISMATCH_MESSAGE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
-/// A rejected request. `Display` is AWS's message for the case; [`VerifyError::error_type`] is
-/// the `x-amzn-ErrorType` AWS sends with it.
+/// A rejected request.
+///
+/// `Display` says what was wrong, in lowercase, for logs and people; the wire answer is
+/// [`VerifyError::status`], [`VerifyError::aws_code`] (the `x-amzn-ErrorType`) and
+/// [`VerifyError::aws_message`] (AWS's sentence for the case).
+///
+/// ```
+/// use awssig::VerifyError;
+/// let e = VerifyError::SignatureMismatch;
+/// assert_eq!(e.to_string(), "signature does not match");
+/// assert_eq!(e.aws_code(), "InvalidSignatureException");
+/// assert!(e.aws_message().starts_with("The request signature we calculated does not match"));
+/// assert_eq!(e.status(), 403);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyError {
@@ -173,8 +186,9 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    /// The `x-amzn-ErrorType` API Gateway sends with this error.
-    pub fn error_type(&self) -> &'static str {
+    /// The code AWS answers with: the `x-amzn-ErrorType` API Gateway sends (S3's `<Code>` for
+    /// the one S3-only case).
+    pub fn aws_code(&self) -> &'static str {
         match self {
             Self::MissingAuthenticationToken => "MissingAuthenticationTokenException",
             Self::IncompleteSignature { .. }
@@ -198,7 +212,17 @@ impl VerifyError {
             Self::PresignExpired { .. }
             | Self::PresignNotYetValid { .. }
             | Self::HeadersNotSigned { .. } => "AccessDeniedException",
-            _ => "InvalidSignatureException",
+            Self::InvalidTerminator { .. }
+            | Self::WrongRegion { .. }
+            | Self::WrongService { .. }
+            | Self::ScopeDateMismatch { .. }
+            | Self::Expired { .. }
+            | Self::NotYetCurrent { .. }
+            | Self::ExpiresTooLong
+            | Self::UnsignedPayloadNotAllowed
+            | Self::InvalidContentSha256
+            | Self::ContentSha256Mismatch
+            | Self::SignatureMismatch => "InvalidSignatureException",
         }
     }
 
@@ -212,16 +236,56 @@ impl VerifyError {
             Self::MultipleHostHeaders | Self::HostMismatch { .. } | Self::MissingContentSha256 => {
                 400
             }
-            _ => 403,
+            Self::MissingAuthenticationToken
+            | Self::IncompleteSignature { .. }
+            | Self::MalformedPair { .. }
+            | Self::DuplicateParameter { .. }
+            | Self::MissingQueryParameters
+            | Self::MultipleAuthMechanisms
+            | Self::UnsupportedAlgorithm { .. }
+            | Self::MalformedCredential { .. }
+            | Self::InvalidTerminator { .. }
+            | Self::WrongRegion { .. }
+            | Self::WrongService { .. }
+            | Self::ScopeDateMismatch { .. }
+            | Self::InvalidDate { .. }
+            | Self::MalformedSignature
+            | Self::MalformedSignedHeaders { .. }
+            | Self::HostNotSigned
+            | Self::HeadersNotSigned { .. }
+            | Self::Expired { .. }
+            | Self::NotYetCurrent { .. }
+            | Self::InvalidExpires
+            | Self::ExpiresTooLong
+            | Self::PresignExpired { .. }
+            | Self::PresignNotYetValid { .. }
+            | Self::UnknownAccessKey
+            | Self::InvalidSecurityToken
+            | Self::UnsignedPayloadNotAllowed
+            | Self::InvalidContentSha256
+            | Self::ContentSha256Mismatch
+            | Self::SignatureMismatch
+            | Self::ExpiredToken
+            | Self::MultipleAuthorizationHeaders => 403,
         }
+    }
+
+    /// AWS's sentence for this case, as API Gateway (or, for presigned URLs, S3) words it: the
+    /// `message` of the 403 body. Carries no secret: another scheme's `Authorization` is shown
+    /// only by its scheme name.
+    pub fn aws_message(&self) -> String {
+        AwsMessage(self).to_string()
     }
 }
 
-impl fmt::Display for VerifyError {
+/// Writes [`VerifyError::aws_message`].
+struct AwsMessage<'a>(&'a VerifyError);
+
+impl fmt::Display for AwsMessage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MissingAuthenticationToken => f.write_str("Missing Authentication Token"),
-            Self::IncompleteSignature {
+        match self.0 {
+            VerifyError::MissingAuthenticationToken => f.write_str("Missing Authentication Token"),
+            VerifyError::IncompleteSignature {
                 missing,
                 date_missing,
                 authorization,
@@ -236,39 +300,39 @@ impl fmt::Display for VerifyError {
                 }
                 write!(f, "Authorization={authorization}")
             }
-            Self::MalformedPair {
+            VerifyError::MalformedPair {
                 pair,
                 authorization,
             } => write!(
                 f,
                 "'{pair}' not a valid key=value pair (missing equal-sign) in Authorization header: '{authorization}'."
             ),
-            Self::DuplicateParameter { name } => {
+            VerifyError::DuplicateParameter { name } => {
                 write!(f, "Authorization header has a duplicate '{name}' parameter.")
             }
-            Self::MissingQueryParameters => f.write_str(
+            VerifyError::MissingQueryParameters => f.write_str(
                 "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
             ),
-            Self::MultipleAuthMechanisms => f.write_str(
+            VerifyError::MultipleAuthMechanisms => f.write_str(
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
             ),
-            Self::UnsupportedAlgorithm { .. } => {
+            VerifyError::UnsupportedAlgorithm { .. } => {
                 f.write_str("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
             }
-            Self::MalformedCredential { .. } => f.write_str(
+            VerifyError::MalformedCredential { .. } => f.write_str(
                 "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".",
             ),
-            Self::InvalidTerminator { terminator } => write!(
+            VerifyError::InvalidTerminator { terminator } => write!(
                 f,
                 "Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. "
             ),
-            Self::WrongRegion { region } => {
+            VerifyError::WrongRegion { region } => {
                 write!(f, "Credential should be scoped to a valid region, not '{region}'. ")
             }
-            Self::WrongService { expected } => {
+            VerifyError::WrongService { expected } => {
                 write!(f, "Credential should be scoped to correct service: '{expected}'. ")
             }
-            Self::ScopeDateMismatch {
+            VerifyError::ScopeDateMismatch {
                 scope_date,
                 amz_date,
             } => write!(
@@ -276,23 +340,23 @@ impl fmt::Display for VerifyError {
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope_date}' != '{}', from '{amz_date}'.",
                 amz_date.date()
             ),
-            Self::InvalidDate { .. } => f.write_str(
+            VerifyError::InvalidDate { .. } => f.write_str(
                 "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
             ),
-            Self::MalformedSignature => {
+            VerifyError::MalformedSignature => {
                 f.write_str("The signature must be 64 hexadecimal digits.")
             }
-            Self::MalformedSignedHeaders { signed_headers } => write!(
+            VerifyError::MalformedSignedHeaders { signed_headers } => write!(
                 f,
                 "SignedHeaders must be a ';'-separated list of lowercase header names, not '{signed_headers}'."
             ),
-            Self::HostNotSigned => f.write_str(
+            VerifyError::HostNotSigned => f.write_str(
                 "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
             ),
-            Self::HeadersNotSigned { .. } => {
+            VerifyError::HeadersNotSigned { .. } => {
                 f.write_str("There were headers present in the request which were not signed")
             }
-            Self::Expired {
+            VerifyError::Expired {
                 request_time,
                 earliest,
                 server_time,
@@ -301,7 +365,7 @@ impl fmt::Display for VerifyError {
                 f,
                 "Signature expired: {request_time} is now earlier than {earliest} ({server_time} - {window_minutes} min.)"
             ),
-            Self::NotYetCurrent {
+            VerifyError::NotYetCurrent {
                 request_time,
                 latest,
                 server_time,
@@ -310,40 +374,174 @@ impl fmt::Display for VerifyError {
                 f,
                 "Signature not yet current: {request_time} is still later than {latest} ({server_time} + {window_minutes} min.)"
             ),
-            Self::InvalidExpires => f.write_str("X-Amz-Expires should be a number"),
-            Self::ExpiresTooLong => f.write_str(
+            VerifyError::InvalidExpires => f.write_str("X-Amz-Expires should be a number"),
+            VerifyError::ExpiresTooLong => f.write_str(
                 "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds",
             ),
-            Self::PresignExpired { .. } => f.write_str("Request has expired"),
-            Self::PresignNotYetValid { .. } => f.write_str("Request is not yet valid"),
-            Self::UnknownAccessKey | Self::InvalidSecurityToken => {
+            VerifyError::PresignExpired { .. } => f.write_str("Request has expired"),
+            VerifyError::PresignNotYetValid { .. } => f.write_str("Request is not yet valid"),
+            VerifyError::UnknownAccessKey | VerifyError::InvalidSecurityToken => {
                 f.write_str("The security token included in the request is invalid.")
             }
-            Self::UnsignedPayloadNotAllowed => f.write_str(
+            VerifyError::UnsignedPayloadNotAllowed => f.write_str(
                 "UNSIGNED-PAYLOAD is not accepted here: sign the SHA-256 of the body in x-amz-content-sha256.",
             ),
-            Self::InvalidContentSha256 => f.write_str(
+            VerifyError::InvalidContentSha256 => f.write_str(
                 "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.",
             ),
-            Self::ContentSha256Mismatch => f.write_str(
+            VerifyError::ContentSha256Mismatch => f.write_str(
                 "The provided 'x-amz-content-sha256' header does not match what was computed.",
             ),
-            Self::SignatureMismatch => f.write_str(SIGNATURE_MISMATCH_MESSAGE),
-            Self::ExpiredToken => {
+            VerifyError::SignatureMismatch => f.write_str(SIGNATURE_MISMATCH_MESSAGE),
+            VerifyError::ExpiredToken => {
                 f.write_str("The security token included in the request is expired")
             }
-            Self::MultipleAuthorizationHeaders => f.write_str(
+            VerifyError::MultipleAuthorizationHeaders => f.write_str(
                 "The request has more than one Authorization header; send exactly one.",
             ),
-            Self::MultipleHostHeaders => {
+            VerifyError::MultipleHostHeaders => {
                 f.write_str("The request has more than one Host header; send exactly one.")
             }
-            Self::HostMismatch { host, authority } => write!(
+            VerifyError::HostMismatch { host, authority } => write!(
                 f,
                 "The Host header '{host}' does not name the host of the request URI '{authority}'; send the same host in both, or only one of them."
             ),
-            Self::MissingContentSha256 => {
+            VerifyError::MissingContentSha256 => {
                 f.write_str("Missing required header for this request: x-amz-content-sha256")
+            }
+        }
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingAuthenticationToken => f.write_str(
+                "the request is not signed: no `Authorization` header and no presigned `X-Amz-*` query parameters",
+            ),
+            Self::IncompleteSignature {
+                missing,
+                date_missing,
+                authorization,
+            } => {
+                f.write_str("incomplete `Authorization` header")?;
+                if !missing.is_empty() {
+                    write!(f, ": missing {}", missing.join(", "))?;
+                }
+                if *date_missing {
+                    f.write_str("; no `X-Amz-Date` or `Date` header")?;
+                }
+                write!(f, " (got `{authorization}`)")
+            }
+            Self::MalformedPair { pair, .. } => write!(
+                f,
+                "malformed `Authorization` header: `{pair}` is not a key=value pair"
+            ),
+            Self::DuplicateParameter { name } => {
+                write!(f, "malformed `Authorization` header: `{name}` appears twice")
+            }
+            Self::MissingQueryParameters => f.write_str(
+                "incomplete presigned URL: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders and X-Amz-Expires are all required",
+            ),
+            Self::MultipleAuthMechanisms => f.write_str(
+                "the request is signed twice: both an `Authorization` header and presigned query parameters",
+            ),
+            Self::UnsupportedAlgorithm { algorithm } => {
+                write!(f, "unsupported algorithm `{algorithm}`: only AWS4-HMAC-SHA256 is accepted")
+            }
+            Self::MalformedCredential { credential } => write!(
+                f,
+                "malformed credential `{credential}`: expected AKID/YYYYMMDD/region/service/aws4_request"
+            ),
+            Self::InvalidTerminator { terminator } => write!(
+                f,
+                "credential scope ends with `{terminator}` instead of `aws4_request`"
+            ),
+            Self::WrongRegion { region } => {
+                write!(f, "credential scope names region `{region}`, which is not accepted here")
+            }
+            Self::WrongService { expected } => write!(
+                f,
+                "credential scope names another service: sign for service `{expected}`"
+            ),
+            Self::ScopeDateMismatch {
+                scope_date,
+                amz_date,
+            } => write!(
+                f,
+                "credential scope date {scope_date} is not the date of X-Amz-Date {amz_date}"
+            ),
+            Self::InvalidDate { value } => write!(
+                f,
+                "invalid X-Amz-Date `{value}`: expected YYYYMMDD'T'HHMMSS'Z'"
+            ),
+            Self::MalformedSignature => f.write_str("the signature is not 64 hex digits"),
+            Self::MalformedSignedHeaders { signed_headers } => write!(
+                f,
+                "malformed SignedHeaders `{signed_headers}`: expected lowercase header names separated by `;`"
+            ),
+            Self::HostNotSigned => f.write_str("the `host` header is not among the signed headers"),
+            Self::HeadersNotSigned { names } => {
+                write!(f, "x-amz-* headers sent but not signed: {}", names.join(", "))
+            }
+            Self::Expired {
+                request_time,
+                server_time,
+                window_minutes,
+                ..
+            } => write!(
+                f,
+                "the request is dated {request_time}, more than {window_minutes} min before the server's time {server_time}"
+            ),
+            Self::NotYetCurrent {
+                request_time,
+                server_time,
+                window_minutes,
+                ..
+            } => write!(
+                f,
+                "the request is dated {request_time}, more than {window_minutes} min after the server's time {server_time}"
+            ),
+            Self::InvalidExpires => f.write_str("invalid X-Amz-Expires: not a number of seconds"),
+            Self::ExpiresTooLong => {
+                f.write_str("the presigned URL lives too long: X-Amz-Expires is over 7 days (604800 seconds)")
+            }
+            Self::PresignExpired {
+                expires_at,
+                server_time,
+            } => write!(
+                f,
+                "the presigned URL expired at {expires_at} (server time {server_time})"
+            ),
+            Self::PresignNotYetValid { server_time } => write!(
+                f,
+                "the presigned URL is dated after the server's time {server_time}"
+            ),
+            Self::UnknownAccessKey => f.write_str("unknown access key id"),
+            Self::InvalidSecurityToken => f.write_str(
+                "the session token is missing, unexpected, or not the one issued with the access key",
+            ),
+            Self::UnsignedPayloadNotAllowed => {
+                f.write_str("unsigned payload refused: sign the body's SHA-256 instead of UNSIGNED-PAYLOAD")
+            }
+            Self::InvalidContentSha256 => f.write_str(
+                "invalid x-amz-content-sha256: expected 64 hex digits or UNSIGNED-PAYLOAD",
+            ),
+            Self::ContentSha256Mismatch => {
+                f.write_str("x-amz-content-sha256 does not match the body")
+            }
+            Self::SignatureMismatch => f.write_str("signature does not match"),
+            Self::ExpiredToken => f.write_str("the temporary credentials have expired"),
+            Self::MultipleAuthorizationHeaders => {
+                f.write_str("more than one `Authorization` header")
+            }
+            Self::MultipleHostHeaders => f.write_str("more than one `Host` header"),
+            Self::HostMismatch { host, authority } => write!(
+                f,
+                "the `Host` header `{host}` and the request URI's host `{authority}` differ"
+            ),
+            Self::MissingContentSha256 => {
+                f.write_str("missing x-amz-content-sha256 header, which S3 requires on every request")
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::sign::key::Signature;
 use crate::sign::string_to_sign::{Region, Scope};
 use crate::spec::{Algorithm, MAX_PRESIGN_EXPIRY, SCOPE_TERMINATOR as TERMINATOR, param};
 use crate::time::AmzDate;
-use crate::verify::error::VerifyError;
+use crate::verify::VerifyError;
 
 /// `s` split at the first `b` (an ASCII byte), as `str::split_once` does, without a char
 /// searcher: the pieces of an `Authorization` value are short.
@@ -311,7 +311,7 @@ fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
 /// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
 ///
 /// ```
-/// use awssig::AuthorizationHeader;
+/// use awssig::verify::AuthorizationHeader;
 /// let a = AuthorizationHeader::parse(
 ///     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
 ///      SignedHeaders=host;x-amz-date, \
@@ -468,7 +468,7 @@ impl<'a> RawAuthorization<'a> {
 /// The `X-Amz-*` parameters of a presigned URL.
 ///
 /// ```
-/// use awssig::PresignedQuery;
+/// use awssig::verify::PresignedQuery;
 /// let q = PresignedQuery::parse(
 ///     "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
 ///      &X-Amz-Date=20150830T123600Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\
@@ -679,7 +679,7 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(missing, &["Credential", "Signature", "SignedHeaders"]);
-        assert!(e.to_string().ends_with("Authorization=Bearer <redacted>"));
+        assert!(e.aws_message().ends_with("Authorization=Bearer <redacted>"));
     }
 
     #[test]
@@ -702,6 +702,7 @@ mod tests {
             };
             assert_eq!(authorization, shown, "{value}");
             assert!(!e.to_string().contains("secret"), "{e}");
+            assert!(!e.aws_message().contains("secret"), "{e}");
             assert!(!format!("{e:?}").contains("secret"), "{e:?}");
         }
     }

@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::common;
 
 use awssig::gateway::{Gateway, GatewayConfig};
-use awssig::{Credentials, ProvidedSigner, Verifier};
+use awssig::{Credentials, Verifier, provider::ProvidedSigner};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
@@ -45,7 +45,7 @@ fn run_child(test: &str, env: &[(&str, &str)]) {
 /// In the child: load the default chain, sign a request for the gateway with it, and check the
 /// gateway's answer.
 async fn sign_through_the_chain(profile: Option<&str>, expected_key: &str, expected_region: &str) {
-    let chain = awssig::aws_config::load_default_chain(profile).await;
+    let chain = awssig::provider::aws_config::load_default_chain(profile).await;
     assert_eq!(chain.region(), Some(expected_region));
     let signer = ProvidedSigner::new(chain.into_cache(), expected_region, "execute-api");
     let gw = Gateway::spawn(GatewayConfig::new(Verifier::new(
@@ -139,12 +139,9 @@ async fn credentials_from_the_environment_sign_accepted_requests() {
 #[tokio::test]
 async fn a_missing_profile_is_a_provider_error_not_a_panic() {
     if std::env::var_os(CHILD).is_some() {
-        let chain = awssig::aws_config::load_default_chain(Some("nobody")).await;
+        let chain = awssig::provider::aws_config::load_default_chain(Some("nobody")).await;
         let err = chain.into_cache().credentials_async().await.unwrap_err();
-        assert!(
-            matches!(err, awssig::Error::CredentialsProvider { .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, awssig::ProviderError::Provider(_)), "{err:?}");
         println!("provider error: {err}");
         return;
     }

@@ -7,7 +7,7 @@ use crate::common;
 use std::process::Command;
 
 use awssig::{
-    Credentials, Payload, Settings, SignableRequest, UnsignedPayload, Verifier, VerifyError,
+    Credentials, Payload, Settings, SignableRequest, Verifier, VerifyError, verify::UnsignedPayload,
 };
 use serde_json::Value;
 
@@ -45,7 +45,7 @@ fn verifier(case: &Value) -> Verifier {
     }
 }
 
-fn verify(case: &Value, method: &str) -> Result<awssig::Verified, VerifyError> {
+fn verify(case: &Value, method: &str) -> Result<awssig::verify::Verified, VerifyError> {
     let mut req = SignableRequest::new(method, case["url"].as_str().unwrap());
     for h in case["headers"].as_array().unwrap() {
         req.push_header(h[0].as_str().unwrap(), h[1].as_str().unwrap().as_bytes());

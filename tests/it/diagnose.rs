@@ -3,7 +3,8 @@
 //! checklist when there is none.
 
 use awssig::{
-    Cause, Credentials, ErrorBody, Evidence, Explanation, Payload, Settings, Signer, diagnose,
+    Credentials, Explanation, Payload, Settings, Signer,
+    diagnose::{Cause, ErrorBody, Evidence, diagnose},
 };
 use time::macros::datetime;
 
@@ -61,7 +62,14 @@ fn api_gateway_message_yields_its_canonical_request_and_string_to_sign() {
             "AWS4-HMAC-SHA256\n20200211T205529Z\n20200211/us-east-1/execute-api/aws4_request\nb0e1c056070f533feff6e3915304e1cf8a0ee73b7f1e873b1b0d413607c3f87a"
         )
     );
-    assert_eq!(b.sentence(), Some(awssig::SIGNATURE_MISMATCH_MESSAGE));
+    assert_eq!(
+        b.sentence(),
+        Some(
+            awssig::VerifyError::SignatureMismatch
+                .aws_message()
+                .as_str()
+        )
+    );
 }
 
 #[test]
@@ -93,7 +101,7 @@ fn api_gateway_mismatch_over_the_session_token_names_the_token() {
         &local,
     );
     assert_eq!(d.evidence(), Evidence::CanonicalRequest);
-    assert_eq!(d.error_type(), Some("InvalidSignatureException"));
+    assert_eq!(d.aws_code(), Some("InvalidSignatureException"));
     assert_eq!(d.differences().len(), 1, "{d}");
     assert_eq!(
         d.causes(),
@@ -247,7 +255,7 @@ fn wrong_region_in_the_legacy_shape_is_found() {
     // aws/aws-sdk-js#792
     let body = br##"{"__type":"#SignatureDoesNotMatch","error":{"message":"[*Deprecated*: Use the outer message field] Credential should be scoped to a valid region, not 'execute-api'. "},"message":"Credential should be scoped to a valid region, not 'execute-api'. "}"##;
     let d = diagnose(FORBIDDEN, &http::HeaderMap::new(), body, &any_local());
-    assert_eq!(d.error_type(), Some("SignatureDoesNotMatch"));
+    assert_eq!(d.aws_code(), Some("SignatureDoesNotMatch"));
     assert_eq!(
         d.causes(),
         [Cause::WrongRegion {
@@ -388,7 +396,11 @@ fn other_shapes_give_code_and_message() {
     assert_eq!(b.code.as_deref(), Some("SignatureDoesNotMatch"));
     assert_eq!(
         b.message.as_deref(),
-        Some(awssig::SIGNATURE_MISMATCH_MESSAGE)
+        Some(
+            awssig::VerifyError::SignatureMismatch
+                .aws_message()
+                .as_str()
+        )
     );
     // query protocol
     let q = b"<ErrorResponse><Error><Type>Sender</Type><Code>IncompleteSignature</Code><Message>m</Message></Error></ErrorResponse>";

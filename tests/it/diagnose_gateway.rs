@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime};
 
 use awssig::gateway::{Gateway, GatewayConfig, GatewayHandle};
 use awssig::{
-    Cause, Credentials, Evidence, Payload, Settings, SignableRequest, Signer, UriEncoding,
-    Verifier, diagnose,
+    Credentials, Payload, Settings, SignableRequest, Signer, UriEncoding, Verifier,
+    diagnose::{Cause, Evidence, diagnose},
 };
 use common::client::{Response, send, send_raw};
 
@@ -43,7 +43,10 @@ fn sign(signer: &Signer, req: &mut http::Request<Vec<u8>>, now: SystemTime) -> a
     local
 }
 
-fn first_cause(res: &Response, local: &awssig::Explanation) -> (Cause, awssig::Diagnosis) {
+fn first_cause(
+    res: &Response,
+    local: &awssig::Explanation,
+) -> (Cause, awssig::diagnose::Diagnosis) {
     assert_eq!(res.status, 403, "{}", res.text());
     let d = diagnose(http::StatusCode::FORBIDDEN, &res.headers, &res.body, local);
     (
@@ -140,7 +143,7 @@ fn path_encoded_once_for_a_service_that_encodes_twice() {
     let mut req = http::Request::get(format!("{}/prod/my%20file", gw.url()))
         .body(Vec::new())
         .unwrap();
-    let single = signer().with_settings(Settings::default().uri_encoding(UriEncoding::Single));
+    let single = signer().with_settings(Settings::default().with_uri_encoding(UriEncoding::Single));
     let local = sign(&single, &mut req, SystemTime::now());
     let (cause, d) = first_cause(&send(gw.addr(), &req), &local);
     assert_eq!(cause, Cause::PathNeedsDoubleEncoding, "{d}");
@@ -153,8 +156,9 @@ fn path_encoded_twice_for_s3() {
         .body(Vec::new())
         .unwrap();
     // A generic signer (double encoding) used against S3.
-    let generic = Signer::new(creds(), "us-east-1", "s3")
-        .with_settings(Settings::default().payload_hash_header(true));
+    let generic = Signer::new(creds(), "us-east-1", "s3").with_settings(
+        Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always),
+    );
     let local = sign(&generic, &mut req, SystemTime::now());
     let (cause, d) = first_cause(&send(gw.addr(), &req), &local);
     assert_eq!(cause, Cause::PathNeedsSingleEncoding, "{d}");
@@ -194,7 +198,7 @@ fn query_left_inside_the_path() {
     // A signer handed `/prod/items?limit=10` as the path (aws-sdk-js-v3#6870): it signs `%3F`.
     let host = gw.addr().to_string();
     let signable = SignableRequest::new("GET", "/prod/items%3Flimit=10").header("host", &host);
-    let s = signer().with_settings(Settings::default().uri_encoding(UriEncoding::Single));
+    let s = signer().with_settings(Settings::default().with_uri_encoding(UriEncoding::Single));
     let local = s
         .explain_request_at(&signable, Payload::Bytes(b""), now)
         .unwrap();
@@ -378,7 +382,11 @@ fn unsigned_payload_to_a_service_that_refuses_it() {
 #[test]
 fn without_a_canonical_block_the_checklist_starts_with_the_likely_trap() {
     let verifier = Verifier::new(creds(), "us-east-1", "lambda");
-    let gw = Gateway::spawn(GatewayConfig::new(verifier).include_canonical(false)).unwrap();
+    let gw = Gateway::spawn(
+        GatewayConfig::new(verifier)
+            .with_canonical_display(awssig::verify::CanonicalDisplay::Omitted),
+    )
+    .unwrap();
     let mut req = http::Request::get(format!("{}/page", gw.url()))
         .header("content-type", "text/plain")
         .body(Vec::new())

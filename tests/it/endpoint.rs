@@ -1,7 +1,7 @@
 //! Service and region inference on real AWS host shapes. Each row's expected scope comes from the
 //! AWS documentation page named in its comment (region code and signing name as documented there).
 
-use awssig::{Credentials, Error, Settings, Signer, infer_scope};
+use awssig::{Credentials, Settings, SignError, Signer, endpoint::infer_scope};
 
 /// (host, region, service, is S3)
 const HOSTS: &[(&str, &str, &str, bool)] = &[
@@ -346,7 +346,7 @@ fn custom_domains_and_local_names_are_refused_with_advice() {
     ] {
         let err = infer_scope(host).unwrap_err();
         assert!(
-            matches!(err, Error::CannotInferScope { .. }),
+            matches!(err, SignError::CannotInferScope { .. }),
             "{host}: {err:?}"
         );
         assert!(err.to_string().contains("pass them explicitly"), "{err}");
@@ -390,6 +390,6 @@ fn for_url_builds_an_s3_signer_for_s3_and_a_default_one_otherwise() {
     assert_eq!(api.settings(), &Settings::default());
     assert_eq!(
         Signer::for_url(creds(), "/relative").unwrap_err(),
-        Error::MissingHost
+        SignError::MissingHost
     );
 }

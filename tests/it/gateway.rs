@@ -93,7 +93,10 @@ fn tampered_request_gets_the_mismatch_message_with_canonical_string_and_string_t
     let (sentence, rest) = m
         .split_once("\n\nThe Canonical String for this request should have been\n'")
         .unwrap();
-    assert_eq!(sentence, awssig::SIGNATURE_MISMATCH_MESSAGE);
+    assert_eq!(
+        sentence,
+        awssig::VerifyError::SignatureMismatch.aws_message()
+    );
     let (creq, sts) = rest
         .split_once("'\n\nThe String-to-Sign should have been\n'")
         .unwrap();
@@ -123,7 +126,7 @@ fn stale_clock_gets_signature_expired_and_the_offset_fixes_it() {
     let m = message(&res);
     assert!(m.starts_with("Signature expired: "), "{m}");
     assert!(m.ends_with(" - 5 min.)"), "{m}");
-    let offset = awssig::clock_offset(&res.headers, &res.body, skewed.into()).unwrap();
+    let offset = awssig::diagnose::clock_offset(&res.headers, &res.body, skewed.into()).unwrap();
     assert!(
         (offset.offset - time::Duration::hours(1)).abs() < time::Duration::seconds(5),
         "{offset:?}"
@@ -474,7 +477,7 @@ fn a_signed_request_whose_body_stalls_or_crawls_gets_408_within_the_body_timeout
 #[test]
 fn a_signed_request_declaring_a_body_over_the_limit_gets_413_without_the_body_being_read() {
     let verifier = Verifier::new(creds(), "us-east-1", "execute-api");
-    let gw = Gateway::spawn(GatewayConfig::new(verifier).with_max_body(8)).unwrap();
+    let gw = Gateway::spawn(GatewayConfig::new(verifier).with_body_limit(8)).unwrap();
     let mut req = http::Request::post(format!("{}/prod/items", gw.url()))
         .body(b"0123456789".to_vec())
         .unwrap();

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use awssig::{Credentials, Error, Payload, Settings, SignableRequest, Signer};
+use awssig::{Credentials, Payload, Settings, SignError, SignableRequest, Signer};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -147,7 +147,7 @@ fn sign_into_says_how_large_the_buffer_must_be() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::BufferTooSmall {
+        SignError::BufferTooSmall {
             needed: value.len(),
             len: 10
         }
@@ -195,7 +195,7 @@ fn sign_into_refuses_a_query_it_would_have_to_re_encode() {
         let target = format!("/?{query}");
         let req = SignableRequest::new("GET", &target).header("host", "example.amazonaws.com");
         let got = signer.sign_into(&req, Payload::Bytes(b""), time, &mut buf);
-        assert_eq!(got.unwrap_err(), Error::QueryNotCanonical, "{query}");
+        assert_eq!(got.unwrap_err(), SignError::QueryNotCanonical, "{query}");
         // sign_request_at signs it and says which query to send instead.
         let out = signer
             .sign_request_at(&req, Payload::Bytes(b""), time)
@@ -215,7 +215,9 @@ fn sign_into_refuses_a_query_it_would_have_to_re_encode() {
 
 #[test]
 fn a_stated_payload_hash_is_signed_instead_of_hashing_the_body() {
-    let signer = signer().with_settings(Settings::default().payload_hash_header(true));
+    let signer = signer().with_settings(
+        Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always),
+    );
     let time = common::suite_time();
     let stated = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     let padded = format!("  {stated} ");

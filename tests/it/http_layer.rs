@@ -98,7 +98,9 @@ fn signing_adds_date_token_and_authorization_and_marks_secrets_sensitive() {
         "eu-west-1",
         "lambda",
     )
-    .with_settings(awssig::Settings::default().payload_hash_header(true));
+    .with_settings(
+        awssig::Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always),
+    );
     let mut req = http::Request::post("https://abc.lambda-url.eu-west-1.on.aws/")
         .header("content-type", "application/json")
         .body(r#"{"a":1}"#.to_string())
@@ -138,8 +140,8 @@ fn re_signing_replaces_the_previous_signature() {
 fn proxy_rewritten_headers_can_be_excluded() {
     let s = signer().with_settings(
         awssig::Settings::default()
-            .exclude_header("X-Forwarded-For")
-            .exclude_header("via"),
+            .with_excluded_header("X-Forwarded-For")
+            .with_excluded_header("via"),
     );
     let req = SignableRequest::new("GET", "https://h.example.com/")
         .header("x-forwarded-for", "203.0.113.7")

@@ -30,6 +30,7 @@ mod roundtrip;
 #[cfg(feature = "interop")]
 mod s3s_fs;
 mod suite;
+mod surface;
 #[cfg(all(feature = "tower", feature = "gateway"))]
 mod tower;
 mod vectors;

@@ -10,8 +10,11 @@ use std::time::{Duration, SystemTime};
 use crate::common;
 
 use awssig::{
-    Credentials, CredentialsCache, EnvironmentProvider, Error, ProvideCredentials,
-    ProvideCredentialsAsync, ProvideFuture, ProvidedSigner, provider_fn,
+    Credentials, ProviderError,
+    provider::{
+        CredentialsCache, EnvironmentProvider, ProvideCredentials, ProvideCredentialsAsync,
+        ProvideFuture, ProvidedSigner, provider_fn,
+    },
 };
 
 /// Runs a future to completion on this thread (the futures here never wait on I/O).
@@ -55,7 +58,7 @@ impl Rotating {
 }
 
 impl ProvideCredentials for Rotating {
-    fn provide(&self) -> Result<Credentials, Error> {
+    fn provide(&self) -> Result<Credentials, ProviderError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) as u32 + 1;
         Ok(Credentials::new(format!("AKID{n}"), format!("secret{n}"))
             .with_session_token(format!("token{n}"))
@@ -82,7 +85,7 @@ fn credentials_without_expiry_are_fetched_once_and_shared() {
 #[test]
 fn credentials_are_refetched_inside_the_refresh_margin() {
     let cache = CredentialsCache::new(Rotating::new(Duration::from_secs(3600), Duration::ZERO))
-        .refresh_before(Duration::from_secs(300));
+        .with_refresh_before(Duration::from_secs(300));
     let first = cache.credentials_at(t0()).unwrap();
     assert_eq!(first.access_key_id(), "AKID1");
     // 10 minutes before expiry: still fresh.
@@ -104,11 +107,14 @@ fn expired_credentials_from_the_provider_are_refused() {
         Ok(Credentials::new("AKID", "secret").with_expiry(t0() - Duration::from_secs(1)))
     }));
     let err = cache.credentials_at(t0()).unwrap_err();
-    assert_eq!(
-        err,
-        Error::ExpiredCredentials {
-            expired_at: 1_699_999_999
-        }
+    assert!(
+        matches!(
+            err,
+            ProviderError::ExpiredCredentials {
+                expired_at: 1_699_999_999
+            }
+        ),
+        "{err:?}"
     );
     assert!(err.to_string().contains("expired"));
 }
@@ -119,13 +125,11 @@ fn a_failed_refresh_keeps_unexpired_credentials_and_then_fails() {
     let f = Arc::clone(&fail);
     let cache = CredentialsCache::new(provider_fn(move || {
         if f.load(Ordering::SeqCst) > 0 {
-            return Err(Error::CredentialsProvider {
-                message: "sts unreachable".into(),
-            });
+            return Err(ProviderError::provider("sts unreachable"));
         }
         Ok(Credentials::new("AKID", "secret").with_expiry(t0() + Duration::from_secs(600)))
     }))
-    .refresh_before(Duration::from_secs(300));
+    .with_refresh_before(Duration::from_secs(300));
     cache.credentials_at(t0()).unwrap();
     fail.store(1, Ordering::SeqCst);
     // Inside the margin, refresh fails: the old credentials are still valid for 2 minutes.
@@ -137,12 +141,9 @@ fn a_failed_refresh_keeps_unexpired_credentials_and_then_fails() {
     let err = cache
         .credentials_at(t0() + Duration::from_secs(600))
         .unwrap_err();
-    assert_eq!(
-        err,
-        Error::CredentialsProvider {
-            message: "sts unreachable".into()
-        }
-    );
+    assert!(matches!(err, ProviderError::Provider(_)), "{err:?}");
+    let source = std::error::Error::source(&err).map(ToString::to_string);
+    assert_eq!(source.as_deref(), Some("sts unreachable"));
 }
 
 #[test]
@@ -170,7 +171,7 @@ fn concurrent_signatures_never_mix_two_generations() {
     // loop race with rotations constantly.
     struct Fast(AtomicUsize);
     impl ProvideCredentials for Fast {
-        fn provide(&self) -> Result<Credentials, Error> {
+        fn provide(&self) -> Result<Credentials, ProviderError> {
             let n = self.0.fetch_add(1, Ordering::SeqCst);
             Ok(Credentials::new(format!("AKID{n}"), format!("secret{n}"))
                 .with_session_token(format!("token{n}"))
@@ -178,7 +179,7 @@ fn concurrent_signatures_never_mix_two_generations() {
         }
     }
     let signer = Arc::new(ProvidedSigner::new(
-        CredentialsCache::new(Fast(AtomicUsize::new(0))).refresh_before(Duration::ZERO),
+        CredentialsCache::new(Fast(AtomicUsize::new(0))).with_refresh_before(Duration::ZERO),
         "us-east-1",
         "execute-api",
     ));
@@ -231,7 +232,7 @@ fn asynchronous_providers_work_through_the_async_methods_only() {
     // The synchronous path cannot wait on the provider and says so.
     assert!(matches!(
         signer.signer_at(t0()),
-        Err(Error::CredentialsProvider { .. })
+        Err(ProviderError::AsyncProvider)
     ));
     let s = block_on(signer.signer_async_at(t0())).unwrap();
     assert_eq!(s.credentials().access_key_id(), "AKIDASYNC");
@@ -286,4 +287,57 @@ fn environment_provider_reads_the_environment_on_each_call() {
         !missing.status.success(),
         "without the variables the child must fail"
     );
+}
+
+#[test]
+fn a_provider_failure_keeps_its_cause_as_the_source_chain() {
+    /// A provider's own error, itself caused by an I/O failure.
+    #[derive(Debug)]
+    struct StsError(std::io::Error);
+    impl std::fmt::Display for StsError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("sts AssumeRole failed")
+        }
+    }
+    impl std::error::Error for StsError {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    let cache = CredentialsCache::new(provider_fn(|| {
+        Err(ProviderError::provider(StsError(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "connect timed out",
+        ))))
+    }));
+    let err = cache.credentials_at(t0()).unwrap_err();
+    assert_eq!(err.to_string(), "the credentials provider failed");
+    let mut chain = Vec::new();
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    assert_eq!(chain, ["sts AssumeRole failed", "connect timed out"]);
+    // The provider's own type is still there to downcast to.
+    let inner = std::error::Error::source(&err).unwrap();
+    assert!(inner.downcast_ref::<StsError>().is_some());
+}
+
+#[test]
+fn signing_through_a_provider_reports_a_signing_failure_as_provider_error_sign() {
+    let signer = ProvidedSigner::new(
+        CredentialsCache::new(Credentials::new("AKID", "secret")),
+        "us-east-1",
+        "execute-api",
+    );
+    // A relative URI names no host: the credentials were fine, signing failed.
+    let mut req = http::Request::get("/no-host").body(()).unwrap();
+    let err = signer.sign(&mut req).unwrap_err();
+    assert!(
+        matches!(err, ProviderError::Sign(awssig::SignError::MissingHost)),
+        "{err:?}"
+    );
+    // Transparent: the signing error's own words.
+    assert_eq!(err.to_string(), awssig::SignError::MissingHost.to_string());
 }

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use awssig::{Credentials, Payload, SignableRequest, Signer, TokenDisplay, Verifier, VerifyError};
+use awssig::{
+    Credentials, Payload, SignableRequest, Signer, Verifier, VerifyError, verify::TokenDisplay,
+};
 use time::macros::datetime;
 
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLE-SESSION-TOKEN";
@@ -136,11 +138,16 @@ fn another_schemes_authorization_is_echoed_as_its_scheme_only() {
     let e = verifier()
         .verify_at(&req, Payload::Bytes(b""), now())
         .unwrap_err();
-    for text in [e.to_string(), format!("{e:?}"), e.api_gateway_body(None)] {
+    for text in [
+        e.to_string(),
+        e.aws_message(),
+        format!("{e:?}"),
+        e.api_gateway_body(None),
+    ] {
         assert!(!text.contains("eyJ"), "{text}");
     }
     assert!(
-        e.to_string().ends_with("Authorization=Bearer <redacted>"),
+        e.aws_message().ends_with("Authorization=Bearer <redacted>"),
         "{e}"
     );
 }
@@ -156,15 +163,19 @@ fn diagnose_does_not_blame_a_session_token_the_server_redacted() {
         .unwrap();
     let body = VerifyError::SignatureMismatch.api_gateway_body(Some(&view));
     assert!(body.contains("x-amz-security-token:<redacted>"), "{body}");
-    let d = awssig::diagnose(
+    let d = awssig::diagnose::diagnose(
         http::StatusCode::FORBIDDEN,
         &http::HeaderMap::new(),
         body.as_bytes(),
         &local,
     );
     let parts: Vec<_> = d.differences().iter().map(|x| x.part.clone()).collect();
-    assert_eq!(parts, [awssig::Part::PayloadHash], "{d}");
-    assert_eq!(d.causes().first(), Some(&awssig::Cause::PayloadHash), "{d}");
+    assert_eq!(parts, [awssig::diagnose::Part::PayloadHash], "{d}");
+    assert_eq!(
+        d.causes().first(),
+        Some(&awssig::diagnose::Cause::PayloadHash),
+        "{d}"
+    );
 }
 
 #[cfg(feature = "gateway")]

@@ -2,7 +2,10 @@
 //! `reqwest-middleware` middleware, both accepted by the local gateway.
 
 use awssig::gateway::{Gateway, GatewayConfig, GatewayHandle};
-use awssig::{Credentials, CredentialsCache, Error, ProvidedSigner, Signer, Verifier};
+use awssig::{
+    Credentials, SignError, Signer, Verifier,
+    provider::{CredentialsCache, ProvidedSigner},
+};
 
 fn creds() -> Credentials {
     Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
@@ -115,11 +118,11 @@ fn a_streamed_body_without_a_declared_hash_cannot_be_signed() {
         .unwrap();
     assert_eq!(
         awssig::reqwest::sign(&signer(), &mut req),
-        Err(Error::BodyNotInMemory)
+        Err(SignError::BodyNotInMemory)
     );
     req.headers_mut().insert(
         "x-amz-content-sha256",
-        awssig::UNSIGNED_PAYLOAD.parse().unwrap(),
+        awssig::spec::UNSIGNED_PAYLOAD.parse().unwrap(),
     );
     awssig::reqwest::sign(&signer(), &mut req).unwrap();
     assert!(req.headers().contains_key("authorization"));

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use awssig::{
-    Credentials, PathNormalization, Payload, Settings, SignableRequest, Signer, UnsignedPayload,
-    Verifier, VerifyError,
+    Credentials, PathNormalization, Payload, Settings, SignableRequest, Signer, Verifier,
+    VerifyError, verify::UnsignedPayload,
 };
 use common::{RawRequest, read, read_str};
 use proptest::prelude::*;
@@ -38,14 +38,15 @@ fn case(dir: &Path) -> Case {
     }
     let mut settings = Settings::default();
     if c["normalize"] == Value::Bool(false) {
-        settings = settings.path_normalization(PathNormalization::Disabled);
+        settings = settings.with_path_normalization(PathNormalization::Disabled);
     }
     let sign_body = c["sign_body"] == Value::Bool(true);
     if sign_body {
-        settings = settings.payload_hash_header(true);
+        settings = settings.with_payload_hash_header(awssig::PayloadHashHeader::Always);
     }
     if c["omit_session_token"] == Value::Bool(true) {
-        settings = settings.sign_session_token(false);
+        settings =
+            settings.with_session_token_signing(awssig::SessionTokenSigning::AppendedAfterSigning);
     }
     let (region, service) = (
         c["region"].as_str().unwrap(),
@@ -210,7 +211,8 @@ fn every_classic_case_verifies() {
             "post-sts-header-before" => creds = creds.with_session_token(&sts_token),
             "post-sts-header-after" => {
                 creds = creds.with_session_token(&sts_token);
-                settings = settings.sign_session_token(false);
+                settings = settings
+                    .with_session_token_signing(awssig::SessionTokenSigning::AppendedAfterSigning);
             }
             _ => {}
         }
@@ -281,7 +283,7 @@ fn creds() -> Credentials {
 
 fn verifier() -> Verifier {
     Verifier::new(creds(), "us-east-1", "execute-api")
-        .allow_region("eu-west-1")
+        .with_region("eu-west-1")
         .with_unsigned_payload(UnsignedPayload::Rejected)
 }
 
@@ -303,7 +305,7 @@ impl Wire {
         r
     }
 
-    fn verify(&self) -> Result<awssig::Verified, VerifyError> {
+    fn verify(&self) -> Result<awssig::verify::Verified, VerifyError> {
         verifier().verify_request_at(&self.signable(), Payload::Bytes(&self.body), now())
     }
 
@@ -472,7 +474,7 @@ proptest! {
     fn changed_date_is_rejected(w in request(), secs in 1i64..200) {
         let mut w = w;
         let t = now() + time::Duration::seconds(secs);
-        *w.header_mut("x-amz-date") = awssig::AmzDate::new(t).unwrap().to_string();
+        *w.header_mut("x-amz-date") = awssig::spec::AmzDate::new(t).unwrap().to_string();
         prop_assert_eq!(w.verify().unwrap_err(), VerifyError::SignatureMismatch);
     }
 
@@ -564,7 +566,7 @@ fn header_signing_refuses_a_query_a_verifier_would_read_as_presigned() {
             .unwrap();
         assert_eq!(
             signer.sign_at(&mut req, common::suite_time()),
-            Err(awssig::Error::AlreadySigned),
+            Err(awssig::SignError::AlreadySigned),
             "{param}"
         );
     }
@@ -589,7 +591,7 @@ fn signing_refuses_two_host_headers_as_the_verifier_does() {
         signer
             .sign_request_at(&req, Payload::Bytes(b""), common::suite_time())
             .unwrap_err(),
-        awssig::Error::MultipleHostHeaders
+        awssig::SignError::MultipleHostHeaders
     );
 }
 

@@ -34,14 +34,15 @@ fn context(dir: &Path) -> Context {
     }
     let mut settings = Settings::default();
     if c["normalize"] == Value::Bool(false) {
-        settings = settings.path_normalization(PathNormalization::Disabled);
+        settings = settings.with_path_normalization(PathNormalization::Disabled);
     }
     let sign_body = c["sign_body"] == Value::Bool(true);
     if sign_body {
-        settings = settings.payload_hash_header(true);
+        settings = settings.with_payload_hash_header(awssig::PayloadHashHeader::Always);
     }
     if c["omit_session_token"] == Value::Bool(true) {
-        settings = settings.sign_session_token(false);
+        settings =
+            settings.with_session_token_signing(awssig::SessionTokenSigning::AppendedAfterSigning);
     }
     Context {
         signer: Signer::new(
@@ -128,7 +129,7 @@ fn aws_c_auth_header(case: &str) {
             );
         }
         Err(e) => {
-            assert_eq!(e, awssig::Error::QueryNotCanonical);
+            assert_eq!(e, awssig::SignError::QueryNotCanonical);
             assert!(out.query().is_some());
         }
     }
@@ -317,7 +318,8 @@ fn classic(case: &str) {
         "post-sts-header-before" | "post-sts-header-after" => {
             creds = creds.with_session_token(classic_sts_token(&root));
             if name == "post-sts-header-after" {
-                settings = settings.sign_session_token(false);
+                settings = settings
+                    .with_session_token_signing(awssig::SessionTokenSigning::AppendedAfterSigning);
             }
         }
         _ => {}

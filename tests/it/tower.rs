@@ -9,8 +9,9 @@ use std::time::{Duration, SystemTime};
 use awssig::gateway::{Gateway, GatewayConfig, GatewayHandle};
 use awssig::tower::{BodySigning, SignLayer, VerifyLayer};
 use awssig::{
-    Credentials, CredentialsCache, Error, ProvidedSigner, Signer, UnsignedPayload, Verified,
-    Verifier, provider_fn,
+    Credentials, SignError, Signer, Verifier,
+    provider::{CredentialsCache, ProvidedSigner, provider_fn},
+    verify::{UnsignedPayload, Verified},
 };
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -80,14 +81,14 @@ async fn sign_layer_requests_are_accepted_by_the_gateway() {
 async fn a_body_over_the_limit_is_refused_before_sending() {
     let gw = gateway(Verifier::new(creds(), "us-east-1", "execute-api"));
     let err = send(
-        SignLayer::new(signer()).body_limit(8),
+        SignLayer::new(signer()).with_body_signing(BodySigning::Buffered { limit: 8 }),
         post(&format!("{}/prod/items", gw.url()), b"0123456789"),
     )
     .await
     .unwrap_err();
     assert_eq!(
-        err.downcast_ref::<Error>(),
-        Some(&Error::BodyTooLarge { limit: 8 })
+        err.downcast_ref::<SignError>(),
+        Some(&SignError::BodyTooLarge { limit: 8 })
     );
     assert!(err.to_string().contains("8-byte"), "{err}");
 }
@@ -95,7 +96,7 @@ async fn a_body_over_the_limit_is_refused_before_sending() {
 #[tokio::test]
 async fn unsigned_payload_is_sent_as_such_and_only_accepted_where_allowed() {
     let strict = gateway(Verifier::new(creds(), "us-east-1", "execute-api"));
-    let layer = SignLayer::new(signer()).body_signing(BodySigning::Unsigned);
+    let layer = SignLayer::new(signer()).with_body_signing(BodySigning::Unsigned);
     let (status, headers, text) = send(
         layer.clone(),
         post(&format!("{}/prod/items", strict.url()), b"{}"),
@@ -125,17 +126,23 @@ async fn a_declared_payload_hash_is_signed_without_buffering() {
     req.headers_mut()
         .insert("x-amz-content-sha256", computed.parse().unwrap());
     // A tiny limit proves the body was not buffered.
-    let (status, _, text) = send(SignLayer::new(signer()).body_limit(1), req)
-        .await
-        .unwrap();
+    let (status, _, text) = send(
+        SignLayer::new(signer()).with_body_signing(BodySigning::Buffered { limit: 1 }),
+        req,
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 200, "{text}");
     // A wrong declared hash is caught by the gateway.
     let mut bad = post(&format!("{}/prod/upload", gw.url()), body);
     bad.headers_mut()
         .insert("x-amz-content-sha256", declared.parse().unwrap());
-    let (status, _, _) = send(SignLayer::new(signer()).body_limit(1), bad)
-        .await
-        .unwrap();
+    let (status, _, _) = send(
+        SignLayer::new(signer()).with_body_signing(BodySigning::Buffered { limit: 1 }),
+        bad,
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 403);
 }
 
@@ -406,7 +413,8 @@ async fn verify_layer_refuses_what_the_headers_condemn_without_reading_the_body(
 async fn verify_layer_answers_408_when_a_signed_body_stalls_past_the_body_timeout() {
     let timeout = Duration::from_millis(300);
     let app = app_with(
-        VerifyLayer::new(Verifier::new(creds(), "us-east-1", "execute-api")).body_timeout(timeout),
+        VerifyLayer::new(Verifier::new(creds(), "us-east-1", "execute-api"))
+            .with_body_timeout(timeout),
     )
     .await;
     let addr: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();

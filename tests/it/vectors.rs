@@ -123,20 +123,28 @@ fn signer(s: &Signing) -> Signer {
         creds = creds.with_session_token(t);
     }
     let mut settings = Settings::default()
-        .uri_encoding(match s.uri_encoding.as_str() {
+        .with_uri_encoding(match s.uri_encoding.as_str() {
             "double" => UriEncoding::Double,
             "single" => UriEncoding::Single,
             other => panic!("unknown uri_encoding {other}"),
         })
-        .path_normalization(match s.path_normalization.as_str() {
+        .with_path_normalization(match s.path_normalization.as_str() {
             "enabled" => PathNormalization::Enabled,
             "disabled" => PathNormalization::Disabled,
             other => panic!("unknown path_normalization {other}"),
         })
-        .payload_hash_header(s.payload_hash_header)
-        .sign_session_token(s.sign_session_token);
+        .with_payload_hash_header(if s.payload_hash_header {
+            awssig::PayloadHashHeader::Always
+        } else {
+            awssig::PayloadHashHeader::WhenUnsigned
+        })
+        .with_session_token_signing(if s.sign_session_token {
+            awssig::SessionTokenSigning::Signed
+        } else {
+            awssig::SessionTokenSigning::AppendedAfterSigning
+        });
     for h in &s.excluded_headers {
-        settings = settings.exclude_header(h);
+        settings = settings.with_excluded_header(h);
     }
     Signer::new(creds, &s.region, &s.service).with_settings(settings)
 }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use awssig::{
-    Credentials, Payload, Settings, Signer, UnsignedPayload, Verifier, VerifyError, clock_offset,
+    Credentials, Payload, Settings, Signer, Verifier, VerifyError, diagnose::clock_offset,
+    verify::UnsignedPayload,
 };
 use time::macros::datetime;
 
@@ -62,8 +63,8 @@ fn unsigned_request_is_missing_authentication_token() {
     let e = verifier()
         .verify_at(&req, Payload::Bytes(b""), now())
         .unwrap_err();
-    assert_eq!(e.to_string(), "Missing Authentication Token");
-    assert_eq!(e.error_type(), "MissingAuthenticationTokenException");
+    assert_eq!(e.aws_message(), "Missing Authentication Token");
+    assert_eq!(e.aws_code(), "MissingAuthenticationTokenException");
 }
 
 #[test]
@@ -74,7 +75,7 @@ fn changed_body_is_a_signature_mismatch_with_aws_sentence() {
         .unwrap_err();
     assert_eq!(e, VerifyError::SignatureMismatch);
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
     );
 }
@@ -87,11 +88,11 @@ fn old_date_is_expired_in_api_gateway_layout() {
         .verify_at(&req, Payload::Bytes(b"{}"), later)
         .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T124200Z - 5 min.)"
     );
     // and the client can read the server clock back from it
-    let body = format!("{{\"message\":\"{e}\"}}");
+    let body = format!("{{\"message\":\"{}\"}}", e.aws_message());
     let off = clock_offset(&http::HeaderMap::new(), body.as_bytes(), now()).unwrap();
     assert_eq!(off.offset, time::Duration::minutes(6));
     let fixed = {
@@ -121,7 +122,7 @@ fn future_date_is_not_yet_current() {
         .verify_at(&req, Payload::Bytes(b"{}"), earlier)
         .unwrap_err();
     assert!(
-        e.to_string()
+        e.aws_message()
             .starts_with("Signature not yet current: 20150830T123600Z is still later than"),
         "{e}"
     );
@@ -134,14 +135,14 @@ fn wrong_region_and_service_use_aws_wording() {
         .verify_at(&req, Payload::Bytes(b"{}"), now())
         .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "Credential should be scoped to a valid region, not 'us-east-1'. "
     );
     let e = Verifier::new(creds(), "us-east-1", "lambda")
         .verify_at(&req, Payload::Bytes(b"{}"), now())
         .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "Credential should be scoped to correct service: 'lambda'. "
     );
 }
@@ -157,7 +158,7 @@ fn unknown_key_and_bad_tokens_are_invalid_security_tokens() {
     .verify_at(&req, Payload::Bytes(b"{}"), now())
     .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "The security token included in the request is invalid."
     );
     let with_token = creds().with_session_token("tok");
@@ -192,10 +193,10 @@ fn bearer_token_gives_incomplete_signature_with_every_requirement() {
         .unwrap_err();
     // aws-amplify/amplify-flutter#1539, aws/chalice#828
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=Bearer <redacted>"
     );
-    assert_eq!(e.error_type(), "IncompleteSignatureException");
+    assert_eq!(e.aws_code(), "IncompleteSignatureException");
 }
 
 #[test]
@@ -272,7 +273,7 @@ fn presigned_urls_verify_and_expire() {
             now() + time::Duration::seconds(61),
         )
         .unwrap_err();
-    assert_eq!(e.to_string(), "Request has expired");
+    assert_eq!(e.aws_message(), "Request has expired");
     let e = v
         .verify_at(
             &presigned,
@@ -280,7 +281,7 @@ fn presigned_urls_verify_and_expire() {
             now() - time::Duration::minutes(16),
         )
         .unwrap_err();
-    assert_eq!(e.to_string(), "Request is not yet valid");
+    assert_eq!(e.aws_message(), "Request is not yet valid");
     let tampered: http::Uri = presigned
         .uri()
         .to_string()
@@ -384,7 +385,7 @@ fn the_server_clock_may_be_any_time_type_and_out_of_range_times_do_not_panic() {
         .unwrap_err();
     assert!(matches!(e, VerifyError::Expired { .. }), "{e:?}");
     assert!(
-        e.to_string()
+        e.aws_message()
             .starts_with("Signature expired: 20150830T123600Z is now earlier than")
     );
     let far_past = std::time::SystemTime::UNIX_EPOCH - Duration::from_secs(400_000_000_000);
@@ -393,13 +394,13 @@ fn the_server_clock_may_be_any_time_type_and_out_of_range_times_do_not_panic() {
         .unwrap_err();
     assert!(matches!(e, VerifyError::NotYetCurrent { .. }), "{e:?}");
     assert!(
-        e.to_string()
+        e.aws_message()
             .starts_with("Signature not yet current: 20150830T123600Z")
     );
 }
 
 /// Signs `GET /prod` for the `Host` header `host`, as a client that sends `host` would.
-fn sign_for_host(host: &str) -> awssig::SigningOutput {
+fn sign_for_host(host: &str) -> awssig::signer::Signed {
     let req = awssig::SignableRequest::new("GET", "/prod").header("host", host);
     signer()
         .sign_request_at(&req, Payload::Bytes(b""), now())
@@ -410,8 +411,8 @@ fn sign_for_host(host: &str) -> awssig::SigningOutput {
 fn verify_sent(
     target: &str,
     host: &str,
-    signed: &awssig::SigningOutput,
-) -> Result<awssig::Verified, VerifyError> {
+    signed: &awssig::signer::Signed,
+) -> Result<awssig::verify::Verified, VerifyError> {
     let mut req = awssig::SignableRequest::new("GET", target).header("host", host);
     for (name, value) in signed.headers() {
         req = req.header(name, value);
@@ -443,10 +444,10 @@ fn expired_session_credentials_are_refused() {
     for expiry in [expiry, expiry - Duration::from_secs(3600)] {
         let e = v(expiry).unwrap_err();
         assert_eq!(
-            e.to_string(),
+            e.aws_message(),
             "The security token included in the request is expired"
         );
-        assert_eq!(e.error_type(), "ExpiredTokenException");
+        assert_eq!(e.aws_code(), "ExpiredTokenException");
         assert_eq!(e.status(), 403);
     }
 }
@@ -474,7 +475,7 @@ fn a_presigned_url_stops_working_when_its_credentials_expire() {
             .verify_at(&presigned, Payload::Unsigned, at(minutes))
             .unwrap_err();
         assert_eq!(
-            e.to_string(),
+            e.aws_message(),
             "The security token included in the request is expired"
         );
     }
@@ -516,13 +517,13 @@ fn host_header_must_name_the_uri_authority_with_default_ports_normalised() {
         let signed = sign_for_host(host);
         let e = verify_sent(target, host, &signed).unwrap_err();
         assert!(
-            e.to_string().starts_with(&format!(
+            e.aws_message().starts_with(&format!(
                 "The Host header '{host}' does not name the host of the request URI"
             )),
             "{target} with Host: {host}: {e}"
         );
         assert_eq!(e.status(), 400, "{e}");
-        assert_eq!(e.error_type(), "BadRequestException");
+        assert_eq!(e.aws_code(), "BadRequestException");
     }
     // The URI's userinfo is never echoed.
     let e = verify_sent(
@@ -532,6 +533,7 @@ fn host_header_must_name_the_uri_authority_with_default_ports_normalised() {
     )
     .unwrap_err();
     assert!(!e.to_string().contains("pw"), "{e}");
+    assert!(!e.aws_message().contains("pw"), "{e}");
 }
 
 #[test]
@@ -552,7 +554,7 @@ fn repeated_host_headers_are_refused() {
         .verify_request_at(&sent, Payload::Bytes(b""), now())
         .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "The request has more than one Host header; send exactly one."
     );
     assert_eq!(e.status(), 400);
@@ -575,10 +577,10 @@ fn a_second_authorization_header_is_refused() {
         .verify_at(&req, Payload::Bytes(b"{}"), now())
         .unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "The request has more than one Authorization header; send exactly one."
     );
-    assert_eq!(e.error_type(), "IncompleteSignatureException");
+    assert_eq!(e.aws_code(), "IncompleteSignatureException");
     assert_eq!(e.status(), 403);
     // The same value twice is no better: which copy counts is still up to the reader.
     let mut twice = signed_post(b"{}");
@@ -588,7 +590,7 @@ fn a_second_authorization_header_is_refused() {
         verifier()
             .verify_at(&twice, Payload::Bytes(b"{}"), now())
             .unwrap_err()
-            .to_string(),
+            .aws_message(),
         "The request has more than one Authorization header; send exactly one."
     );
 }
@@ -606,10 +608,10 @@ fn s3_header_auth_without_content_sha256_is_refused_as_s3_does() {
     assert!(!req.headers().contains_key("x-amz-content-sha256"));
     let e = s3.verify_at(&req, Payload::Bytes(b""), now()).unwrap_err();
     assert_eq!(
-        e.to_string(),
+        e.aws_message(),
         "Missing required header for this request: x-amz-content-sha256"
     );
-    assert_eq!(e.error_type(), "InvalidRequest");
+    assert_eq!(e.aws_code(), "InvalidRequest");
     assert_eq!(e.status(), 400);
     // With the header, as S3 clients send it, the request verifies.
     let mut req = http::Request::get("https://bucket.s3.amazonaws.com/key")
@@ -684,7 +686,7 @@ fn forty_thousand_signed_headers_verify_and_each_kind_of_tampering_is_caught() {
 /// the payload. These name items that did not exist before the split.
 mod two_phase {
     use super::*;
-    use awssig::{PayloadKind, SignableRequest};
+    use awssig::{SignableRequest, verify::PayloadKind};
 
     #[test]
     fn forged_requests_are_refused_before_the_body_is_needed() {

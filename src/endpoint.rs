@@ -20,8 +20,8 @@
 //! Anything else, including every custom domain, is an error that says to pass the service and
 //! region explicitly: a guess would produce a signature AWS rejects with a confusing scope error.
 
-use crate::Error;
 use crate::credentials::Credentials;
+use crate::error::SignError;
 use crate::request::SignableRequest;
 use crate::settings::Settings;
 use crate::signer::Signer;
@@ -78,21 +78,21 @@ const GLOBAL_SERVICES: &[&str] = &["iam", "sts", "route53", "cloudfront", "organ
 /// are ignored).
 ///
 /// ```
-/// let scope = awssig::infer_scope("abc123.execute-api.eu-west-1.amazonaws.com")?;
+/// let scope = awssig::endpoint::infer_scope("abc123.execute-api.eu-west-1.amazonaws.com")?;
 /// assert_eq!((scope.region(), scope.service()), ("eu-west-1", "execute-api"));
-/// let s3 = awssig::infer_scope("my-bucket.s3.dualstack.us-west-2.amazonaws.com")?;
+/// let s3 = awssig::endpoint::infer_scope("my-bucket.s3.dualstack.us-west-2.amazonaws.com")?;
 /// assert_eq!((s3.region(), s3.service()), ("us-west-2", "s3"));
 /// assert_eq!(s3.settings(), awssig::Settings::s3());
-/// assert!(awssig::infer_scope("api.example.com").is_err());
-/// # Ok::<(), awssig::Error>(())
+/// assert!(awssig::endpoint::infer_scope("api.example.com").is_err());
+/// # Ok::<(), awssig::SignError>(())
 /// ```
 ///
 /// # Errors
-/// [`Error::CannotInferScope`] for custom domains, IP addresses, local names and AWS names whose
+/// [`SignError::CannotInferScope`] for custom domains, IP addresses, local names and AWS names whose
 /// shape does not say the region and signing name unambiguously.
-pub fn infer_scope(host: &str) -> Result<InferredScope, Error> {
+pub fn infer_scope(host: &str) -> Result<InferredScope, SignError> {
     let normal = normalize(host);
-    infer(&normal).map_err(|reason| Error::CannotInferScope {
+    infer(&normal).map_err(|reason| SignError::CannotInferScope {
         host: host.to_string(),
         reason,
     })
@@ -107,17 +107,17 @@ impl Signer {
     /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     /// let signer = Signer::for_url(creds, "https://abc.lambda-url.us-east-2.on.aws/path")?;
     /// assert_eq!((signer.region(), signer.service()), ("us-east-2", "lambda"));
-    /// # Ok::<(), awssig::Error>(())
+    /// # Ok::<(), awssig::SignError>(())
     /// ```
     ///
     /// # Errors
-    /// [`Error::MissingHost`] when `url` is not an absolute URL, [`Error::CannotInferScope`]
+    /// [`SignError::MissingHost`] when `url` is not an absolute URL, [`SignError::CannotInferScope`]
     /// when its host is not a recognisable AWS endpoint (pass the region and service to
     /// [`Signer::new`] instead).
-    pub fn for_url(credentials: Credentials, url: &str) -> Result<Signer, Error> {
+    pub fn for_url(credentials: Credentials, url: &str) -> Result<Signer, SignError> {
         let host = SignableRequest::new("GET", url)
             .host_from_authority()
-            .ok_or(Error::MissingHost)?;
+            .ok_or(SignError::MissingHost)?;
         let scope = infer_scope(&host)?;
         let settings = scope.settings();
         Ok(Signer::new(credentials, scope.region, scope.service).with_settings(settings))
