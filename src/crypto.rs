@@ -43,9 +43,11 @@ pub(crate) use backend::{Hasher, MacKey, Padded, hmac_sha256, sha256};
 use zeroize::Zeroize;
 
 /// Constant-time comparison of two 32-byte MACs.
+///
+/// Four words XORed and ORed together, and only that word through `subtle`: `subtle`'s array
+/// compare puts each of the 32 bytes through its optimisation barrier.
 pub(crate) fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    use subtle::ConstantTimeEq;
-    a.ct_eq(b).into()
+    ct_eq(a, b)
 }
 
 /// Constant-time comparison of two byte strings (a session token, a secret). Only the lengths
