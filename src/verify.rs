@@ -782,7 +782,10 @@ impl Rules {
             canonical_headers = claimed;
             absent = !missing.is_empty();
         }
-        let mut query = CanonicalQuery::new(req.query);
+        // Filled in place: returning the list's large inline buffer from a constructor costs a
+        // copy on every verification.
+        let mut query = CanonicalQuery::default();
+        query.extend_wire(req.query);
         if presigned {
             let token_unsigned = self.token_unsigned();
             query.retain(|k| {

@@ -381,6 +381,7 @@ pub(crate) struct CanonicalQuery<'a> {
 }
 
 impl<'a> CanonicalQuery<'a> {
+    #[cfg(test)]
     pub(crate) fn new(raw: Option<&'a str>) -> Self {
         let mut q = Self::default();
         q.extend_wire(raw);
