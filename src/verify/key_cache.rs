@@ -15,6 +15,10 @@
 //! - **Lock-free reads.** Each slot is an [`ArcSwapOption`]: readers take no lock, and a miss
 //!   publishes its key for the verifier's clones and other threads.
 //!
+//! - **The day's string to sign laid out once.** An entry also keeps its scope's
+//!   [`Template`], as the signer's day key does, so a verification copies it and writes its
+//!   `X-Amz-Date` and digest into place.
+//!
 //! The secrets and keys are wiped on drop and never printed.
 
 use std::collections::hash_map::RandomState;
