@@ -318,6 +318,15 @@ fn crypto_floor(c: &mut Criterion) {
         .len();
     assert!(buf[..n].ends_with(expected.as_bytes()));
 
+    let (mut a, mut f) = (get_vanilla(), get_vanilla());
+    ours.sign_at(&mut a, time).expect("signed");
+    floor.sign_request(&mut f);
+    assert_eq!(
+        f.headers(),
+        a.headers(),
+        "the floor writes the headers awssig writes"
+    );
+
     let mut g = c.benchmark_group("e_get_vanilla_vs_floor");
     g.bench_function("floor", |bch| bch.iter(|| black_box(&floor).sign()));
     g.bench_function("awssig_sign_into", |bch| {
@@ -330,6 +339,16 @@ fn crypto_floor(c: &mut Criterion) {
             )
             .expect("signed")
         })
+    });
+    g.bench_function("floor_http_request", |bch| {
+        bch.iter_batched(
+            get_vanilla,
+            |mut r| {
+                black_box(&floor).sign_request(&mut r);
+                r
+            },
+            BatchSize::SmallInput,
+        )
     });
     g.bench_function("awssig_http_request", |bch| {
         bch.iter_batched(
@@ -534,6 +553,25 @@ fn paired(_: &mut Criterion) {
             },
         ),
     ));
+    // The measure for `sign_at`: against the floor that also writes the headers any
+    // signer of an `http::Request` must write.
+    results.push((
+        "b_awssig_over_http_floor",
+        paired_ratio(
+            1_000,
+            || api_gateway_post(&body),
+            |mut r| {
+                black_box(&post_floor).sign_request(&mut r);
+                r
+            },
+            |mut r| {
+                post_signer
+                    .sign_at(&mut r, black_box(time))
+                    .expect("signed");
+                r
+            },
+        ),
+    ));
 
     let (akid, secret) = (
         "AKIAIOSFODNN7EXAMPLE",
@@ -608,6 +646,21 @@ fn paired(_: &mut Criterion) {
             4_000,
             get_vanilla,
             |r| (black_box(&floor).sign(), r),
+            |mut r| {
+                ours.sign_at(&mut r, black_box(time)).expect("signed");
+                r
+            },
+        ),
+    ));
+    results.push((
+        "e_http_request_over_http_floor",
+        paired_ratio(
+            4_000,
+            get_vanilla,
+            |mut r| {
+                black_box(&floor).sign_request(&mut r);
+                r
+            },
             |mut r| {
                 ours.sign_at(&mut r, black_box(time)).expect("signed");
                 r

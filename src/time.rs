@@ -195,8 +195,43 @@ impl AmzDate {
             return None;
         }
         let d = Self(b);
-        d.to_offset_date_time()?;
+        d.unix_seconds()?;
         Some(d)
+    }
+
+    /// The seconds since the Unix epoch this date stands for, with integer arithmetic (Howard
+    /// Hinnant's days-from-civil algorithm); `None` for a date or time that does not exist
+    /// (month 13, February 30, second 60), as [`AmzDate::to_offset_date_time`] refuses them.
+    /// The verifier's time checks run on this, once per request.
+    pub(crate) fn unix_seconds(&self) -> Option<i64> {
+        let b = &self.0;
+        let n = |at: usize, len: usize| -> Option<u32> {
+            b[at..at + len].iter().try_fold(0u32, |acc, &d| {
+                d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+            })
+        };
+        let (year, month, day) = (n(0, 4)?, n(4, 2)?, n(6, 2)?);
+        let (hour, minute, second) = (n(9, 2)?, n(11, 2)?, n(13, 2)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let month_days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        // Years from March, so that the leap day ends a year.
+        let y = i64::from(year) - i64::from(month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = i64::from((month + 9) % 12);
+        let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        Some(days * 86_400 + i64::from(hour * 3_600 + minute * 60 + second))
     }
 
     /// The full `X-Amz-Date` value.
@@ -321,6 +356,41 @@ mod tests {
         let d = AmzDate::new(datetime!(2015-08-30 12:36:00 UTC)).unwrap();
         assert_eq!(d.as_str(), "20150830T123600Z");
         assert_eq!(d.date(), "20150830");
+    }
+
+    #[test]
+    fn unix_seconds_agrees_with_time_and_refuses_what_it_refuses() {
+        // Every day of years around leap and century rules, and the range's ends.
+        for seconds in (-62_167_219_200..=253_402_300_799)
+            .step_by(86_400 * 37 + 3_661)
+            .chain([
+                0,
+                -62_167_219_200,
+                253_402_300_799,
+                951_782_400,
+                4_107_542_400,
+            ])
+        {
+            let d = AmzDate::from_unix_seconds(seconds).unwrap();
+            assert_eq!(d.unix_seconds(), Some(seconds), "{d}");
+            assert_eq!(
+                d.to_offset_date_time().map(|t| t.unix_timestamp()),
+                Some(seconds)
+            );
+        }
+        for bad in [
+            "20150230T000000Z",
+            "21000229T000000Z",
+            "20151301T000000Z",
+            "20150001T000000Z",
+            "20150800T000000Z",
+            "20150830T240000Z",
+            "20150830T236000Z",
+            "20150830T235960Z",
+        ] {
+            assert!(AmzDate::parse(bad).is_none(), "{bad}");
+        }
+        assert!(AmzDate::parse("20000229T235959Z").is_some());
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub use crate::explain::{CanonicalDisplay, ServerView, TokenDisplay};
 pub use error::VerifyError;
 pub use parse::{AuthorizationHeader, Credential, PresignedQuery};
 
+use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use core::fmt;
@@ -43,12 +44,17 @@ use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
 use crate::sign::key::Signature;
-use crate::sign::string_to_sign::{self, Region, Scope};
+use crate::sign::string_to_sign;
+use crate::sink::StackBuf;
 use crate::spec::Algorithm;
 use crate::spec::UNSIGNED_PAYLOAD;
 use crate::time::{AmzDate, SigningTime};
-use checks::{check_host, check_signed_headers, check_token, count_headers, server_time, sorted};
-use key_cache::VerifyKeyCache;
+#[cfg(feature = "std")]
+use checks::server_time;
+use checks::{check_host, check_signed_headers, check_token, sorted};
+use key_cache::{HeldKey, VerifyKeyCache};
+use parse::{CredentialRef, RawAuthorization, sorted_signed_headers, split_byte};
+use smallvec::SmallVec;
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(15 * 60);
@@ -60,6 +66,13 @@ pub trait CredentialsLookup: Send + Sync {
     /// The credentials for `access_key_id`, or `None` if it is unknown. When they carry a
     /// session token, requests must present that token.
     fn credentials(&self, access_key_id: &str) -> Option<Credentials>;
+
+    /// [`CredentialsLookup::credentials`], borrowed when the lookup holds them: the verifier
+    /// asks this once per request. The default clones what `credentials` returns; the
+    /// implementations for `HashMap`, `Vec` and a single [`Credentials`] lend them instead.
+    fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.credentials(access_key_id).map(Cow::Owned)
+    }
 }
 
 impl<F> CredentialsLookup for F
@@ -77,17 +90,29 @@ impl CredentialsLookup for HashMap<String, Credentials> {
     fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
         self.get(access_key_id).cloned()
     }
+
+    fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.get(access_key_id).map(Cow::Borrowed)
+    }
 }
 
 impl CredentialsLookup for BTreeMap<String, Credentials> {
     fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
         self.get(access_key_id).cloned()
     }
+
+    fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.get(access_key_id).map(Cow::Borrowed)
+    }
 }
 
 impl CredentialsLookup for Credentials {
     fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
         (self.access_key_id() == access_key_id).then(|| self.clone())
+    }
+
+    fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        (self.access_key_id() == access_key_id).then_some(Cow::Borrowed(self))
     }
 }
 
@@ -96,6 +121,12 @@ impl CredentialsLookup for Vec<Credentials> {
         self.iter()
             .find(|c| c.access_key_id() == access_key_id)
             .cloned()
+    }
+
+    fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.iter()
+            .find(|c| c.access_key_id() == access_key_id)
+            .map(Cow::Borrowed)
     }
 }
 
@@ -159,7 +190,8 @@ impl fmt::Debug for Verifier {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     credential: Credential,
-    signed_headers: Vec<String>,
+    /// Lowercase, sorted, without repeats, `;`-joined.
+    signed_headers: Box<str>,
     amz_date: AmzDate,
     presigned: bool,
     payload: PayloadKind,
@@ -196,7 +228,12 @@ impl Verified {
     }
 
     /// The signed header names, lowercase and sorted.
-    pub fn signed_headers(&self) -> &[String] {
+    pub fn signed_headers(&self) -> Vec<&str> {
+        self.signed_headers.split(';').collect()
+    }
+
+    /// The signed header names as the `SignedHeaders` list: lowercase, sorted, `;`-separated.
+    pub fn signed_headers_list(&self) -> &str {
         &self.signed_headers
     }
 
@@ -216,16 +253,34 @@ impl Verified {
     }
 }
 
-/// What the request claims, from its `Authorization` header or presigned query.
-struct Claims {
+/// What the request claims, from its `Authorization` header or presigned query, borrowed
+/// from the request (or from its parsed presigned query).
+struct Claims<'a> {
     algorithm: Algorithm,
-    credential: Credential,
-    /// Lowercase, sorted, without repeats.
-    signed_headers: Vec<String>,
+    credential: CredentialRef<'a>,
+    /// Lowercase, sorted, without repeats, `;`-joined.
+    signed_headers: Cow<'a, str>,
     signature: Signature,
     amz_date: AmzDate,
     /// `X-Amz-Expires` and `X-Amz-Security-Token` of a presigned URL.
-    presign: Option<(u64, Option<String>)>,
+    presign: Option<(u64, Option<&'a str>)>,
+}
+
+/// Where the claims come from: the `Authorization` header's value (as text; invalid UTF-8
+/// replaced, borrowed when there is none), or the parsed presigned query.
+enum AuthSource<'r> {
+    Header(Cow<'r, str>),
+    Query(PresignedQuery),
+}
+
+/// The claims an [`Authenticated`] keeps for its second half, owned: two heap strings.
+struct KeptClaims {
+    algorithm: Algorithm,
+    credential: Credential,
+    signed_headers: Box<str>,
+    signature: Signature,
+    amz_date: AmzDate,
+    presigned: bool,
 }
 
 impl Verifier {
@@ -379,14 +434,15 @@ impl Verifier {
         req: &SignableRequest<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Authenticated, VerifyError> {
-        let now = server_time(now.into());
-        let claims = self.claims(req)?;
+        let now = now.into();
+        let source = self.auth_source(req)?;
+        let claims = self.claims(req, &source)?;
         check_host(req)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
         let creds = self
             .lookup
-            .credentials(claims.credential.access_key_id())
+            .credentials_ref(claims.credential.access_key_id)
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(req, &claims, &creds)?;
         // After the token check, so that only a holder of the token learns that it expired.
@@ -394,7 +450,7 @@ impl Verifier {
         #[cfg(feature = "std")]
         if creds
             .expiry()
-            .is_some_and(|expiry| server_time(expiry.into()) <= now)
+            .is_some_and(|expiry| server_time(expiry.into()) <= server_time(now))
         {
             return Err(VerifyError::ExpiredToken);
         }
@@ -407,10 +463,19 @@ impl Verifier {
             return Err(VerifyError::MissingContentSha256);
         }
         let payload = self.payload_claim(req, &claims)?;
+        let key = self
+            .keys
+            .key(&creds, claims.algorithm, &claims.credential.scope());
         Ok(Authenticated {
-            claims,
-            creds,
-            keys: Arc::clone(&self.keys),
+            claims: KeptClaims {
+                algorithm: claims.algorithm,
+                credential: claims.credential.into(),
+                signed_headers: claims.signed_headers.into(),
+                signature: claims.signature,
+                amz_date: claims.amz_date,
+                presigned: claims.presign.is_some(),
+            },
+            key,
             payload,
             rules: Rules {
                 settings: self.canonical_settings(),
@@ -430,22 +495,25 @@ impl Verifier {
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
-        let claims = self.claims(req)?;
+        let source = self.auth_source(req)?;
+        let claims = self.claims(req, &source)?;
         let rules = Rules {
             settings: self.canonical_settings(),
             unsigned_payload: self.unsigned_payload,
         };
         let (payload_line, _) = rules.payload_line(self.payload_claim(req, &claims)?, payload)?;
-        let (creq, _) = rules.canonical(req, &claims, payload_line.as_bytes(), |creq| {
-            let mut v = Vec::with_capacity(512);
-            creq.write(&mut v, &rules.settings);
-            v
-        });
-        let scope = Scope {
-            date: claims.credential.date(),
-            region: Region::One(claims.credential.region()),
-            service: claims.credential.service(),
-        };
+        let (creq, _) = rules.canonical(
+            req,
+            &claims.signed_headers,
+            claims.presign.is_some(),
+            payload_line.as_bytes(),
+            |creq| {
+                let mut v = Vec::with_capacity(512);
+                creq.write(&mut v, &rules.settings);
+                v
+            },
+        );
+        let scope = claims.credential.scope();
         let sts = string_to_sign::string_to_sign(
             claims.algorithm,
             &claims.amz_date,
@@ -522,11 +590,18 @@ impl Verifier {
         }
     }
 
-    fn claims(&self, req: &SignableRequest<'_>) -> Result<Claims, VerifyError> {
-        if count_headers(req, "authorization") > 1 {
-            return Err(VerifyError::MultipleAuthorizationHeaders);
+    /// Finds the one way the request is signed: its `Authorization` header or its presigned
+    /// query.
+    fn auth_source<'r>(&self, req: &SignableRequest<'r>) -> Result<AuthSource<'r>, VerifyError> {
+        let mut auth = None;
+        for h in &req.headers {
+            if h.name.len() == 13 && h.name.eq_ignore_ascii_case("authorization") {
+                if auth.is_some() {
+                    return Err(VerifyError::MultipleAuthorizationHeaders);
+                }
+                auth = Some(h.value);
+            }
         }
-        let auth = req.header_value("authorization");
         let presigned = match req.query {
             Some(q) => PresignedQuery::parse(q)?,
             None => None,
@@ -534,13 +609,23 @@ impl Verifier {
         match (auth, presigned) {
             (Some(_), Some(_)) => Err(VerifyError::MultipleAuthMechanisms),
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
-            (Some(value), None) => {
-                let value = String::from_utf8_lossy(value);
+            (Some(value), None) => Ok(AuthSource::Header(lossy(value))),
+            (None, Some(q)) => Ok(AuthSource::Query(q)),
+        }
+    }
+
+    fn claims<'a>(
+        &self,
+        req: &SignableRequest<'_>,
+        source: &'a AuthSource<'_>,
+    ) -> Result<Claims<'a>, VerifyError> {
+        match source {
+            AuthSource::Header(value) => {
                 // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
                 let amz = req.header_value("x-amz-date");
                 let http_date = req.header_value("date");
                 let missing = amz.is_none() && http_date.is_none();
-                let parsed = AuthorizationHeader::parse(&value).map_err(|e| match e {
+                let parsed = RawAuthorization::parse(value).map_err(|e| match e {
                     VerifyError::IncompleteSignature {
                         missing: params,
                         authorization,
@@ -554,7 +639,7 @@ impl Verifier {
                 })?;
                 let amz_date = match (amz, http_date) {
                     (Some(d), _) => {
-                        let d = String::from_utf8_lossy(d);
+                        let d = lossy(d);
                         AmzDate::parse(d.trim()).ok_or_else(|| VerifyError::InvalidDate {
                             value: d.into_owned(),
                         })?
@@ -571,26 +656,29 @@ impl Verifier {
                         return Err(VerifyError::IncompleteSignature {
                             missing: Vec::new(),
                             date_missing: true,
-                            authorization: value.into_owned(),
+                            authorization: value.to_string(),
                         });
                     }
                 };
                 Ok(Claims {
-                    algorithm: parsed.algorithm(),
-                    signed_headers: sorted(parsed.signed_headers()),
-                    signature: parsed.signature(),
-                    credential: parsed.credential().clone(),
+                    algorithm: parsed.algorithm,
+                    signed_headers: sorted_signed_headers(
+                        parsed.signed_headers,
+                        parsed.signed_headers_in_order,
+                    ),
+                    signature: parsed.signature,
+                    credential: parsed.credential,
                     amz_date,
                     presign: None,
                 })
             }
-            (None, Some(q)) => Ok(Claims {
+            AuthSource::Query(q) => Ok(Claims {
                 algorithm: q.algorithm(),
-                signed_headers: sorted(q.signed_headers()),
+                signed_headers: Cow::Owned(sorted(q.signed_headers()).join(";")),
                 signature: q.signature(),
-                credential: q.credential().clone(),
+                credential: q.credential().borrowed(),
                 amz_date: q.amz_date(),
-                presign: Some((q.expires(), q.security_token().map(str::to_string))),
+                presign: Some((q.expires(), q.security_token())),
             }),
         }
     }
@@ -601,7 +689,7 @@ impl Verifier {
     fn payload_claim(
         &self,
         req: &SignableRequest<'_>,
-        claims: &Claims,
+        claims: &Claims<'_>,
     ) -> Result<PayloadClaim, VerifyError> {
         let Some(given) = req.header_value("x-amz-content-sha256") else {
             if claims.presign.is_some() && self.settings.presign_unsigned() {
@@ -624,6 +712,14 @@ impl Verifier {
         // Signed as sent (a client may have written uppercase hex).
         hex.copy_from_slice(given);
         Ok(PayloadClaim::Hash { claimed, hex })
+    }
+}
+
+/// `bytes` as text, invalid UTF-8 replaced: borrowed, after one fast check, when it is valid.
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match core::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -693,27 +789,39 @@ impl Rules {
     fn canonical<R>(
         &self,
         req: &SignableRequest<'_>,
-        claims: &Claims,
+        signed_headers: &str,
+        presigned: bool,
         payload_line: &[u8],
         f: impl FnOnce(&CanonicalRequest<'_, '_>) -> R,
     ) -> (R, bool) {
-        let host = if req.header_value("host").is_none() {
-            req.host_from_authority()
-        } else {
-            None
-        };
-        let mut headers: smallvec::SmallVec<[Header<'_>; 16]> =
-            req.headers.iter().copied().collect();
-        if let Some(h) = host.as_deref() {
-            headers.push(Header {
-                name: "host",
-                value: h.as_bytes(),
-            });
+        // The host the signer signed when the request has no `host` header, written as the
+        // signer writes it, into a stack buffer (made only when used: it is zeroed when made).
+        let mut host_buf: Option<StackBuf<128>> = None;
+        if req.header_value("host").is_none() {
+            let buf = host_buf.insert(StackBuf::new());
+            if req.write_host(buf).is_none() {
+                host_buf = None;
+            }
         }
-        let (canonical_headers, absent) =
-            CanonicalHeaders::new_claimed(&claims.signed_headers, &headers);
-        let mut query = CanonicalQuery::new(req.query);
-        if claims.presign.is_some() {
+        let host = host_buf.as_ref().map(|buf| Header {
+            name: "host",
+            value: buf.as_slice(),
+        });
+        let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
+        let mut canonical_headers = CanonicalHeaders::default();
+        let headers = req.headers.iter().copied().chain(host);
+        let mut absent = false;
+        if !canonical_headers.take_claimed(&names, headers.clone()) {
+            let all: SmallVec<[Header<'_>; 16]> = headers.collect();
+            let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
+            canonical_headers = claimed;
+            absent = !missing.is_empty();
+        }
+        // Filled in place: returning the list's large inline buffer from a constructor costs a
+        // copy on every verification.
+        let mut query = CanonicalQuery::default();
+        query.extend_wire(req.query);
+        if presigned {
             let token_unsigned = self.token_unsigned();
             query.retain(|k| {
                 k != b"X-Amz-Signature" && !(token_unsigned && k == b"X-Amz-Security-Token")
@@ -728,7 +836,7 @@ impl Rules {
             payload_hash: payload_line,
         };
         let out = f(&creq);
-        (out, !absent.is_empty())
+        (out, absent)
     }
 }
 
@@ -755,9 +863,9 @@ impl PayloadLine {
 /// It holds the credentials the lookup returned; its `Debug` shows only the credential scope
 /// and what was claimed, never a secret or a session token.
 pub struct Authenticated {
-    claims: Claims,
-    creds: Credentials,
-    keys: Arc<VerifyKeyCache>,
+    claims: KeptClaims,
+    /// The signing key (cached, or derived for this request).
+    key: HeldKey,
     payload: PayloadClaim,
     rules: Rules,
 }
@@ -768,7 +876,7 @@ impl fmt::Debug for Authenticated {
             .field("credential", &self.claims.credential)
             .field("signed_headers", &self.claims.signed_headers)
             .field("amz_date", &self.claims.amz_date)
-            .field("presigned", &self.claims.presign.is_some())
+            .field("presigned", &self.claims.presigned)
             .finish_non_exhaustive()
     }
 }
@@ -786,7 +894,7 @@ impl Authenticated {
 
     /// Whether the signature came in the query string (a presigned URL).
     pub fn presigned(&self) -> bool {
-        self.claims.presign.is_some()
+        self.claims.presigned
     }
 
     /// The second half of [`Verifier::verify_request_at`]: checks the payload against
@@ -805,27 +913,32 @@ impl Authenticated {
     ) -> Result<Verified, VerifyError> {
         let Self {
             claims,
-            creds,
-            keys,
+            key,
             payload: claim,
             rules,
         } = self;
         let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
-        let scope = Scope {
-            date: claims.credential.date(),
-            region: Region::One(claims.credential.region()),
-            service: claims.credential.service(),
-        };
-        let (digest, absent) = rules.canonical(req, &claims, payload_line.as_bytes(), |creq| {
-            let mut hasher = Hasher::new();
-            creq.write(&mut hasher, &rules.settings);
-            hasher.finish()
-        });
-        let sts =
-            string_to_sign::string_to_sign(claims.algorithm, &claims.amz_date, &scope, &digest);
-        let matches = keys.check(&creds, &scope, |key| {
-            key.sign(&sts).ct_eq(&claims.signature)
-        });
+        let (digest, absent) = rules.canonical(
+            req,
+            &claims.signed_headers,
+            claims.presigned,
+            payload_line.as_bytes(),
+            |creq| {
+                let mut hasher = Hasher::new();
+                creq.write(&mut hasher, &rules.settings);
+                hasher.finish()
+            },
+        );
+        let signature = key.sign(
+            claims.algorithm,
+            &claims.amz_date,
+            &claims.credential.borrowed().scope(),
+            &digest,
+        );
+        let matches = signature.ct_eq(&claims.signature);
+        if matches {
+            key.keep();
+        }
         // A claimed header that was not sent is an error even if the signature matches.
         if !matches || absent {
             return Err(VerifyError::SignatureMismatch);
@@ -834,7 +947,7 @@ impl Authenticated {
             credential: claims.credential,
             signed_headers: claims.signed_headers,
             amz_date: claims.amz_date,
-            presigned: claims.presign.is_some(),
+            presigned: claims.presigned,
             payload: payload_kind,
         })
     }

@@ -4,7 +4,8 @@
 //!
 //! Header signing of an `http::Request` allocates once per header value it writes (the bytes of
 //! each `http::HeaderValue`) and nothing else: the session token's value is made once per
-//! `Signer` and shared. [`Signer::sign_into`] allocates nothing.
+//! `Signer` and shared. [`Signer::sign_into`] allocates nothing. A verification with a cached
+//! key allocates the two strings `Verified` keeps.
 
 // The integration binary's shared helpers (tests/it/common.rs and tests/it/common/), reached the
 // way tests/it/main.rs declares them.
@@ -190,4 +191,73 @@ fn sign_into_allocates_nothing_at_sixteen_headers_and_sixteen_parameters() {
         std::str::from_utf8(&buf[..written.len()]).unwrap(),
         ex.authorization().unwrap()
     );
+}
+
+/// Verification allocates the two owned strings [`awssig::Verified`] hands back (the credential,
+/// and the `SignedHeaders` list) and nothing else, once the derived key is cached: the claims are
+/// parsed as slices of the request, the lookup lends its credentials, the host and the string
+/// to sign are written into stack buffers.
+#[test]
+fn verification_allocates_only_what_verified_keeps() {
+    use awssig::Verifier;
+
+    let creds = Credentials::new(common::AKID, common::SECRET);
+    let verifier = Verifier::new(creds, "us-east-1", "service");
+    let mut req = http::Request::get("https://example.amazonaws.com/")
+        .header("host", "example.amazonaws.com")
+        .body(&b""[..])
+        .unwrap();
+    signer().sign_at(&mut req, time()).unwrap();
+    // The first verification derives and caches the key.
+    verifier
+        .verify_at(&req, Payload::Bytes(b""), time())
+        .unwrap();
+    let n = count(|| {
+        verifier
+            .verify_at(&req, Payload::Bytes(b""), time())
+            .unwrap();
+    });
+    assert_eq!(n, 2, "get-vanilla");
+    let view = SignableRequest::from(&req);
+    assert_eq!(
+        count(|| drop(verifier.authenticate_at(&view, time()).unwrap())),
+        2,
+        "the headers phase keeps the two strings"
+    );
+    let authenticated = verifier.authenticate_at(&view, time()).unwrap();
+    let mut verified = None;
+    assert_eq!(
+        count(|| {
+            verified = Some(
+                authenticated
+                    .verify_payload(&view, Payload::Bytes(b""))
+                    .unwrap(),
+            );
+        }),
+        0,
+        "the payload phase allocates nothing"
+    );
+
+    // The API Gateway POST: a session token (signed), a 1 KiB body, two query parameters and
+    // no `host` header (the host comes from the URI).
+    let token_creds =
+        Credentials::new(common::AKID, common::SECRET).with_session_token("session-token");
+    let verifier = Verifier::new(token_creds, "us-east-1", "execute-api");
+    let body = vec![b'x'; 1024];
+    let mut req = http::Request::post(
+        "https://abc123.execute-api.us-east-1.amazonaws.com/prod/items?limit=10&sort=asc",
+    )
+    .header("content-type", "application/json")
+    .body(&body[..])
+    .unwrap();
+    token_signer().sign_at(&mut req, time()).unwrap();
+    verifier
+        .verify_at(&req, Payload::Bytes(&body), time())
+        .unwrap();
+    let n = count(|| {
+        verifier
+            .verify_at(&req, Payload::Bytes(&body), time())
+            .unwrap();
+    });
+    assert_eq!(n, 2, "API Gateway POST");
 }

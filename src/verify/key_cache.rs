@@ -4,7 +4,7 @@
 //! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]).
 //!
 //! - **Bounded.** The table has [`SLOTS`] slots, each holding at most one key: a slot is chosen
-//!   by a keyed hash (a per-cache random [`RandomState`]) of the key id and scope, and a new key
+//!   by a seeded hash (a per-cache random seed) of the key id and scope, and a new key
 //!   replaces the slot's old one. Whatever a client sends, the cache never holds more than
 //!   [`SLOTS`] keys.
 //! - **Only proven keys.** A key is cached only after it verified a signature, so it is always
@@ -15,42 +15,67 @@
 //! - **Lock-free reads.** Each slot is an [`ArcSwapOption`]: readers take no lock, and a miss
 //!   publishes its key for the verifier's clones and other threads.
 //!
+//! - **The day's string to sign laid out once.** An entry also keeps its scope's
+//!   [`Template`], as the signer's day key does, so a verification copies it and writes its
+//!   `X-Amz-Date` and digest into place.
+//!
 //! The secrets and keys are wiped on drop and never printed.
 //!
-//! Without the `std` feature (no `arc-swap`, no `RandomState`) the table has no slots: every
-//! verification derives its key, and nothing is cached.
+//! Without the `std` feature (no `arc-swap`, no `RandomState`) every slot is a `NoSlot`,
+//! which holds nothing: each verification derives its key, and nothing is cached.
 
-#[cfg(feature = "std")]
 use crate::prelude::*;
 
+use alloc::sync::Arc;
 use core::fmt;
 #[cfg(feature = "std")]
 use std::collections::hash_map::RandomState;
 #[cfg(feature = "std")]
 use std::hash::BuildHasher;
-#[cfg(feature = "std")]
-use std::sync::Arc;
 
 #[cfg(feature = "std")]
 use arc_swap::ArcSwapOption;
-#[cfg(feature = "std")]
 use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
-#[cfg(feature = "std")]
 use crate::crypto;
-use crate::sign::key::SigningKey;
-#[cfg(feature = "std")]
-use crate::sign::string_to_sign::Region;
-use crate::sign::string_to_sign::Scope;
+use crate::sign::key::{Signature, SigningKey};
+use crate::sign::string_to_sign::{self, Region, Scope, StringToSign, Template};
+use crate::spec::Algorithm;
+use crate::time::AmzDate;
 
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
-#[cfg(feature = "std")]
 pub(crate) const SLOTS: usize = 64;
+const _: () = assert!(SLOTS.is_power_of_two());
+
+/// One slot of the table: a lock-free shared pointer.
+#[cfg(feature = "std")]
+type Slot = ArcSwapOption<Entry>;
+/// One slot of the table: without `std`, one that holds nothing.
+#[cfg(not(feature = "std"))]
+type Slot = NoSlot;
+
+/// A slot that keeps nothing, for builds without `std` (no lock-free shared pointer there, and
+/// a spin lock would make verifications wait on each other).
+#[cfg(not(feature = "std"))]
+#[derive(Default)]
+struct NoSlot;
+
+#[cfg(not(feature = "std"))]
+impl NoSlot {
+    fn load(&self) -> Option<Arc<Entry>> {
+        None
+    }
+
+    fn load_full(&self) -> Option<Arc<Entry>> {
+        None
+    }
+
+    fn store(&self, _: Option<Arc<Entry>>) {}
+}
 
 /// One derived key and everything it was derived from.
-#[cfg(feature = "std")]
 struct Entry {
     access_key_id: Box<str>,
     secret: Zeroizing<String>,
@@ -59,9 +84,52 @@ struct Entry {
     region_set: bool,
     service: Box<str>,
     key: SigningKey,
+    /// The string to sign of this scope laid out once (see [`Template`]), and the algorithm it
+    /// names; `None` when the scope is too long to lay out.
+    template: Option<(Algorithm, Template)>,
 }
 
-#[cfg(feature = "std")]
+/// A signing key for one verification: cached, or derived for it and not cached yet.
+pub(crate) struct HeldKey {
+    entry: Arc<Entry>,
+    /// The cache and slot to keep it in, when it was derived (a cached key holds no
+    /// reference to the cache: one atomic increment less per request).
+    slot: Option<(Arc<VerifyKeyCache>, usize)>,
+}
+
+impl HeldKey {
+    /// Caches a key that [`VerifyKeyCache::key`] derived, now that it verified a signature.
+    pub(crate) fn keep(self) {
+        if let Some((cache, slot)) = self.slot {
+            cache.slots[slot].store(Some(self.entry));
+        }
+    }
+
+    /// Signs the string to sign of `date` and the canonical request's digest, laid out from
+    /// the scope's template when there is one for `algorithm`.
+    #[inline]
+    pub(crate) fn sign(
+        &self,
+        algorithm: Algorithm,
+        date: &AmzDate,
+        scope: &Scope<'_>,
+        creq_digest: &[u8; 32],
+    ) -> Signature {
+        let e = &*self.entry;
+        match &e.template {
+            Some((a, template)) if *a == algorithm => {
+                e.key.sign_padded(&template.fill(date, creq_digest))
+            }
+            _ => e.key.sign(&string_to_sign::string_to_sign(
+                algorithm,
+                date,
+                scope,
+                creq_digest,
+            )),
+        }
+    }
+}
+
 impl Entry {
     /// Whether this key is the one `creds` derive for `scope`. The secret is compared in
     /// constant time; the other parts are not secret.
@@ -77,122 +145,114 @@ impl Entry {
 }
 
 /// The bounded table of derived keys a [`Verifier`](crate::Verifier) and its clones share.
-#[cfg(feature = "std")]
 pub(crate) struct VerifyKeyCache {
-    hasher: RandomState,
-    slots: Box<[ArcSwapOption<Entry>]>,
+    /// The per-cache random seed of the slot hash.
+    seed: u64,
+    slots: Box<[Slot]>,
     /// How many keys were derived, for the tests.
     #[cfg(test)]
-    derived: core::sync::atomic::AtomicUsize,
+    derived: std::sync::atomic::AtomicUsize,
 }
 
-#[cfg(feature = "std")]
 impl Default for VerifyKeyCache {
     fn default() -> Self {
         Self {
-            hasher: RandomState::new(),
-            slots: (0..SLOTS).map(|_| ArcSwapOption::empty()).collect(),
+            #[cfg(feature = "std")]
+            seed: RandomState::new().hash_one(0u64),
+            // Nothing is cached, so the slot choice needs no secret seed.
+            #[cfg(not(feature = "std"))]
+            seed: 0,
+            slots: (0..SLOTS).map(|_| Slot::default()).collect(),
             #[cfg(test)]
-            derived: core::sync::atomic::AtomicUsize::new(0),
+            derived: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 }
 
-#[cfg(feature = "std")]
 impl VerifyKeyCache {
     pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    /// The slot for `access_key_id` and `scope`.
+    /// The slot for `access_key_id` and `scope`: a multiply-rotate hash of the four parts,
+    /// seeded per cache (SipHash cost more than the rest of the lookup). Only keys that
+    /// verified a signature are cached, so a client who could aim at a slot can only evict
+    /// keys with keys of its own.
     #[inline]
-    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> &ArcSwapOption<Entry> {
-        let hash = self.hasher.hash_one((
+    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut h = self.seed;
+        for part in [
             access_key_id,
             scope.date,
             scope.region.as_str(),
             scope.service,
-        ));
-        // The remainder is below SLOTS, so the cast cannot truncate.
-        &self.slots[(hash % SLOTS as u64) as usize]
+        ] {
+            let (words, tail) = part.as_bytes().as_chunks::<8>();
+            for w in words {
+                h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
+            }
+            let mut last = [0u8; 8];
+            last[..tail.len()].copy_from_slice(tail);
+            // The length ends each part, so that parts cannot slide into each other.
+            h = (h ^ u64::from_le_bytes(last) ^ ((part.len() as u64) << 56))
+                .wrapping_mul(K)
+                .rotate_left(31);
+        }
+        // The top bits, which every input bit reaches; below SLOTS, so the cast cannot truncate.
+        (h.wrapping_mul(K) >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
-    /// Runs `check` (a signature comparison) with the signing key of `creds` for `scope`: the
-    /// cached one when it was derived from the same key id, secret and scope, else one derived
-    /// now, which is cached only when `check` accepts it.
+    /// The signing key of `creds` for `scope`: the cached one when it was derived from the
+    /// same key id, secret and scope, else one derived now, which [`VerifyKeyCache::keep`]
+    /// caches once it verified a signature.
     #[inline]
-    pub(crate) fn check(
-        &self,
+    pub(crate) fn key(
+        self: &Arc<Self>,
         creds: &Credentials,
+        algorithm: Algorithm,
         scope: &Scope<'_>,
-        check: impl FnOnce(&SigningKey) -> bool,
-    ) -> bool {
+    ) -> HeldKey {
         let slot = self.slot(creds.access_key_id(), scope);
+        if let Some(entry) = self.slots[slot].load_full()
+            && entry.serves(creds, scope)
         {
-            let cached = slot.load();
-            if let Some(entry) = cached.as_deref().filter(|e| e.serves(creds, scope)) {
-                return check(&entry.key);
-            }
+            return HeldKey { entry, slot: None };
         }
         #[cfg(test)]
         self.derived
-            .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        Self::derive_and_check(slot, creds, scope, check)
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self::derive(self, slot, creds, algorithm, scope)
     }
 
     #[cold]
-    fn derive_and_check(
-        slot: &ArcSwapOption<Entry>,
+    fn derive(
+        cache: &Arc<Self>,
+        slot: usize,
         creds: &Credentials,
+        algorithm: Algorithm,
         scope: &Scope<'_>,
-        check: impl FnOnce(&SigningKey) -> bool,
-    ) -> bool {
-        let key = SigningKey::derive(creds, scope);
-        if !check(&key) {
-            return false;
+    ) -> HeldKey {
+        let mut scope_bytes = StringToSign::new();
+        scope.write(&mut scope_bytes);
+        HeldKey {
+            entry: Arc::new(Entry {
+                access_key_id: creds.access_key_id().into(),
+                secret: Zeroizing::new(creds.secret_access_key().to_owned()),
+                date: scope.date.into(),
+                region: scope.region.as_str().into(),
+                region_set: matches!(scope.region, Region::Set(_)),
+                service: scope.service.into(),
+                key: SigningKey::derive(creds, scope),
+                template: Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
+            }),
+            slot: Some((Arc::clone(cache), slot)),
         }
-        slot.store(Some(Arc::new(Entry {
-            access_key_id: creds.access_key_id().into(),
-            secret: Zeroizing::new(creds.secret_access_key().to_owned()),
-            date: scope.date.into(),
-            region: scope.region.as_str().into(),
-            region_set: matches!(scope.region, Region::Set(_)),
-            service: scope.service.into(),
-            key,
-        })));
-        true
     }
 
     /// How many keys are cached now (at most [`SLOTS`]).
     pub(crate) fn len(&self) -> usize {
         self.slots.iter().filter(|s| s.load().is_some()).count()
-    }
-}
-
-/// Without `std`: no table, so every verification derives its key (four HMACs more).
-#[cfg(not(feature = "std"))]
-#[derive(Default)]
-pub(crate) struct VerifyKeyCache;
-
-#[cfg(not(feature = "std"))]
-impl VerifyKeyCache {
-    pub(crate) fn new() -> Self {
-        Self
-    }
-
-    /// Runs `check` with the signing key of `creds` for `scope`, derived now.
-    pub(crate) fn check(
-        &self,
-        creds: &Credentials,
-        scope: &Scope<'_>,
-        check: impl FnOnce(&SigningKey) -> bool,
-    ) -> bool {
-        check(&SigningKey::derive(creds, scope))
-    }
-
-    /// How many keys are cached: none.
-    pub(crate) fn len(&self) -> usize {
-        0
     }
 }
 
@@ -242,7 +302,7 @@ mod tests {
         verifier
             .keys
             .derived
-            .load(core::sync::atomic::Ordering::Relaxed)
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     #[test]

@@ -4,23 +4,183 @@
 
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use core::fmt;
 
 use zeroize::Zeroizing;
 
 use crate::sign::canonical::parse_query;
 use crate::sign::key::Signature;
+use crate::sign::string_to_sign::{Region, Scope};
 use crate::spec::{Algorithm, MAX_PRESIGN_EXPIRY, SCOPE_TERMINATOR as TERMINATOR, param};
 use crate::time::AmzDate;
 use crate::verify::VerifyError;
 
+/// `s` split at the first `b` (an ASCII byte), as `str::split_once` does, without a char
+/// searcher: the pieces of an `Authorization` value are short.
+#[inline]
+pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s.as_bytes(), b)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// Where `b` first occurs in `hay`, looked for eight bytes at a time (a word whose bytes XOR
+/// `b` has a zero byte holds it; the lowest flagged byte is the first match, as a borrow only
+/// flags bytes above a true zero).
+#[inline]
+fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(b);
+    let (words, tail) = hay.as_chunks::<8>();
+    for (k, w) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*w) ^ pattern;
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(k * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let start = words.len() * 8;
+    tail.iter().position(|&x| x == b).map(|i| start + i)
+}
+
+/// `s` split at every `b` (an ASCII byte), as `str::split` does.
+#[inline]
+pub(crate) fn split_byte(s: &str, b: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), b }
+}
+
+/// The iterator of [`split_byte`].
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    b: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a str> {
+        let r = self.rest?;
+        match split_once_byte(r, self.b) {
+            Some((head, tail)) => {
+                self.rest = Some(tail);
+                Some(head)
+            }
+            None => {
+                self.rest = None;
+                Some(r)
+            }
+        }
+    }
+}
+
+/// `s` without leading and trailing spaces and tabs.
+#[inline]
+fn trim_space_tab(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| c != b' ' && c != b'\t')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| c != b' ' && c != b'\t')
+        .map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+/// `str::trim`, skipped when both ends are printable ASCII (which is never whitespace).
+#[inline]
+fn trim(s: &str) -> &str {
+    let plain = |c: &u8| (b'!'..0x7f).contains(c);
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if plain(a) && plain(z) => s,
+        _ => s.trim(),
+    }
+}
+
+/// A credential's parts, borrowed from the header or query it came in: what the verifier
+/// checks on every request without copying them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CredentialRef<'a> {
+    /// The whole value, `AKID/YYYYMMDD/region/service/aws4_request`.
+    pub(crate) text: &'a str,
+    pub(crate) access_key_id: &'a str,
+    pub(crate) date: &'a str,
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+}
+
+impl<'a> CredentialRef<'a> {
+    /// The credential scope: date, region and service.
+    pub(crate) fn scope(&self) -> Scope<'a> {
+        Scope {
+            date: self.date,
+            region: Region::One(self.region),
+            service: self.service,
+        }
+    }
+
+    /// As [`Credential::parse`], borrowing.
+    pub(crate) fn parse(value: &'a str) -> Result<Self, VerifyError> {
+        let malformed = || VerifyError::MalformedCredential {
+            credential: value.to_string(),
+        };
+        let mut parts = split_byte(value, b'/');
+        let (Some(key), Some(date), Some(region), Some(service), Some(terminator), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(malformed());
+        };
+        if key.is_empty() || date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(malformed());
+        }
+        if terminator != TERMINATOR {
+            return Err(VerifyError::InvalidTerminator {
+                terminator: terminator.to_string(),
+            });
+        }
+        Ok(Self {
+            text: value,
+            access_key_id: key,
+            date,
+            region,
+            service,
+        })
+    }
+}
+
 /// `AKID/YYYYMMDD/region/service/aws4_request`, split into its parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// One heap string (the value as sent) and where its parts end.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
-    access_key_id: String,
-    date: String,
-    region: String,
-    service: String,
+    text: String,
+    /// Where the access key id ends (the first `/`).
+    key_end: usize,
+    /// Where the region ends.
+    region_end: usize,
+    /// Where the service ends (the `/` before `aws4_request`).
+    service_end: usize,
+}
+
+impl From<CredentialRef<'_>> for Credential {
+    fn from(c: CredentialRef<'_>) -> Self {
+        let key_end = c.access_key_id.len();
+        let region_end = key_end + 1 + c.date.len() + 1 + c.region.len();
+        Self {
+            text: c.text.to_string(),
+            key_end,
+            region_end,
+            service_end: region_end + 1 + c.service.len(),
+        }
+    }
 }
 
 impl Credential {
@@ -31,85 +191,123 @@ impl Credential {
     /// non-empty key id and an 8-digit date, [`VerifyError::InvalidTerminator`] when the last part
     /// is not `aws4_request`.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
-        let malformed = || VerifyError::MalformedCredential {
-            credential: value.to_string(),
-        };
-        let parts: Vec<&str> = value.split('/').collect();
-        let [key, date, region, service, terminator] = parts.as_slice() else {
-            return Err(malformed());
-        };
-        if key.is_empty() || date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(malformed());
-        }
-        if *terminator != TERMINATOR {
-            return Err(VerifyError::InvalidTerminator {
-                terminator: (*terminator).to_string(),
-            });
-        }
-        Ok(Self {
-            access_key_id: (*key).to_string(),
-            date: (*date).to_string(),
-            region: (*region).to_string(),
-            service: (*service).to_string(),
-        })
+        CredentialRef::parse(value).map(Self::from)
     }
 
     /// The access key id.
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.text[..self.key_end]
     }
 
     /// The scope date, `YYYYMMDD`.
     pub fn date(&self) -> &str {
-        &self.date
+        &self.text[self.key_end + 1..self.key_end + 9]
     }
 
     /// The scope region.
     pub fn region(&self) -> &str {
-        &self.region
+        &self.text[self.key_end + 10..self.region_end]
     }
 
     /// The scope service.
     pub fn service(&self) -> &str {
-        &self.service
+        &self.text[self.region_end + 1..self.service_end]
+    }
+
+    /// The parts, borrowed.
+    pub(crate) fn borrowed(&self) -> CredentialRef<'_> {
+        CredentialRef {
+            text: &self.text,
+            access_key_id: self.access_key_id(),
+            date: self.date(),
+            region: self.region(),
+            service: self.service(),
+        }
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
     pub fn scope(&self) -> String {
-        format!(
-            "{}/{}/{}/{TERMINATOR}",
-            self.date, self.region, self.service
-        )
+        self.text[self.key_end + 1..].to_string()
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("access_key_id", &self.access_key_id())
+            .field("date", &self.date())
+            .field("region", &self.region())
+            .field("service", &self.service())
+            .finish()
     }
 }
 
 impl fmt::Display for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.access_key_id, self.scope())
+        f.write_str(&self.text)
     }
 }
 
-/// Splits and checks a `SignedHeaders` list: non-empty, `;`-separated header names.
-fn parse_signed_headers(list: &str) -> Result<Vec<String>, VerifyError> {
-    let malformed = || VerifyError::MalformedSignedHeaders {
-        signed_headers: list.to_string(),
-    };
-    let mut names = Vec::new();
-    for name in list.split(';') {
+/// Checks a `SignedHeaders` list: non-empty, `;`-separated header names. Also says whether
+/// the names are lowercase and strictly sorted, as signers send them.
+fn check_signed_headers_list(list: &str) -> Result<bool, VerifyError> {
+    let mut previous: Option<&str> = None;
+    let mut in_order = true;
+    for name in split_byte(list, b';') {
         if !crate::request::is_token(name) {
-            return Err(malformed());
+            return Err(VerifyError::MalformedSignedHeaders {
+                signed_headers: list.to_string(),
+            });
         }
-        names.push(name.to_ascii_lowercase());
+        in_order &= !name.bytes().any(|b| b.is_ascii_uppercase()) && previous < Some(name);
+        previous = Some(name);
     }
-    Ok(names)
+    Ok(in_order)
+}
+
+/// Splits and checks a `SignedHeaders` list: non-empty, `;`-separated header names, lowercased.
+fn parse_signed_headers(list: &str) -> Result<Vec<String>, VerifyError> {
+    check_signed_headers_list(list)?;
+    Ok(list.split(';').map(str::to_ascii_lowercase).collect())
+}
+
+/// A checked `SignedHeaders` list (see [`check_signed_headers_list`], which says whether it is
+/// `in_order`) lowercase, sorted and without repeats, `;`-joined: borrowed when it came so (as
+/// signers send it), else a copy.
+pub(crate) fn sorted_signed_headers(list: &str, in_order: bool) -> Cow<'_, str> {
+    if in_order {
+        return Cow::Borrowed(list);
+    }
+    let mut names: Vec<String> = list.split(';').map(str::to_ascii_lowercase).collect();
+    names.sort_unstable();
+    names.dedup();
+    Cow::Owned(names.join(";"))
 }
 
 fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
     // SigV4 signatures are lowercase hex; AWS compares them as strings, so uppercase is refused.
-    if hex.len() != 64 || hex.bytes().any(|b| b.is_ascii_uppercase()) {
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => 0xff,
+    };
+    let (pairs, []) = hex.as_bytes().as_chunks::<2>() else {
+        return Err(VerifyError::MalformedSignature);
+    };
+    if pairs.len() != 32 {
         return Err(VerifyError::MalformedSignature);
     }
-    Signature::from_hex(hex).ok_or(VerifyError::MalformedSignature)
+    let mut out = [0u8; 32];
+    let mut bad = 0u8;
+    for (o, &[hi, lo]) in out.iter_mut().zip(pairs) {
+        let (hi, lo) = (nibble(hi), nibble(lo));
+        bad |= (hi | lo) & 0xf0;
+        *o = (hi << 4) | (lo & 0x0f);
+    }
+    if bad != 0 {
+        return Err(VerifyError::MalformedSignature);
+    }
+    Ok(Signature(out))
 }
 
 /// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
@@ -155,63 +353,12 @@ impl AuthorizationHeader {
     /// [`VerifyError::DuplicateParameter`], and the errors of [`Credential::parse`], a bad
     /// `SignedHeaders` list or a signature that is not 64 hex digits.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
-        let trimmed = value.trim_matches(|c: char| c == ' ' || c == '\t');
-        let (scheme, rest) = trimmed.split_once([' ', '\t']).unwrap_or((trimmed, ""));
-        let Some(algorithm) = Algorithm::from_name(scheme) else {
-            return Err(VerifyError::IncompleteSignature {
-                missing: vec!["Credential", "Signature", "SignedHeaders"],
-                date_missing: false,
-                authorization: shown_scheme(scheme, rest),
-            });
-        };
-        let (mut credential, mut signed, mut signature) = (None, None, None);
-        for piece in rest.split(',') {
-            let piece = piece.trim_matches(|c: char| c == ' ' || c == '\t');
-            if piece.is_empty() {
-                continue;
-            }
-            let Some((key, val)) = piece.split_once('=') else {
-                return Err(VerifyError::MalformedPair {
-                    pair: piece.to_string(),
-                    authorization: value.to_string(),
-                });
-            };
-            let slot = match key.trim() {
-                "Credential" => &mut credential,
-                "SignedHeaders" => &mut signed,
-                "Signature" => &mut signature,
-                _ => continue,
-            };
-            if slot.is_some() {
-                return Err(VerifyError::DuplicateParameter {
-                    name: key.trim().to_string(),
-                });
-            }
-            *slot = Some(val.trim());
-        }
-        let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature)
-        else {
-            let mut missing = Vec::new();
-            if credential.is_none() {
-                missing.push("Credential");
-            }
-            if signature.is_none() {
-                missing.push("Signature");
-            }
-            if signed.is_none() {
-                missing.push("SignedHeaders");
-            }
-            return Err(VerifyError::IncompleteSignature {
-                missing,
-                date_missing: false,
-                authorization: value.to_string(),
-            });
-        };
+        let raw = RawAuthorization::parse(value)?;
         Ok(Self {
-            algorithm,
-            credential: Credential::parse(credential)?,
-            signed_headers: parse_signed_headers(signed)?,
-            signature: parse_signature(signature)?,
+            algorithm: raw.algorithm,
+            credential: raw.credential.into(),
+            signed_headers: parse_signed_headers(raw.signed_headers)?,
+            signature: raw.signature,
         })
     }
 
@@ -233,6 +380,90 @@ impl AuthorizationHeader {
     /// The signature claimed by the client.
     pub fn signature(&self) -> Signature {
         self.signature
+    }
+}
+
+/// An `Authorization` header's parameters, borrowed from its value: what the verifier reads on
+/// every request. [`AuthorizationHeader::parse`] makes the owned form from it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawAuthorization<'a> {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) credential: CredentialRef<'a>,
+    /// Checked names, as sent.
+    pub(crate) signed_headers: &'a str,
+    /// Whether they are lowercase and strictly sorted.
+    pub(crate) signed_headers_in_order: bool,
+    pub(crate) signature: Signature,
+}
+
+impl<'a> RawAuthorization<'a> {
+    /// As [`AuthorizationHeader::parse`].
+    pub(crate) fn parse(value: &'a str) -> Result<Self, VerifyError> {
+        let trimmed = trim_space_tab(value);
+        let (scheme, rest) = match trimmed.bytes().position(|b| b == b' ' || b == b'\t') {
+            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
+            None => (trimmed, ""),
+        };
+        let Some(algorithm) = Algorithm::from_name(scheme) else {
+            return Err(VerifyError::IncompleteSignature {
+                missing: vec!["Credential", "Signature", "SignedHeaders"],
+                date_missing: false,
+                authorization: shown_scheme(scheme, rest),
+            });
+        };
+        let (mut credential, mut signed, mut signature) = (None, None, None);
+        for piece in split_byte(rest, b',') {
+            let piece = trim_space_tab(piece);
+            if piece.is_empty() {
+                continue;
+            }
+            let Some((key, val)) = split_once_byte(piece, b'=') else {
+                return Err(VerifyError::MalformedPair {
+                    pair: piece.to_string(),
+                    authorization: value.to_string(),
+                });
+            };
+            let key = trim(key);
+            let slot = match key {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed,
+                "Signature" => &mut signature,
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(VerifyError::DuplicateParameter {
+                    name: key.to_string(),
+                });
+            }
+            *slot = Some(trim(val));
+        }
+        let (Some(credential), Some(signed), Some(signature)) = (credential, signed, signature)
+        else {
+            let mut missing = Vec::new();
+            if credential.is_none() {
+                missing.push("Credential");
+            }
+            if signature.is_none() {
+                missing.push("Signature");
+            }
+            if signed.is_none() {
+                missing.push("SignedHeaders");
+            }
+            return Err(VerifyError::IncompleteSignature {
+                missing,
+                date_missing: false,
+                authorization: value.to_string(),
+            });
+        };
+        let credential = CredentialRef::parse(credential)?;
+        let in_order = check_signed_headers_list(signed)?;
+        Ok(Self {
+            algorithm,
+            credential,
+            signed_headers: signed,
+            signed_headers_in_order: in_order,
+            signature: parse_signature(signature)?,
+        })
     }
 }
 
@@ -285,6 +516,10 @@ impl PresignedQuery {
             param::SECURITY_TOKEN,
         ];
         for p in parse_query(query) {
+            // Every name starts `X-Amz-`; a key without an escape is its own decoding.
+            if !(p.key.starts_with(b"X-Amz-") || p.key.contains(&b'%')) {
+                continue;
+            }
             let key = percent_encoding::percent_decode(p.key).decode_utf8_lossy();
             if let Some(i) = NAMES.iter().position(|n| *n == key) {
                 if found[i].is_some() {
@@ -404,6 +639,26 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
+    #[test]
+    fn find_byte_finds_the_first_match_anywhere() {
+        let hay: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for at in 0..hay.len() {
+            for b in [b',', 0x00, 0x80, 0xff, 0x2b] {
+                let mut h = hay.clone();
+                h[at] = b;
+                if at + 3 < h.len() {
+                    h[at + 3] = b;
+                }
+                assert_eq!(find_byte(&h, b), Some(at), "{at} {b}");
+                assert_eq!(find_byte(&h[..at], b), None);
+            }
+        }
+        assert_eq!(
+            split_byte("a;;b;", b';').collect::<Vec<_>>(),
+            ["a", "", "b", ""]
+        );
+    }
 
     #[test]
     fn parses_the_suite_authorization_header() {
