@@ -18,7 +18,10 @@ use libfuzzer_sys::fuzz_target;
 const SIGNED_AT: u64 = 1_369_353_600;
 
 fn creds() -> Credentials {
-    Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    Credentials::new(
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    )
 }
 
 /// Feeds `wire` in pieces of `split` bytes; the decoded data, or `None` if refused.
@@ -53,7 +56,11 @@ fuzz_target!(|input: &[u8]| {
     } else {
         payload.repeat(usize::from(repeat % 8) + 1)
     };
-    let declared = if raw { u64::from(*repeat) * 97 } else { data.len() as u64 };
+    let declared = if raw {
+        u64::from(*repeat) * 97
+    } else {
+        data.len() as u64
+    };
     let upload = match flags % 4 {
         0 => ChunkedUpload::signed(declared),
         1 | 2 => ChunkedUpload::signed(declared).trailer(checksum),
@@ -75,11 +82,17 @@ fuzz_target!(|input: &[u8]| {
     }
     let mut wire = Vec::new();
     for chunk in data.chunks(8192) {
-        up.write_chunk(chunk, &mut wire).expect("a chunk of the chunk size");
+        up.write_chunk(chunk, &mut wire)
+            .expect("a chunk of the chunk size");
     }
-    up.finish(&mut wire).expect("the declared length was written");
+    up.finish(&mut wire)
+        .expect("the declared length was written");
     let Some(change) = change else {
-        assert_eq!(decode(&req, &wire, split).as_deref(), Some(&data[..]), "a signed stream was refused");
+        assert_eq!(
+            decode(&req, &wire, split).as_deref(),
+            Some(&data[..]),
+            "a signed stream was refused"
+        );
         return;
     };
     let at = usize::from(u16::from_le_bytes([change[0], change[1]])) % wire.len();
