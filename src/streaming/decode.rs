@@ -126,7 +126,8 @@ impl ChunkedVerifyError {
         }
     }
 
-    /// S3's sentence for the case.
+    /// S3's sentence for the case (its published error table's, and for `BadDigest` the
+    /// sentence S3 sends for checksum headers).
     pub fn aws_message(&self) -> String {
         match self {
             Self::Verify(e) => e.aws_message(),
@@ -136,10 +137,10 @@ impl ChunkedVerifyError {
             Self::MissingTrailer => "missing header: x-amz-trailer".into(),
             Self::UnsupportedTrailer { .. } => "The value specified in the x-amz-trailer header is not supported".into(),
             Self::Malformed(_) | Self::DecodedLengthMismatch { .. } | Self::Incomplete => {
-                "You did not provide the number of bytes specified by the Content-Length HTTP header".into()
+                "You did not provide the number of bytes specified by the Content-Length HTTP header.".into()
             }
             Self::ChunkTooSmall { .. } => "Only the last chunk is allowed to have a size less than 8192 bytes".into(),
-            Self::ChunkTooLarge { .. } => "Your proposed upload exceeds the maximum allowed size".into(),
+            Self::ChunkTooLarge { .. } => "Your proposed upload exceeds the maximum allowed object size.".into(),
             Self::ChunkSignatureMismatch | Self::TrailerSignatureMismatch => SIGNATURE_MISMATCH_MESSAGE.into(),
             Self::ChecksumMismatch { algorithm } => format!(
                 "The {} you specified did not match the calculated checksum.",
