@@ -41,7 +41,8 @@
 //! [`Signer::sign_payload_at`] with [`Payload::Unsigned`] or [`Payload::Precomputed`].
 //! [`Signer::presign_at`] makes a presigned URL, [`Signer::explain_at`] shows the canonical
 //! request and string to sign, and [`SignableRequest`] serves callers without an
-//! `http::Request`.
+//! `http::Request`. [`Signer::sign_chunked_at`] signs an S3 `aws-chunked` upload chunk by
+//! chunk, and [`Verifier::verify_chunked_at`] decodes and checks one (see [`streaming`]).
 //!
 //! # Verify a request
 //!

@@ -5,7 +5,7 @@
 //! Memory is bounded by one chunk (plus one line of at most [`MAX_LINE`] bytes): a chunk larger
 //! than the decoder's limit is refused from its size line, before a byte of it is buffered.
 
-use std::fmt;
+use core::fmt;
 
 use bytes::BufMut;
 
@@ -206,8 +206,8 @@ impl fmt::Display for ChunkedVerifyError {
     }
 }
 
-impl std::error::Error for ChunkedVerifyError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for ChunkedVerifyError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
             Self::Verify(e) => Some(e),
             _ => None,
@@ -341,7 +341,7 @@ impl Verifier {
         let declared = req
             .header_value(header::X_AMZ_DECODED_CONTENT_LENGTH)
             .ok_or(ChunkedVerifyError::MissingDecodedContentLength)?;
-        let declared = std::str::from_utf8(declared.trim_ascii())
+        let declared = core::str::from_utf8(declared.trim_ascii())
             .ok()
             .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|s| s.parse::<u64>().ok())
@@ -461,7 +461,7 @@ impl ChunkedDecoder {
                     let Some(line_end) = self.take_line(&mut input)? else {
                         return Ok(());
                     };
-                    let mut line = std::mem::take(&mut self.line);
+                    let mut line = core::mem::take(&mut self.line);
                     let r = if self.state == State::Size {
                         self.size_line(&line[..line_end])
                     } else {
@@ -612,7 +612,7 @@ impl ChunkedDecoder {
         let Some(chain) = &mut self.chain else {
             return Ok(());
         };
-        let digest = std::mem::replace(&mut self.hasher, Hasher::new()).finish();
+        let digest = core::mem::replace(&mut self.hasher, Hasher::new()).finish();
         next_signature(chain, &self.claimed, &digest)?;
         out.put_slice(&self.data);
         if let Some(c) = &mut self.checksum {

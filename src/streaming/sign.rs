@@ -2,7 +2,7 @@
 //! [`Signer::sign_chunked_at`] (the headers and the seed signature) and [`ChunkedSigner`] (each
 //! chunk, the final chunk and the trailer, chained on the signature before).
 
-use std::fmt;
+use core::fmt;
 
 use bytes::BufMut;
 

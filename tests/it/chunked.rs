@@ -780,3 +780,44 @@ fn checksums_match_independent_implementations() {
         "3xb3N7+vD2GiOS3jzseE1X2r13yER63YmRw3oXY+3Ew="
     );
 }
+
+#[test]
+fn session_tokens_clock_offsets_and_other_encodings_round_trip() {
+    let creds = Credentials::new(AKID, SECRET).with_session_token("a-session-token");
+    let signer = Signer::new(creds.clone(), "us-east-1", "s3")
+        .with_settings(Settings::s3())
+        .with_clock_offset(time::Duration::seconds(90));
+    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key")
+        .header("content-encoding", "gzip")
+        .body(())
+        .unwrap();
+    let data = vec![1u8; 9000];
+    let upload = ChunkedUpload::signed(9000)
+        .chunk_size(8192)
+        .trailer(Checksum::Sha256);
+    let mut up = signer
+        .sign_chunked_at(&mut req, upload, example_time())
+        .unwrap();
+    assert_eq!(req.headers()["content-encoding"], "aws-chunked,gzip");
+    assert_eq!(req.headers()["x-amz-date"], "20130524T000130Z");
+    assert!(req.headers()["x-amz-security-token"].is_sensitive());
+    let mut wire = Vec::new();
+    for c in data.chunks(8192) {
+        up.write_chunk(c, &mut wire).unwrap();
+    }
+    up.finish(&mut wire).unwrap();
+    let verifier = Verifier::new(creds, "us-east-1", "s3").with_settings(Settings::s3());
+    let mut d = verifier.verify_chunked_at(&req, example_time()).unwrap();
+    let mut out = bytes::BytesMut::new();
+    d.feed(&wire, &mut out).unwrap();
+    assert!(d.is_done());
+    let done = d.finish().unwrap();
+    assert_eq!(&out[..], &data[..]);
+    assert_eq!(done.verified().access_key_id(), AKID);
+    assert_eq!(done.checksum().unwrap().0, Checksum::Sha256);
+    // Signing again leaves one aws-chunked in front.
+    signer
+        .sign_chunked_at(&mut req, upload, example_time())
+        .unwrap();
+    assert_eq!(req.headers()["content-encoding"], "aws-chunked,gzip");
+}
