@@ -409,7 +409,18 @@ impl Verifier {
         req: &SignableRequest<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Authenticated, VerifyError> {
-        let now = now.into();
+        self.authenticate(req, now.into(), Streaming::Refused)
+    }
+
+    /// [`Verifier::authenticate_at`], with `aws-chunked` claims (`STREAMING-*`) accepted for
+    /// [`Verifier::verify_chunked_at`](crate::Verifier::verify_chunked_at) or refused (as
+    /// `InvalidContentSha256`, before the body is read) for every other entry point.
+    pub(crate) fn authenticate(
+        &self,
+        req: &SignableRequest<'_>,
+        now: SigningTime,
+        streaming: Streaming,
+    ) -> Result<Authenticated, VerifyError> {
         let source = self.auth_source(req)?;
         let claims = self.claims(req, &source)?;
         check_host(req)?;
@@ -436,6 +447,9 @@ impl Verifier {
             return Err(VerifyError::MissingContentSha256);
         }
         let payload = self.payload_claim(req, &claims)?;
+        if matches!(payload, PayloadClaim::Streaming(_)) && streaming == Streaming::Refused {
+            return Err(VerifyError::InvalidContentSha256);
+        }
         let key = self
             .keys
             .key(&creds, claims.algorithm, &claims.credential.scope());
@@ -694,6 +708,16 @@ fn lossy(bytes: &[u8]) -> Cow<'_, str> {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(bytes),
     }
+}
+
+/// Whether an entry point takes `aws-chunked` (`STREAMING-*`) requests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Streaming {
+    /// Only [`Verifier::verify_chunked_at`](crate::Verifier::verify_chunked_at), which checks
+    /// every chunk.
+    Accepted,
+    /// Every other entry point: the chunks would go unchecked.
+    Refused,
 }
 
 /// What `x-amz-content-sha256` (or its absence) says about the payload.

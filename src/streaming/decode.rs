@@ -15,7 +15,7 @@ use crate::sign::chunked::{self, ChainContext};
 use crate::sign::key::{Signature, SigningKey};
 use crate::spec::{CHUNK_SIGNATURE, MIN_CHUNK_SIZE, StreamingPayload, header};
 use crate::time::{AmzDate, SigningTime};
-use crate::verify::{SIGNATURE_MISMATCH_MESSAGE, Verified, Verifier, VerifyError};
+use crate::verify::{SIGNATURE_MISMATCH_MESSAGE, Streaming, Verified, Verifier, VerifyError};
 
 use super::checksum::{Checksum, ChecksumState};
 
@@ -333,7 +333,7 @@ impl Verifier {
         now: impl Into<SigningTime>,
     ) -> Result<ChunkedDecoder, ChunkedVerifyError> {
         // Who it is first: a stranger learns nothing about the body's format.
-        let authenticated = self.authenticate_at(req, now)?;
+        let authenticated = self.authenticate(req, now.into(), Streaming::Accepted)?;
         let streaming = req
             .header_value(header::X_AMZ_CONTENT_SHA256)
             .and_then(|v| StreamingPayload::from_value(v.trim_ascii()))

@@ -351,7 +351,7 @@ impl ChunkedSigner {
         if got > remaining {
             return Err(ChunkedSignError::TooMuchData {
                 declared,
-                written: self.written + got,
+                written: self.written.saturating_add(got),
             });
         }
         let expected = remaining.min(self.upload.chunk_size as u64);

@@ -479,9 +479,16 @@ fn header_phase_refusals() {
     );
     // And a chunked one is not verified by verify_at (its chunks would go unchecked).
     let (req, _) = sign_frames(&s, ChunkedUpload::signed(0), &[], 8192);
-    assert!(
+    assert_eq!(
         v.verify_at(&req, awssig::Payload::Unsigned, example_time())
-            .is_err()
+            .unwrap_err(),
+        awssig::VerifyError::InvalidContentSha256
+    );
+    // Refused from the headers, before the body is read.
+    assert_eq!(
+        v.authenticate_at(&awssig::SignableRequest::from(&req), example_time())
+            .unwrap_err(),
+        awssig::VerifyError::InvalidContentSha256
     );
     // The seed covers every header: a changed decoded length is a signature mismatch.
     let mut changed = req.clone();
