@@ -715,6 +715,37 @@ proptest! {
     }
 
     #[test]
+    fn any_split_gives_the_same_result_even_for_corrupted_streams(
+        (data, cs, trailer, splits) in arb_upload(),
+        unsigned in any::<bool>(),
+        at in any::<prop::sample::Index>(),
+        xor in 0u8..=255,
+    ) {
+        let (req, frames) = if unsigned {
+            let t = Checksum::ALL[trailer.unwrap_or(0)];
+            let upload = ChunkedUpload::unsigned(data.len() as u64).chunk_size(cs).trailer(t);
+            sign_frames(&signer(Settings::s3()), upload, &data, cs)
+        } else {
+            signed_frames(&data, cs, trailer)
+        };
+        let mut wire = frames.concat();
+        let i = at.index(wire.len());
+        let old = wire[i];
+        wire[i] ^= xor;
+        let whole = decode(&req, &wire, &[wire.len()]).map(|(out, _)| out);
+        let pieces = decode(&req, &wire, &splits).map(|(out, _)| out);
+        let bytes = decode(&req, &wire, &[1]).map(|(out, _)| out);
+        prop_assert_eq!(&whole, &pieces);
+        prop_assert_eq!(&whole, &bytes);
+        if xor == 0 {
+            prop_assert_eq!(whole, Ok(data));
+        } else if let Ok(out) = whole {
+            prop_assert!(old.eq_ignore_ascii_case(&wire[i]));
+            prop_assert_eq!(out, data);
+        }
+    }
+
+    #[test]
     fn dropped_duplicated_or_reordered_chunks_are_refused((data, cs, trailer, _s) in arb_upload(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>(), op in 0u8..3) {
         let (req, frames) = signed_frames(&data, cs, trailer);
         let mut frames = frames;
