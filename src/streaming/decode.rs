@@ -61,7 +61,7 @@ pub enum ChunkedVerifyError {
         /// The size of the chunk before it.
         size: u64,
     },
-    /// A chunk is larger than the decoder's limit.
+    /// A signed chunk is larger than the decoder's limit.
     ChunkTooLarge {
         /// The size the chunk declared.
         size: u64,
@@ -390,8 +390,10 @@ impl Verifier {
 }
 
 impl ChunkedDecoder {
-    /// Refuses chunks larger than `max` bytes (default [`DEFAULT_MAX_CHUNK_SIZE`]) from their
-    /// size line, before buffering them: the most a decoder holds at once.
+    /// Refuses signed chunks larger than `max` bytes (default [`DEFAULT_MAX_CHUNK_SIZE`]) from
+    /// their size line, before buffering them: the most a decoder holds at once. Unsigned
+    /// chunks are not held, so any size passes (the AWS SDK for Rust sends an unsigned body as
+    /// a single chunk).
     #[must_use]
     pub fn with_max_chunk_size(mut self, max: usize) -> Self {
         self.max_chunk_size = max;
@@ -583,7 +585,9 @@ impl ChunkedDecoder {
         if let Some(small) = self.small {
             return Err(ChunkedVerifyError::ChunkTooSmall { size: small });
         }
-        if size > self.max_chunk_size as u64 {
+        // Only a signed chunk is held; an unsigned one streams through, whatever its size (the
+        // AWS SDK for Rust sends a whole unsigned body as one chunk).
+        if self.chain.is_some() && size > self.max_chunk_size as u64 {
             return Err(ChunkedVerifyError::ChunkTooLarge {
                 size,
                 max: self.max_chunk_size,

@@ -859,3 +859,38 @@ fn session_tokens_clock_offsets_and_other_encodings_round_trip() {
         .unwrap();
     assert_eq!(req.headers()["content-encoding"], "aws-chunked,gzip");
 }
+
+#[test]
+fn the_aws_sdk_for_rust_unsigned_wire_form_decodes() {
+    // aws-runtime 1.6 (the AWS SDK for Rust) sends an unsigned body as one chunk, its size in
+    // upper-case hex, then `0`, the trailer and the closing CRLF.
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i % 241) as u8).collect();
+    let (req, _) = sign_frames(
+        &signer(Settings::s3()),
+        ChunkedUpload::unsigned(data.len() as u64),
+        &data,
+        64 * 1024,
+    );
+    let crc = Checksum::Crc32.compute(&data);
+    let wire = [
+        format!("{:X}\r\n", data.len()).as_bytes(),
+        &data,
+        format!("\r\n0\r\nx-amz-checksum-crc32:{crc}\r\n\r\n").as_bytes(),
+    ]
+    .concat();
+    assert!(wire.starts_with(b"186A0\r\n"));
+    // Unsigned chunks stream through: the signed-chunk limit does not apply.
+    let mut d = verifier()
+        .verify_chunked_at(&req, example_time())
+        .unwrap()
+        .with_max_chunk_size(8192);
+    let mut out = Vec::new();
+    for piece in wire.chunks(3000) {
+        d.feed(piece, &mut out).unwrap();
+    }
+    assert_eq!(
+        d.finish().unwrap().checksum(),
+        Some((Checksum::Crc32, crc.as_str()))
+    );
+    assert_eq!(out, data);
+}
