@@ -894,3 +894,57 @@ fn the_aws_sdk_for_rust_unsigned_wire_form_decodes() {
     );
     assert_eq!(out, data);
 }
+
+#[test]
+fn the_seed_signature_matches_aws_sigv4_request_signing() {
+    use aws_sigv4::http_request::{
+        PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+        UriPathNormalizationMode, sign,
+    };
+    let identity: aws_smithy_runtime_api::client::identity::Identity =
+        aws_credential_types::Credentials::new(AKID, SECRET, None, None, "test").into();
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("s3")
+        .time(example_time())
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let s = signer(Settings::s3());
+    let uploads = [
+        ChunkedUpload::signed(66_560),
+        ChunkedUpload::signed(1).trailer(Checksum::Crc64Nvme),
+        ChunkedUpload::unsigned(0).trailer(Checksum::Sha1),
+    ];
+    for upload in uploads {
+        let mut req = example_request();
+        let seed = s
+            .sign_chunked_at(&mut req, upload, example_time())
+            .unwrap()
+            .seed_signature()
+            .to_string();
+        // aws-sigv4 over the same request, headers as the chunked signer left them.
+        let mut theirs = req.clone();
+        theirs.headers_mut().remove("authorization");
+        theirs.headers_mut().remove("x-amz-date");
+        let headers: Vec<(String, String)> = theirs
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
+            .collect();
+        let signable = SignableRequest::new(
+            "PUT",
+            theirs.uri().to_string(),
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            SignableBody::Precomputed(upload.payload().as_str().to_string()),
+        )
+        .unwrap();
+        let (_, signature) = sign(signable, &params).unwrap().into_parts();
+        assert_eq!(seed, signature, "{upload:?}");
+    }
+}
