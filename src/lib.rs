@@ -133,14 +133,16 @@
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
-//!    then `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`), which drives both the
-//!    signer and the verifier;
-//! 6. **diagnose**: `diagnose` (`error_body`, `clock`);
-//! 7. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
+//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`), which drives
+//!    both the signer and the verifier;
+//! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
+//! 8. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
-//! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in
-//! [`zeroize::Zeroizing`] buffers and are never printed.
+//! RustCrypto's `hmac` and `sha2`) touches the cryptography that signs and verifies. The
+//! trailing checksums of `aws-chunked` bodies (CRCs, and SHA-1 from RustCrypto's `sha1`; SHA-256
+//! through `crypto`) are integrity checks over public data and live in `streaming::checksum`.
+//! Secrets live in [`zeroize::Zeroizing`] buffers and are never printed.
 //!
 //! # Threat model
 //!
