@@ -43,7 +43,8 @@
 //! [`Signer::sign_payload_at`] with [`Payload::Unsigned`] or [`Payload::Precomputed`].
 //! [`Signer::presign_at`] makes a presigned URL, [`Signer::explain_at`] shows the canonical
 //! request and string to sign, and [`SignableRequest`] serves callers without an
-//! `http::Request`.
+//! `http::Request`. [`Signer::sign_chunked_at`] signs an S3 `aws-chunked` upload chunk by
+//! chunk, and [`Verifier::verify_chunked_at`] decodes and checks one (see [`streaming`]).
 //!
 //! # Verify a request
 //!
@@ -90,7 +91,8 @@
 //! | [`verify`] | [`Verifier`]'s results ([`verify::Verified`], [`verify::Authenticated`]), [`verify::CredentialsLookup`], the parsed `Authorization` header and presigned query, [`verify::ServerView`] |
 //! | [`diagnose`] (feature `http`) | [`diagnose::diagnose`] and its [`diagnose::Diagnosis`], AWS error bodies, clock offsets |
 //! | [`provider`] (feature `std`) | credentials providers, [`provider::CredentialsCache`], [`provider::ProvidedSigner`] |
-//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`] |
+//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`], [`spec::StreamingPayload`] |
+//! | [`streaming`] (feature `http`) | `aws-chunked` uploads: [`streaming::ChunkedUpload`], [`streaming::ChunkedSigner`], [`streaming::ChunkedDecoder`], [`streaming::Checksum`] |
 //!
 //! Every setting, on [`Settings`], [`Verifier`] and the integrations, is set with a
 //! `with_*` method that takes a value (an enum where there is a choice, never a `bool`) and
@@ -102,7 +104,7 @@
 //! |---|---|
 //! | (none) | `#![no_std]` + `alloc`: the stages, [`Signer`] over a [`SignableRequest`] at an explicit time, presigning, [`Verifier`] over parts, host inference, [`verify::CredentialsLookup`] for `BTreeMap`; no signing-key cache (each signature or verification derives its key), no credential expiry |
 //! | `std` (default) | `SystemTime` as a signing time, `Credentials::from_env`, expiring credentials, credential providers and caches, `CredentialsLookup` for `HashMap`, the signing-key caches shared by a `Signer`'s and a `Verifier`'s clones (lock-free reads, `arc-swap`) |
-//! | `http` (default, needs `std`) | `http::Request` in and out (`Signer::sign`, `Verifier::verify_at`, ...), `diagnose`; every feature below turns it on |
+//! | `http` (default, needs `std`) | `http::Request` in and out (`Signer::sign`, `Verifier::verify_at`, ...), `diagnose`, `streaming` (`aws-chunked`); every feature below turns it on |
 //! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible) |
 //! | `reqwest` | `reqwest::sign` and a `reqwest-middleware` middleware |
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
@@ -129,19 +131,24 @@
 //! 1. **input**: `time` (signing time, `X-Amz-Date`, HTTP dates), `credentials`, `request`,
 //!    `settings`, `payload`, `spec` (every wire name and constant, [`spec::Algorithm`]), `sink`
 //!    (where bytes go), `crypto` (the only code touching a cryptography crate), `error`;
-//! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`, and
+//! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`,
+//!    `chunked` (the `aws-chunked` chunk and trailer signatures), and
 //!    `authorization`, the only writer of `Authorization` and `X-Amz-*`);
 //! 3. **explain**: [`Explanation`], the readable view of a signature that the signer fills
 //!    and the verifier's view shares redaction with (it imports only `time` and `credentials`);
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
-//! 6. **diagnose**: `diagnose` (`error_body`, `clock`);
-//! 7. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
+//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`), which drives
+//!    both the signer and the verifier;
+//! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
+//! 8. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
-//! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in
-//! [`zeroize::Zeroizing`] buffers and are never printed.
+//! RustCrypto's `hmac` and `sha2`) touches the cryptography that signs and verifies. The
+//! trailing checksums of `aws-chunked` bodies (CRCs, and SHA-1 from RustCrypto's `sha1`; SHA-256
+//! through `crypto`) are integrity checks over public data and live in `streaming::checksum`.
+//! Secrets live in [`zeroize::Zeroizing`] buffers and are never printed.
 //!
 //! # Threat model
 //!
@@ -235,6 +242,9 @@ mod sign;
 pub mod signer;
 mod sink;
 pub mod spec;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub mod streaming;
 mod time;
 pub mod verify;
 

@@ -14,6 +14,8 @@
 
 pub(crate) mod authorization;
 pub(crate) mod canonical;
+#[cfg(feature = "http")]
+pub(crate) mod chunked;
 pub(crate) mod encode;
 pub(crate) mod key;
 pub(crate) mod key_cache;

@@ -24,6 +24,8 @@ mod key_cache;
 mod parse;
 
 pub use crate::explain::{CanonicalDisplay, ServerView, TokenDisplay};
+#[cfg(feature = "http")]
+pub(crate) use error::SIGNATURE_MISMATCH_MESSAGE;
 pub use error::VerifyError;
 pub use parse::{AuthorizationHeader, Credential, PresignedQuery};
 
@@ -44,10 +46,12 @@ use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
 use crate::sign::key::Signature;
+#[cfg(feature = "http")]
+use crate::sign::key::SigningKey;
 use crate::sign::string_to_sign;
 use crate::sink::StackBuf;
 use crate::spec::Algorithm;
-use crate::spec::UNSIGNED_PAYLOAD;
+use crate::spec::{StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 #[cfg(feature = "std")]
 use checks::server_time;
@@ -434,7 +438,18 @@ impl Verifier {
         req: &SignableRequest<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Authenticated, VerifyError> {
-        let now = now.into();
+        self.authenticate(req, now.into(), Streaming::Refused)
+    }
+
+    /// [`Verifier::authenticate_at`], with `aws-chunked` claims (`STREAMING-*`) accepted for
+    /// [`Verifier::verify_chunked_at`](crate::Verifier::verify_chunked_at) or refused (as
+    /// `InvalidContentSha256`, before the body is read) for every other entry point.
+    pub(crate) fn authenticate(
+        &self,
+        req: &SignableRequest<'_>,
+        now: SigningTime,
+        streaming: Streaming,
+    ) -> Result<Authenticated, VerifyError> {
         let source = self.auth_source(req)?;
         let claims = self.claims(req, &source)?;
         check_host(req)?;
@@ -463,6 +478,9 @@ impl Verifier {
             return Err(VerifyError::MissingContentSha256);
         }
         let payload = self.payload_claim(req, &claims)?;
+        if matches!(payload, PayloadClaim::Streaming(_)) && streaming == Streaming::Refused {
+            return Err(VerifyError::InvalidContentSha256);
+        }
         let key = self
             .keys
             .key(&creds, claims.algorithm, &claims.credential.scope());
@@ -698,6 +716,12 @@ impl Verifier {
             return Ok(PayloadClaim::FromBody);
         };
         let given = given.trim_ascii();
+        if let Some(streaming) = StreamingPayload::from_value(given) {
+            if !streaming.signed() && self.unsigned_payload == UnsignedPayload::Rejected {
+                return Err(VerifyError::UnsignedPayloadNotAllowed);
+            }
+            return Ok(PayloadClaim::Streaming(streaming));
+        }
         if given == UNSIGNED_PAYLOAD.as_bytes() {
             return match self.unsigned_payload {
                 UnsignedPayload::Allowed => Ok(PayloadClaim::Unsigned),
@@ -723,6 +747,17 @@ fn lossy(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Whether an entry point takes `aws-chunked` (`STREAMING-*`) requests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Streaming {
+    /// Only [`Verifier::verify_chunked_at`](crate::Verifier::verify_chunked_at), which checks
+    /// every chunk.
+    #[cfg(feature = "http")]
+    Accepted,
+    /// Every other entry point: the chunks would go unchecked.
+    Refused,
+}
+
 /// What `x-amz-content-sha256` (or its absence) says about the payload.
 #[derive(Clone, Copy)]
 enum PayloadClaim {
@@ -733,6 +768,9 @@ enum PayloadClaim {
     Hash { claimed: [u8; 32], hex: [u8; 64] },
     /// No header: the signature covers the hash of the body itself.
     FromBody,
+    /// An `aws-chunked` body (`STREAMING-*`): the signature covers the literal, and each
+    /// chunk is checked by [`crate::streaming::ChunkedDecoder`].
+    Streaming(StreamingPayload),
 }
 
 /// The verifier's rules that the second half of a verification needs.
@@ -755,6 +793,9 @@ impl Rules {
         };
         match claim {
             PayloadClaim::Unsigned => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
+            PayloadClaim::Streaming(s) => {
+                Ok((PayloadLine::Literal(s.as_str()), PayloadKind::Unsigned))
+            }
             PayloadClaim::FromBody => match payload {
                 Payload::Unsigned => unsigned(),
                 p => Ok((PayloadLine::Hash(p.hash()), PayloadKind::Signed)),
@@ -843,6 +884,7 @@ impl Rules {
 /// The payload-hash line, in a fixed buffer.
 enum PayloadLine {
     Unsigned,
+    Literal(&'static str),
     Hash(PayloadHash),
     Given([u8; 64]),
 }
@@ -851,6 +893,7 @@ impl PayloadLine {
     fn as_bytes(&self) -> &[u8] {
         match self {
             Self::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
+            Self::Literal(l) => l.as_bytes(),
             Self::Hash(h) => h.as_bytes(),
             Self::Given(h) => h,
         }
@@ -917,32 +960,13 @@ impl Authenticated {
             payload: claim,
             rules,
         } = self;
+        if let PayloadClaim::Streaming(_) = claim {
+            // The chunks are the payload: only `Verifier::verify_chunked_at` checks them.
+            return Err(VerifyError::InvalidContentSha256);
+        }
         let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
-        let (digest, absent) = rules.canonical(
-            req,
-            &claims.signed_headers,
-            claims.presigned,
-            payload_line.as_bytes(),
-            |creq| {
-                let mut hasher = Hasher::new();
-                creq.write(&mut hasher, &rules.settings);
-                hasher.finish()
-            },
-        );
-        let signature = key.sign(
-            claims.algorithm,
-            &claims.amz_date,
-            &claims.credential.borrowed().scope(),
-            &digest,
-        );
-        let matches = signature.ct_eq(&claims.signature);
-        if matches {
-            key.keep();
-        }
-        // A claimed header that was not sent is an error even if the signature matches.
-        if !matches || absent {
-            return Err(VerifyError::SignatureMismatch);
-        }
+        check_signature(req, &claims, &key, &rules, &payload_line)?;
+        key.keep();
         Ok(Verified {
             credential: claims.credential,
             signed_headers: claims.signed_headers,
@@ -951,4 +975,86 @@ impl Authenticated {
             payload: payload_kind,
         })
     }
+
+    /// The header half of an `aws-chunked` request: checks the seed signature (over the
+    /// `STREAMING-*` literal) and hands back what the chunks are chained on.
+    #[cfg(feature = "http")]
+    pub(crate) fn verify_seed(self, req: &SignableRequest<'_>) -> Result<Seed, VerifyError> {
+        let Self {
+            claims,
+            key,
+            payload: claim,
+            rules,
+        } = self;
+        let PayloadClaim::Streaming(streaming) = claim else {
+            return Err(VerifyError::InvalidContentSha256);
+        };
+        let line = PayloadLine::Literal(streaming.as_str());
+        check_signature(req, &claims, &key, &rules, &line)?;
+        let signing_key = key.signing_key();
+        key.keep();
+        let mut scope = Vec::with_capacity(64);
+        claims.credential.borrowed().scope().write(&mut scope);
+        Ok(Seed {
+            signature: claims.signature,
+            key: signing_key,
+            scope: scope.into_boxed_slice(),
+            streaming,
+            verified: Verified {
+                credential: claims.credential,
+                signed_headers: claims.signed_headers,
+                amz_date: claims.amz_date,
+                presigned: claims.presigned,
+                payload: if streaming.signed() {
+                    PayloadKind::Signed
+                } else {
+                    PayloadKind::Unsigned
+                },
+            },
+        })
+    }
+}
+
+/// What an `aws-chunked` request's seed signature gives its decoder.
+#[cfg(feature = "http")]
+pub(crate) struct Seed {
+    pub(crate) verified: Verified,
+    pub(crate) signature: Signature,
+    pub(crate) key: SigningKey,
+    /// The credential scope as a string to sign writes it.
+    pub(crate) scope: Box<[u8]>,
+    pub(crate) streaming: StreamingPayload,
+}
+
+/// Recomputes the signature over the claimed headers and `payload_line`, and compares it.
+fn check_signature(
+    req: &SignableRequest<'_>,
+    claims: &KeptClaims,
+    key: &HeldKey,
+    rules: &Rules,
+    payload_line: &PayloadLine,
+) -> Result<(), VerifyError> {
+    let (digest, absent) = rules.canonical(
+        req,
+        &claims.signed_headers,
+        claims.presigned,
+        payload_line.as_bytes(),
+        |creq| {
+            let mut hasher = Hasher::new();
+            creq.write(&mut hasher, &rules.settings);
+            hasher.finish()
+        },
+    );
+    let signature = key.sign(
+        claims.algorithm,
+        &claims.amz_date,
+        &claims.credential.borrowed().scope(),
+        &digest,
+    );
+    let matches = signature.ct_eq(&claims.signature);
+    // A claimed header that was not sent is an error even if the signature matches.
+    if !matches || absent {
+        return Err(VerifyError::SignatureMismatch);
+    }
+    Ok(())
 }
