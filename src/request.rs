@@ -333,7 +333,13 @@ static TOKEN_BYTES: [bool; 256] = {
 
 /// RFC 9110 `token`.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| TOKEN_BYTES[usize::from(b)])
+    !s.is_empty() && s.bytes().all(is_token_byte)
+}
+
+/// Whether `b` may appear in a token (RFC 9110 §5.6.2).
+#[inline]
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    TOKEN_BYTES[usize::from(b)]
 }
 
 /// A header can be signed when its name is a token and its value has no control bytes other

@@ -184,14 +184,20 @@ impl AmzDate {
 
     /// Parses `YYYYMMDDTHHMMSSZ`.
     pub fn parse(s: &str) -> Option<Self> {
-        let b: [u8; 16] = s.as_bytes().try_into().ok()?;
+        Self::parse_bytes(s.as_bytes()).map(|(d, _)| d)
+    }
+
+    /// [`AmzDate::parse`] of bytes, with the seconds since the Unix epoch it stands for (the
+    /// check computes them; the verifier's time check uses them).
+    pub(crate) fn parse_bytes(s: &[u8]) -> Option<(Self, i64)> {
+        let b: [u8; 16] = s.try_into().ok()?;
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if !(digits(0..8) && b[8] == b'T' && digits(9..15) && b[15] == b'Z') {
             return None;
         }
         let d = Self(b);
-        d.unix_seconds()?;
-        Some(d)
+        let seconds = d.unix_seconds()?;
+        Some((d, seconds))
     }
 
     /// The seconds since the Unix epoch this date stands for, with integer arithmetic (Howard
