@@ -858,11 +858,11 @@ impl Rules {
             name: "host",
             value: buf.as_slice(),
         });
-        let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
         let mut canonical_headers = CanonicalHeaders::default();
         let headers = req.headers.iter().copied().chain(host);
         let mut absent = false;
-        if !canonical_headers.take_claimed(&names, headers.clone()) {
+        if !canonical_headers.take_claimed(split_byte(signed_headers, b';'), headers.clone()) {
+            let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
             let all: SmallVec<[Header<'_>; 16]> = headers.collect();
             let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
             canonical_headers = claimed;

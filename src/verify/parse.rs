@@ -343,26 +343,30 @@ fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
 
 fn parse_signature_bytes(hex: &[u8]) -> Result<Signature, VerifyError> {
     // SigV4 signatures are lowercase hex; AWS compares them as strings, so uppercase is refused.
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => c - b'0',
-        b'a'..=b'f' => c - b'a' + 10,
-        _ => 0xff,
-    };
-    let (pairs, []) = hex.as_chunks::<2>() else {
+    let Ok(hex) = <&[u8; 64]>::try_from(hex) else {
         return Err(VerifyError::MalformedSignature);
     };
-    if pairs.len() != 32 {
-        return Err(VerifyError::MalformedSignature);
-    }
-    let mut out = [0u8; 32];
+    // Every digit's value, then the pairs: two fixed-length loops without branches, which the
+    // compiler turns into vector code. `bad` collects a byte that is neither `0-9` nor `a-f`.
+    let mut nibbles = [0u8; 64];
     let mut bad = 0u8;
-    for (o, &[hi, lo]) in out.iter_mut().zip(pairs) {
-        let (hi, lo) = (nibble(hi), nibble(lo));
-        bad |= (hi | lo) & 0xf0;
-        *o = (hi << 4) | (lo & 0x0f);
+    for (n, &c) in nibbles.iter_mut().zip(hex) {
+        let digit = c.wrapping_sub(b'0');
+        let letter = c.wrapping_sub(b'a');
+        let is_digit = digit < 10;
+        bad |= u8::from(!is_digit && letter >= 6);
+        *n = if is_digit {
+            digit
+        } else {
+            letter.wrapping_add(10)
+        };
     }
     if bad != 0 {
         return Err(VerifyError::MalformedSignature);
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(nibbles.as_chunks::<2>().0) {
+        *o = (pair[0] << 4) | (pair[1] & 0x0f);
     }
     Ok(Signature(out))
 }
@@ -872,6 +876,27 @@ mod tests {
             }
             proptest::prop_assert_eq!(check_signed_headers_list(&list).ok(), readable);
         }
+    }
+
+    #[test]
+    fn signatures_decode_lowercase_hex_only() {
+        let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        let decoded = parse_signature(good).unwrap();
+        assert_eq!(decoded.0.to_vec(), hex::decode(good).unwrap());
+        for at in 0..64 {
+            for c in 0..=255u8 {
+                let mut bytes = good.as_bytes().to_vec();
+                bytes[at] = c;
+                let readable = matches!(c, b'0'..=b'9' | b'a'..=b'f');
+                let ours = parse_signature_bytes(&bytes);
+                assert_eq!(ours.is_ok(), readable, "{at} {c}");
+                if let Ok(sig) = ours {
+                    assert_eq!(sig.0.to_vec(), hex::decode(&bytes).unwrap());
+                }
+            }
+        }
+        assert!(parse_signature(&good[1..]).is_err());
+        assert!(parse_signature(&format!("{good}0")).is_err());
     }
 
     /// The readable form of [`CredentialRef::parse`]: five `/`-separated parts.
