@@ -13,6 +13,7 @@ LAYERS = [
     ("explain", ["explain"]),
     ("signer", ["signer", "endpoint"]),
     ("verify", ["verify"]),
+    ("streaming", ["streaming"]),
     ("diagnose", ["diagnose"]),
     ("integrations", ["provider", "tower", "reqwest", "gateway", "body"]),
 ]

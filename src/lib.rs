@@ -41,7 +41,8 @@
 //! [`Signer::sign_payload_at`] with [`Payload::Unsigned`] or [`Payload::Precomputed`].
 //! [`Signer::presign_at`] makes a presigned URL, [`Signer::explain_at`] shows the canonical
 //! request and string to sign, and [`SignableRequest`] serves callers without an
-//! `http::Request`.
+//! `http::Request`. [`Signer::sign_chunked_at`] signs an S3 `aws-chunked` upload chunk by
+//! chunk, and [`Verifier::verify_chunked_at`] decodes and checks one (see [`streaming`]).
 //!
 //! # Verify a request
 //!
@@ -86,7 +87,8 @@
 //! | [`verify`] | [`Verifier`]'s results ([`verify::Verified`], [`verify::Authenticated`]), [`verify::CredentialsLookup`], the parsed `Authorization` header and presigned query, [`verify::ServerView`] |
 //! | [`diagnose`] | [`diagnose::diagnose`] and its [`diagnose::Diagnosis`], AWS error bodies, clock offsets |
 //! | [`provider`] | credentials providers, [`provider::CredentialsCache`], [`provider::ProvidedSigner`] |
-//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`] |
+//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`], [`spec::StreamingPayload`] |
+//! | [`streaming`] | `aws-chunked` uploads: [`streaming::ChunkedUpload`], [`streaming::ChunkedSigner`], [`streaming::ChunkedDecoder`], [`streaming::Checksum`] |
 //!
 //! Every setting, on [`Settings`], [`Verifier`] and the integrations, is set with a
 //! `with_*` method that takes a value (an enum where there is a choice, never a `bool`) and
@@ -123,19 +125,24 @@
 //! 1. **input**: `time` (signing time, `X-Amz-Date`, HTTP dates), `credentials`, `request`,
 //!    `settings`, `payload`, `spec` (every wire name and constant, [`spec::Algorithm`]), `sink`
 //!    (where bytes go), `crypto` (the only code touching a cryptography crate), `error`;
-//! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`, and
+//! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`,
+//!    `chunked` (the `aws-chunked` chunk and trailer signatures), and
 //!    `authorization`, the only writer of `Authorization` and `X-Amz-*`);
 //! 3. **explain**: [`Explanation`], the readable view of a signature that the signer fills
 //!    and the verifier's view shares redaction with (it imports only `time` and `credentials`);
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
-//! 6. **diagnose**: `diagnose` (`error_body`, `clock`);
-//! 7. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
+//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`), which drives
+//!    both the signer and the verifier;
+//! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
+//! 8. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
-//! RustCrypto's `hmac` and `sha2`) touches cryptography crates. Secrets live in
-//! [`zeroize::Zeroizing`] buffers and are never printed.
+//! RustCrypto's `hmac` and `sha2`) touches the cryptography that signs and verifies. The
+//! trailing checksums of `aws-chunked` bodies (CRCs, and SHA-1 from RustCrypto's `sha1`; SHA-256
+//! through `crypto`) are integrity checks over public data and live in `streaming::checksum`.
+//! Secrets live in [`zeroize::Zeroizing`] buffers and are never printed.
 //!
 //! # Threat model
 //!
@@ -203,6 +210,7 @@ mod sign;
 pub mod signer;
 mod sink;
 pub mod spec;
+pub mod streaming;
 mod time;
 pub mod verify;
 

@@ -14,6 +14,7 @@
 
 pub(crate) mod authorization;
 pub(crate) mod canonical;
+pub(crate) mod chunked;
 pub(crate) mod encode;
 pub(crate) mod key;
 pub(crate) mod key_cache;

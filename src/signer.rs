@@ -230,6 +230,18 @@ impl Signer {
         self.credentials.validate()
     }
 
+    /// The signing key and the scope (as written in a string to sign) for a date: what an
+    /// `aws-chunked` upload signs its chunks with.
+    pub(crate) fn chain_key(&self, date: &AmzDate) -> (SigningKey, Box<[u8]>) {
+        let scope = self.scope(date);
+        let mut bytes = Vec::with_capacity(64);
+        scope.write(&mut bytes);
+        (
+            SigningKey::derive(&self.credentials, &scope),
+            bytes.into_boxed_slice(),
+        )
+    }
+
     fn scope<'s>(&'s self, date: &'s AmzDate) -> Scope<'s> {
         Scope {
             date: date.date(),

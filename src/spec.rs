@@ -64,6 +64,81 @@ pub(crate) const SECRET_PREFIX: &[u8] = b"AWS4";
 /// The literal AWS uses in place of a payload hash when the body is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// `x-amz-content-sha256` of an `aws-chunked` body whose every chunk is signed (S3's
+/// "Transferring payload in multiple chunks").
+pub const STREAMING_SIGNED_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+
+/// `x-amz-content-sha256` of an `aws-chunked` body whose chunks are signed and which ends with
+/// a signed trailer (a checksum).
+pub const STREAMING_SIGNED_PAYLOAD_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+
+/// `x-amz-content-sha256` of an `aws-chunked` body sent without chunk signatures, ending with
+/// an unsigned trailer (a checksum).
+pub const STREAMING_UNSIGNED_PAYLOAD_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+
+/// The algorithm line of a chunk's string to sign.
+pub(crate) const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
+
+/// The algorithm line of a trailer's string to sign.
+pub(crate) const TRAILER_ALGORITHM: &str = "AWS4-HMAC-SHA256-TRAILER";
+
+/// The `content-encoding` of a chunked upload.
+pub(crate) const AWS_CHUNKED: &str = "aws-chunked";
+
+/// The chunk extension that carries a chunk's signature.
+pub(crate) const CHUNK_SIGNATURE: &str = "chunk-signature";
+
+/// The smallest chunk S3 accepts, except the last one: 8 KiB.
+pub const MIN_CHUNK_SIZE: usize = 8 * 1024;
+
+/// The three `aws-chunked` forms, as `x-amz-content-sha256` names them.
+///
+/// ```
+/// use awssig::spec::StreamingPayload;
+/// let p = StreamingPayload::from_value(b"STREAMING-UNSIGNED-PAYLOAD-TRAILER").unwrap();
+/// assert_eq!(p, StreamingPayload::UnsignedTrailer);
+/// assert!(!p.signed() && p.trailer());
+/// assert_eq!(StreamingPayload::Signed.as_str(), "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamingPayload {
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: every chunk signed, no trailer.
+    Signed,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: every chunk signed, then a signed trailer.
+    SignedTrailer,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: chunks unsigned, then an unsigned trailer.
+    UnsignedTrailer,
+}
+
+impl StreamingPayload {
+    /// The `x-amz-content-sha256` value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Signed => STREAMING_SIGNED_PAYLOAD,
+            Self::SignedTrailer => STREAMING_SIGNED_PAYLOAD_TRAILER,
+            Self::UnsignedTrailer => STREAMING_UNSIGNED_PAYLOAD_TRAILER,
+        }
+    }
+
+    /// The form an `x-amz-content-sha256` value names (compared exactly), if any.
+    pub fn from_value(value: &[u8]) -> Option<Self> {
+        [Self::Signed, Self::SignedTrailer, Self::UnsignedTrailer]
+            .into_iter()
+            .find(|p| p.as_str().as_bytes() == value)
+    }
+
+    /// Whether each chunk carries a signature.
+    pub const fn signed(self) -> bool {
+        matches!(self, Self::Signed | Self::SignedTrailer)
+    }
+
+    /// Whether the body ends with a trailer.
+    pub const fn trailer(self) -> bool {
+        matches!(self, Self::SignedTrailer | Self::UnsignedTrailer)
+    }
+}
+
 /// The SHA-256 of an empty body, which most requests (every GET) sign; the AWS SigV4
 /// documentation lists it. A test checks it against `sha256("")`.
 pub(crate) const EMPTY_SHA256: &[u8; 64] =
@@ -84,6 +159,12 @@ pub(crate) mod header {
     pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
     /// The payload hash the request states (S3 requires it).
     pub(crate) const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+    /// The length of an `aws-chunked` body once decoded.
+    pub(crate) const X_AMZ_DECODED_CONTENT_LENGTH: &str = "x-amz-decoded-content-length";
+    /// The trailer an `aws-chunked` body ends with.
+    pub(crate) const X_AMZ_TRAILER: &str = "x-amz-trailer";
+    /// The trailer line that carries the trailer's signature.
+    pub(crate) const X_AMZ_TRAILER_SIGNATURE: &str = "x-amz-trailer-signature";
 }
 
 /// The query parameter names of a presigned URL, as AWS writes them.

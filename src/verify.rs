@@ -22,6 +22,7 @@ mod key_cache;
 mod parse;
 
 pub use crate::explain::{CanonicalDisplay, ServerView, TokenDisplay};
+pub(crate) use error::SIGNATURE_MISMATCH_MESSAGE;
 pub use error::VerifyError;
 pub use parse::{AuthorizationHeader, Credential, PresignedQuery};
 
@@ -38,10 +39,11 @@ use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
 use crate::sign::key::Signature;
+use crate::sign::key::SigningKey;
 use crate::sign::string_to_sign;
 use crate::sink::StackBuf;
 use crate::spec::Algorithm;
-use crate::spec::UNSIGNED_PAYLOAD;
+use crate::spec::{StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, server_time, sorted};
 use key_cache::{HeldKey, VerifyKeyCache};
@@ -472,7 +474,18 @@ impl Verifier {
         req: &SignableRequest<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Authenticated, VerifyError> {
-        let now = now.into();
+        self.authenticate(req, now.into(), Streaming::Refused)
+    }
+
+    /// [`Verifier::authenticate_at`], with `aws-chunked` claims (`STREAMING-*`) accepted for
+    /// [`Verifier::verify_chunked_at`](crate::Verifier::verify_chunked_at) or refused (as
+    /// `InvalidContentSha256`, before the body is read) for every other entry point.
+    pub(crate) fn authenticate(
+        &self,
+        req: &SignableRequest<'_>,
+        now: SigningTime,
+        streaming: Streaming,
+    ) -> Result<Authenticated, VerifyError> {
         let known = KnownHeaders::of(req);
         let source = self.auth_source(req, &known)?;
         let claims = self.claims(&known, &source)?;
@@ -497,6 +510,9 @@ impl Verifier {
             return Err(VerifyError::MissingContentSha256);
         }
         let payload = self.payload_claim(&known, &claims)?;
+        if matches!(payload, PayloadClaim::Streaming(_)) && streaming == Streaming::Refused {
+            return Err(VerifyError::InvalidContentSha256);
+        }
         let key = self
             .keys
             .key(&creds, claims.algorithm, &claims.credential.scope());
@@ -749,6 +765,12 @@ impl Verifier {
             return Ok(PayloadClaim::FromBody);
         };
         let given = given.trim_ascii();
+        if let Some(streaming) = StreamingPayload::from_value(given) {
+            if !streaming.signed() && self.unsigned_payload == UnsignedPayload::Rejected {
+                return Err(VerifyError::UnsignedPayloadNotAllowed);
+            }
+            return Ok(PayloadClaim::Streaming(streaming));
+        }
         if given == UNSIGNED_PAYLOAD.as_bytes() {
             return match self.unsigned_payload {
                 UnsignedPayload::Allowed => Ok(PayloadClaim::Unsigned),
@@ -774,6 +796,16 @@ fn lossy(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Whether an entry point takes `aws-chunked` (`STREAMING-*`) requests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Streaming {
+    /// Only [`Verifier::verify_chunked_at`](crate::Verifier::verify_chunked_at), which checks
+    /// every chunk.
+    Accepted,
+    /// Every other entry point: the chunks would go unchecked.
+    Refused,
+}
+
 /// What `x-amz-content-sha256` (or its absence) says about the payload.
 #[derive(Clone, Copy)]
 enum PayloadClaim {
@@ -784,6 +816,9 @@ enum PayloadClaim {
     Hash { claimed: [u8; 32], hex: [u8; 64] },
     /// No header: the signature covers the hash of the body itself.
     FromBody,
+    /// An `aws-chunked` body (`STREAMING-*`): the signature covers the literal, and each
+    /// chunk is checked by [`crate::streaming::ChunkedDecoder`].
+    Streaming(StreamingPayload),
 }
 
 /// The verifier's rules that the second half of a verification needs.
@@ -806,6 +841,9 @@ impl Rules {
         };
         match claim {
             PayloadClaim::Unsigned => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
+            PayloadClaim::Streaming(s) => {
+                Ok((PayloadLine::Literal(s.as_str()), PayloadKind::Unsigned))
+            }
             PayloadClaim::FromBody => match payload {
                 Payload::Unsigned => unsigned(),
                 p => Ok((PayloadLine::Hash(p.hash()), PayloadKind::Signed)),
@@ -894,6 +932,7 @@ impl Rules {
 /// The payload-hash line, in a fixed buffer.
 enum PayloadLine {
     Unsigned,
+    Literal(&'static str),
     Hash(PayloadHash),
     Given([u8; 64]),
 }
@@ -902,6 +941,7 @@ impl PayloadLine {
     fn as_bytes(&self) -> &[u8] {
         match self {
             Self::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
+            Self::Literal(l) => l.as_bytes(),
             Self::Hash(h) => h.as_bytes(),
             Self::Given(h) => h,
         }
@@ -968,32 +1008,13 @@ impl Authenticated {
             payload: claim,
             rules,
         } = self;
+        if let PayloadClaim::Streaming(_) = claim {
+            // The chunks are the payload: only `Verifier::verify_chunked_at` checks them.
+            return Err(VerifyError::InvalidContentSha256);
+        }
         let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
-        let (digest, absent) = rules.canonical(
-            req,
-            claims.credential.trailing(),
-            claims.presigned,
-            payload_line.as_bytes(),
-            |creq| {
-                let mut hasher = Hasher::new();
-                creq.write(&mut hasher, &rules.settings);
-                hasher.finish()
-            },
-        );
-        let signature = key.sign(
-            claims.algorithm,
-            &claims.amz_date,
-            &claims.credential.borrowed().scope(),
-            &digest,
-        );
-        let matches = signature.ct_eq(&claims.signature);
-        if matches {
-            key.keep();
-        }
-        // A claimed header that was not sent is an error even if the signature matches.
-        if !matches || absent {
-            return Err(VerifyError::SignatureMismatch);
-        }
+        check_signature(req, &claims, &key, &rules, &payload_line)?;
+        key.keep();
         Ok(Verified {
             credential: claims.credential,
             amz_date: claims.amz_date,
@@ -1001,4 +1022,83 @@ impl Authenticated {
             payload: payload_kind,
         })
     }
+
+    /// The header half of an `aws-chunked` request: checks the seed signature (over the
+    /// `STREAMING-*` literal) and hands back what the chunks are chained on.
+    pub(crate) fn verify_seed(self, req: &SignableRequest<'_>) -> Result<Seed, VerifyError> {
+        let Self {
+            claims,
+            key,
+            payload: claim,
+            rules,
+        } = self;
+        let PayloadClaim::Streaming(streaming) = claim else {
+            return Err(VerifyError::InvalidContentSha256);
+        };
+        let line = PayloadLine::Literal(streaming.as_str());
+        check_signature(req, &claims, &key, &rules, &line)?;
+        let signing_key = key.signing_key();
+        key.keep();
+        let mut scope = Vec::with_capacity(64);
+        claims.credential.borrowed().scope().write(&mut scope);
+        Ok(Seed {
+            signature: claims.signature,
+            key: signing_key,
+            scope: scope.into_boxed_slice(),
+            streaming,
+            verified: Verified {
+                credential: claims.credential,
+                amz_date: claims.amz_date,
+                presigned: claims.presigned,
+                payload: if streaming.signed() {
+                    PayloadKind::Signed
+                } else {
+                    PayloadKind::Unsigned
+                },
+            },
+        })
+    }
+}
+
+/// What an `aws-chunked` request's seed signature gives its decoder.
+pub(crate) struct Seed {
+    pub(crate) verified: Verified,
+    pub(crate) signature: Signature,
+    pub(crate) key: SigningKey,
+    /// The credential scope as a string to sign writes it.
+    pub(crate) scope: Box<[u8]>,
+    pub(crate) streaming: StreamingPayload,
+}
+
+/// Recomputes the signature over the claimed headers and `payload_line`, and compares it.
+fn check_signature(
+    req: &SignableRequest<'_>,
+    claims: &KeptClaims,
+    key: &HeldKey,
+    rules: &Rules,
+    payload_line: &PayloadLine,
+) -> Result<(), VerifyError> {
+    let (digest, absent) = rules.canonical(
+        req,
+        claims.credential.trailing(),
+        claims.presigned,
+        payload_line.as_bytes(),
+        |creq| {
+            let mut hasher = Hasher::new();
+            creq.write(&mut hasher, &rules.settings);
+            hasher.finish()
+        },
+    );
+    let signature = key.sign(
+        claims.algorithm,
+        &claims.amz_date,
+        &claims.credential.borrowed().scope(),
+        &digest,
+    );
+    let matches = signature.ct_eq(&claims.signature);
+    // A claimed header that was not sent is an error even if the signature matches.
+    if !matches || absent {
+        return Err(VerifyError::SignatureMismatch);
+    }
+    Ok(())
 }

@@ -261,3 +261,47 @@ fn verification_allocates_only_what_verified_keeps() {
     });
     assert_eq!(n, 1, "API Gateway POST");
 }
+
+#[test]
+fn aws_chunked_signing_and_decoding_allocate_nothing_per_chunk() {
+    use awssig::streaming::{Checksum, ChunkedUpload};
+    use awssig::{Settings, Verifier};
+    let creds = Credentials::new(common::AKID, common::SECRET);
+    let signer = Signer::new(creds.clone(), "us-east-1", "s3").with_settings(Settings::s3());
+    let chunk = vec![7u8; 8192];
+    let chunks = 8;
+    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key")
+        .body(())
+        .expect("request");
+    let upload = ChunkedUpload::signed((chunks * chunk.len()) as u64)
+        .chunk_size(chunk.len())
+        .trailer(Checksum::Crc32c);
+    let mut up = signer
+        .sign_chunked_at(&mut req, upload, time())
+        .expect("signed");
+    let mut wire = Vec::with_capacity(upload.encoded_len().expect("fits") as usize);
+    up.write_chunk(&chunk, &mut wire).expect("first chunk");
+    // Every chunk after the first, the final chunk and the trailer: into a buffer with room.
+    let n = count(|| {
+        for _ in 1..chunks {
+            up.write_chunk(&chunk, &mut wire).expect("chunk");
+        }
+        up.finish(&mut wire).expect("finish");
+    });
+    assert_eq!(n, 0, "signing a chunk allocates");
+
+    let verifier = Verifier::new(creds, "us-east-1", "s3").with_settings(Settings::s3());
+    let mut decoder = verifier.verify_chunked_at(&req, time()).expect("seed");
+    let mut out = Vec::with_capacity(chunks * chunk.len());
+    // The first chunk sizes the decoder's one buffer; the rest reuse it.
+    let first = chunk.len() + 100;
+    decoder.feed(&wire[..first], &mut out).expect("first chunk");
+    let n = count(|| {
+        for piece in wire[first..].chunks(1000) {
+            decoder.feed(piece, &mut out).expect("chunk");
+        }
+    });
+    assert_eq!(n, 0, "decoding a chunk allocates");
+    decoder.finish().expect("complete");
+    assert_eq!(out.len(), chunks * chunk.len());
+}

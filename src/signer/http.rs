@@ -62,9 +62,21 @@ impl Signer {
         payload: Payload<'_>,
         time: impl Into<SigningTime>,
     ) -> Result<(), SignError> {
+        self.sign_payload_dated(req, payload, time.into())
+            .map(|_| ())
+    }
+
+    /// [`Signer::sign_payload_at`], returning the `X-Amz-Date` and the signature: the seed of
+    /// an `aws-chunked` upload.
+    pub(crate) fn sign_payload_dated<B>(
+        &self,
+        req: &mut http::Request<B>,
+        payload: Payload<'_>,
+        time: SigningTime,
+    ) -> Result<(AmzDate, super::Signature), SignError> {
         // Only the header values inserted below allocate: the `Authorization` value is built
         // in a stack buffer, and the query is rewritten only when its encoding is ambiguous.
-        let dated = self.amz_date_and_day(time.into())?;
+        let dated = self.amz_date_and_day(time)?;
         let date = dated.0;
         let mut authorization: StackBuf<512> = StackBuf::new();
         let (signed, query) = {
@@ -88,7 +100,8 @@ impl Signer {
                 authorization: authorization.as_slice(),
             },
             query.as_deref(),
-        )
+        )?;
+        Ok((date, signed.signature))
     }
 
     /// A presigned URL for `req` at `time`, valid for `expires` (1 s to 7 days). The payload is

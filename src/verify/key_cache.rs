@@ -71,6 +71,11 @@ impl HeldKey {
         }
     }
 
+    /// The signing key itself (for chaining `aws-chunked` signatures on the seed).
+    pub(crate) fn signing_key(&self) -> SigningKey {
+        self.entry.key.clone()
+    }
+
     /// Signs the string to sign of `date` and the canonical request's digest, laid out from
     /// the scope's template when there is one for `algorithm`.
     #[inline]

@@ -6,6 +6,8 @@
 
 mod common;
 
+mod chunked;
+
 #[cfg(all(feature = "aws-config", feature = "gateway"))]
 mod aws_config;
 #[cfg(feature = "interop")]
