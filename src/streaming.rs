@@ -40,10 +40,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(any(feature = "tower", feature = "gateway"))]
+mod body;
 mod checksum;
 mod decode;
 mod sign;
 
+#[cfg(any(feature = "tower", feature = "gateway"))]
+pub use body::{DecodedBody, DecodedBodyError};
 pub use checksum::Checksum;
 pub use decode::{ChunkedDecoder, ChunkedVerified, ChunkedVerifyError, DEFAULT_MAX_CHUNK_SIZE};
 pub use sign::{ChunkedSignError, ChunkedSigner, ChunkedUpload};

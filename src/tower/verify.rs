@@ -9,9 +9,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::{Request, Response};
 use http_body::Body;
+use http_body_util::BodyExt;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -19,6 +20,7 @@ use super::{BoxError, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 use crate::explain::{CanonicalDisplay, TokenDisplay};
 use crate::payload::Payload;
 use crate::request::SignableRequest;
+use crate::streaming::{ChunkedVerifyError, DecodedBody, DecodedBodyError};
 use crate::verify::VerifyError;
 use crate::verify::aws_response::{json_answer, rejection};
 use crate::verify::{Verified, Verifier};
@@ -36,6 +38,21 @@ use crate::verify::{Verified, Verifier};
 /// - Then the body is read so its hash can be checked, and is passed on whole. It must fit the
 ///   limit ([`VerifyLayer::body_limit`]; larger: 413, at once when `content-length` says so) and
 ///   arrive within the timeout ([`VerifyLayer::body_timeout`]; slower or stalled: 408).
+///
+/// - An `aws-chunked` upload (`x-amz-content-sha256: STREAMING-*`, as boto3 sends every S3
+///   `PutObject` over HTTPS) is checked the same way: its head and seed signature before a
+///   byte of the body is read, then each chunk's signature (or the unsigned form's trailing
+///   checksum) as the body is decoded, through a
+///   [`DecodedBody`](crate::streaming::DecodedBody) within the body timeout. A refused chunk is
+///   answered with S3's status and code (in `x-amzn-ErrorType`) and the handler is not called.
+///   The handler gets the decoded data, never the wire frames: `content-length` is the decoded
+///   length, `aws-chunked` is gone from `content-encoding` (other encodings stay), and
+///   `x-amz-trailer`, `trailer` and `transfer-encoding` are removed; `x-amz-content-sha256` and
+///   `x-amz-decoded-content-length` stay as sent. The decoded length must fit the body limit
+///   (413 at once when `x-amz-decoded-content-length` is over it), and the decoded data is
+///   handed on whole, as the inner service's body type is built from bytes; to hand a handler
+///   the data as it verifies, wrap the body in a [`DecodedBody`](crate::streaming::DecodedBody)
+///   yourself.
 ///
 /// The timeout runs on Tokio's timer: serve on a Tokio runtime with its timer enabled
 /// (`#[tokio::main]`, `axum::serve` and hyper's usual setups have it; a runtime `Builder` needs
@@ -177,6 +194,12 @@ where
             let now = SystemTime::now();
             let (parts, body) = req.into_parts();
             let mut head = Request::from_parts(parts, ());
+            if crate::body::claims_chunked(head.headers()) {
+                return match verify_chunked(&layer, head, body, now).await {
+                    Ok(req) => inner.call(req).await,
+                    Err(answer) => Ok(answer),
+                };
+            }
             // Every check the headers decide, before a byte of the body is read.
             let authenticated = match layer
                 .verifier
@@ -213,17 +236,83 @@ where
 {
     crate::body::read_within(body, layer.body_limit, layer.body_timeout)
         .await
-        .map_err(|e| {
-            let message = e.message("the server's body timeout (VerifyLayer::body_timeout)");
-            let mut res = json_answer(e.status(), None, &message);
-            if e.closes_connection() {
-                res.headers_mut().insert(
-                    http::header::CONNECTION,
-                    http::HeaderValue::from_static("close"),
-                );
+        .map_err(body_answer)
+}
+
+/// An `aws-chunked` request (`x-amz-content-sha256: STREAMING-*`): its head and seed signature
+/// are checked before the body is read, then the body is decoded and every chunk verified as
+/// it arrives (within the body timeout, the decoded length within the body limit, each signed
+/// chunk within the limit too), and the decoded data is handed on with the headers rewritten
+/// for it. `Err` is the answer.
+async fn verify_chunked<B, ResBody>(
+    layer: &VerifyLayer,
+    mut head: Request<()>,
+    body: B,
+    now: SystemTime,
+) -> Result<Request<B>, Response<ResBody>>
+where
+    B: Body + From<Bytes>,
+    B::Error: Into<BoxError>,
+    ResBody: From<Bytes>,
+{
+    let decoder = match layer.verifier.verify_chunked_at(&head, now) {
+        Ok(decoder) => decoder,
+        Err(ChunkedVerifyError::Verify(e)) => {
+            return Err(reject(layer, &head, Payload::Unsigned, &e));
+        }
+        Err(e) => return Err(chunked_answer(&e)),
+    };
+    let limit = u64::try_from(layer.body_limit).unwrap_or(u64::MAX);
+    if decoder.declared_len() > limit {
+        return Err(json_answer(
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+            "Request Too Long",
+        ));
+    }
+    let max_chunk = decoder.max_chunk_size().min(layer.body_limit);
+    let decoder = decoder.with_max_chunk_size(max_chunk);
+    let verified = decoder.verified().clone();
+    let mut decoded = DecodedBody::new(body, decoder).with_timeout(layer.body_timeout);
+    let mut bytes = BytesMut::new();
+    while let Some(frame) = decoded.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    bytes.extend_from_slice(&data);
+                }
             }
-            res
-        })
+            Err(DecodedBodyError::Verify(e)) => return Err(chunked_answer(&e)),
+            Err(DecodedBodyError::TimedOut(t)) => {
+                return Err(body_answer(crate::body::BodyError::TimedOut(t)));
+            }
+            Err(_) => return Err(body_answer(crate::body::BodyError::Broken)),
+        }
+    }
+    crate::body::decoded_headers(head.headers_mut(), bytes.len() as u64);
+    head.extensions_mut().insert::<Verified>(verified);
+    let (parts, ()) = head.into_parts();
+    Ok(Request::from_parts(parts, B::from(bytes.freeze())))
+}
+
+/// S3's answer for a refused `aws-chunked` body: its status, and its code as
+/// `x-amzn-ErrorType` beside its message.
+fn chunked_answer<ResBody: From<Bytes>>(e: &ChunkedVerifyError) -> Response<ResBody> {
+    let status = http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST);
+    json_answer(status, Some(e.aws_code()), &e.aws_message())
+}
+
+/// The answer for a body that could not be read (413, 408 closing the connection, 400).
+fn body_answer<ResBody: From<Bytes>>(e: crate::body::BodyError) -> Response<ResBody> {
+    let message = e.message("the server's body timeout (VerifyLayer::body_timeout)");
+    let mut res = json_answer(e.status(), None, &message);
+    if e.closes_connection() {
+        res.headers_mut().insert(
+            http::header::CONNECTION,
+            http::HeaderValue::from_static("close"),
+        );
+    }
+    res
 }
 
 /// API Gateway's answer for `error`.

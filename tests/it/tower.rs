@@ -441,3 +441,209 @@ async fn verify_layer_answers_408_when_a_signed_body_stalls_past_the_body_timeou
     assert_eq!(got.response.status, 200, "{}", got.response.text());
     assert_eq!(got.response.text(), "AKIDEXAMPLE 11");
 }
+
+// aws-chunked uploads (`STREAMING-*`) through `VerifyLayer` and `DecodedBody`.
+
+mod chunked {
+    use super::{AKID, SECRET};
+
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use std::time::SystemTime;
+
+    use awssig::streaming::{Checksum, ChunkedUpload, DecodedBody, DecodedBodyError};
+    use awssig::tower::VerifyLayer;
+    use awssig::verify::{UnsignedPayload, Verified};
+    use awssig::{Credentials, Settings, Signer, Verifier};
+    use bytes::Bytes;
+    use http_body::{Body, Frame};
+    use http_body_util::{BodyExt, Full};
+    use tower::{ServiceBuilder, ServiceExt};
+
+    /// A body that yields the given frames, one per poll.
+    struct Frames(VecDeque<Bytes>);
+
+    impl Body for Frames {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.0.pop_front().map(|b| Ok(Frame::data(b))))
+        }
+    }
+
+    fn signer() -> Signer {
+        Signer::new(Credentials::new(AKID, SECRET), "us-east-1", "s3").with_settings(Settings::s3())
+    }
+
+    fn verifier() -> Verifier {
+        Verifier::new(Credentials::new(AKID, SECRET), "us-east-1", "s3")
+            .with_settings(Settings::s3())
+            .with_unsigned_payload(UnsignedPayload::Allowed)
+    }
+
+    fn data(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    /// Signs `data` as `upload`, returning the head and the wire body one frame per chunk.
+    fn upload(upload: ChunkedUpload, data: &[u8], chunk: usize) -> (http::Request<()>, Vec<Bytes>) {
+        let mut req = http::Request::put("http://127.0.0.1/bucket/key")
+            .header("content-encoding", "aws-chunked, gzip")
+            .body(())
+            .unwrap();
+        let mut up = signer()
+            .sign_chunked_at(&mut req, upload, SystemTime::now())
+            .unwrap();
+        let mut frames = Vec::new();
+        for c in data.chunks(chunk) {
+            let mut f = Vec::new();
+            up.write_chunk(c, &mut f).unwrap();
+            frames.push(Bytes::from(f));
+        }
+        let mut f = Vec::new();
+        up.finish(&mut f).unwrap();
+        frames.push(Bytes::from(f));
+        (req, frames)
+    }
+
+    fn joined(frames: &[Bytes]) -> Bytes {
+        Bytes::from(frames.concat())
+    }
+
+    /// Sends `req` with `wire` through `VerifyLayer` to a handler that echoes the decoded body
+    /// and the headers it saw.
+    async fn through_verify_layer(
+        head: http::Request<()>,
+        wire: Bytes,
+    ) -> (u16, http::HeaderMap, Bytes) {
+        let handler = tower::service_fn(|req: http::Request<Full<Bytes>>| async move {
+            assert!(req.extensions().get::<Verified>().is_some());
+            let headers = req.headers().clone();
+            let body = req.into_body().collect().await.unwrap().to_bytes();
+            let mut res = http::Response::new(Full::new(body));
+            *res.headers_mut() = headers;
+            Ok::<_, std::convert::Infallible>(res)
+        });
+        let svc = ServiceBuilder::new()
+            .layer(VerifyLayer::new(verifier()))
+            .service(handler);
+        let (parts, ()) = head.into_parts();
+        let res = svc
+            .oneshot(http::Request::from_parts(parts, Full::new(wire)))
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, body)
+    }
+
+    #[tokio::test]
+    async fn every_form_reaches_the_handler_byte_identical() {
+        let data = data(100_000);
+        for form in [
+            ChunkedUpload::signed(data.len() as u64),
+            ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Crc32),
+            ChunkedUpload::unsigned(data.len() as u64).trailer(Checksum::Crc32),
+        ] {
+            let (head, frames) = upload(form.chunk_size(8192), &data, 8192);
+            let (status, headers, body) = through_verify_layer(head, joined(&frames)).await;
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            assert_eq!(body, data);
+            assert_eq!(headers["content-length"], data.len().to_string());
+            assert_eq!(headers["content-encoding"], "gzip");
+            assert!(!headers.contains_key("x-amz-trailer"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_corrupted_chunk_is_refused_and_never_reaches_the_handler() {
+        let data = data(40_000);
+        let (head, frames) = upload(
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut wire = joined(&frames).to_vec();
+        wire[8192 + 200] ^= 1; // in the second chunk's data
+        let (status, headers, body) = through_verify_layer(head, Bytes::from(wire)).await;
+        assert_eq!(status, 403);
+        assert_eq!(headers["x-amzn-errortype"], "SignatureDoesNotMatch");
+        assert!(!body.windows(64).any(|w| data.windows(64).any(|d| d == w)));
+    }
+
+    #[tokio::test]
+    async fn a_bad_seed_signature_is_answered_before_the_body_is_read() {
+        let data = data(10);
+        let (mut head, _) = upload(ChunkedUpload::signed(10), &data, 8192);
+        head.headers_mut()
+            .insert("x-amz-date", "20150830T123600Z".parse().unwrap());
+        let (status, _, _) = through_verify_layer(head, Bytes::new()).await;
+        assert_eq!(status, 403);
+    }
+
+    /// The body yields each signed chunk once it verifies, and stops with an error frame at a
+    /// corrupted one: the corrupted chunk's bytes are never yielded.
+    #[tokio::test]
+    async fn decoded_body_ends_with_an_error_at_a_corrupted_chunk() {
+        let data = data(5 * 8192);
+        let (head, mut frames) = upload(
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut third = frames[2].to_vec();
+        third[100] ^= 0x20;
+        frames[2] = Bytes::from(third);
+        let decoder = verifier()
+            .verify_chunked_at(&head, SystemTime::now())
+            .unwrap();
+        let mut body = DecodedBody::new(Frames(frames.into()), decoder);
+        let mut got = Vec::new();
+        let err = loop {
+            match body.frame().await {
+                Some(Ok(f)) => got.extend_from_slice(&f.into_data().unwrap()),
+                Some(Err(e)) => break e,
+                None => panic!("a corrupted body ended without an error"),
+            }
+        };
+        assert!(matches!(err, DecodedBodyError::Verify(_)), "{err}");
+        assert_eq!(got, data[..2 * 8192]);
+        assert!(body.frame().await.is_none());
+    }
+
+    /// Several MiB through a decoder that may hold one 64 KiB chunk: every frame it yields is
+    /// at most one chunk, and the whole body arrives byte-exact.
+    #[tokio::test]
+    async fn a_multi_mib_upload_streams_one_chunk_at_a_time() {
+        const CHUNK: usize = 64 * 1024;
+        let data = data(4 * 1024 * 1024 + 123);
+        for form in [
+            ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Sha256),
+            ChunkedUpload::unsigned(data.len() as u64).trailer(Checksum::Crc64Nvme),
+        ] {
+            let (head, frames) = upload(form.chunk_size(CHUNK), &data, CHUNK);
+            let decoder = verifier()
+                .verify_chunked_at(&head, SystemTime::now())
+                .unwrap()
+                .with_max_chunk_size(CHUNK);
+            let mut body = DecodedBody::new(Frames(frames.into()), decoder)
+                .with_timeout(std::time::Duration::from_secs(30));
+            assert_eq!(body.size_hint().exact(), Some(data.len() as u64));
+            let mut got = Vec::with_capacity(data.len());
+            let mut largest = 0;
+            while let Some(frame) = body.frame().await {
+                let frame = frame.unwrap().into_data().unwrap();
+                largest = largest.max(frame.len());
+                got.extend_from_slice(&frame);
+            }
+            assert!(largest <= CHUNK, "{largest}");
+            assert!(got == data);
+            assert!(body.verified().unwrap().checksum().is_some());
+        }
+    }
+}
