@@ -189,6 +189,13 @@ fn signed_batch(ours: &awssig::Signer, batch: &mut [http::Request<&'static [u8]>
 }
 
 #[inline(never)]
+fn counted_floor_http_request(floor: &Floor, batch: &mut [http::Request<&'static [u8]>]) {
+    for r in batch {
+        black_box(floor).sign_request(black_box(r));
+    }
+}
+
+#[inline(never)]
 fn counted_verifier(verifier: &Verifier, req: &http::Request<&'static [u8]>) {
     for _ in 0..COUNTED {
         let req = black_box(req);
@@ -244,6 +251,35 @@ fn main() {
         while t0.elapsed().as_secs() < 10 {
             counted_verifier(&verifier, &req);
         }
+        return;
+    }
+    // `--count-sign-at` / `--count-sign-at-post`: `Signer::sign_at` and the floor that writes
+    // the headers too (`Floor::sign_request`) on `COUNTED` fresh requests each, in functions of
+    // their own, for `valgrind --tool=callgrind` (see BENCHMARKS.md).
+    if arg("--count-sign-at") || arg("--count-sign-at-post") {
+        let body: &'static [u8] = json_1kib().leak();
+        let post = arg("--count-sign-at-post");
+        let (ours, floor) = if post {
+            (
+                signer(Some(TOKEN), "execute-api"),
+                Floor::api_gateway_post(body),
+            )
+        } else {
+            (signer(None, "service"), Floor::get_vanilla())
+        };
+        let fresh = || -> Vec<_> {
+            (0..COUNTED)
+                .map(|_| {
+                    if post {
+                        api_gateway_post(body)
+                    } else {
+                        get_vanilla()
+                    }
+                })
+                .collect()
+        };
+        counted_floor_http_request(&floor, &mut fresh());
+        signed_batch(&ours, &mut fresh());
         return;
     }
     // `--profile-sign-at` / `--profile-sign-at-post`: only `Signer::sign_at` on fresh copies

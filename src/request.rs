@@ -45,6 +45,10 @@ pub struct SignableRequest<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: SmallVec<[Header<'a>; 16]>,
+    /// How many of the first `headers` came from an `http::HeaderMap`, whose names are tokens
+    /// and whose values hold no control byte but tab (`http` checks both when they are made),
+    /// so [`SignableRequest::validate`] need not check them again.
+    pub(crate) checked_headers: usize,
 }
 
 /// Headers whose values are credentials, never printed.
@@ -129,6 +133,7 @@ impl<'a> SignableRequest<'a> {
             path,
             query,
             headers: SmallVec::new(),
+            checked_headers: 0,
         }
     }
 
@@ -191,8 +196,10 @@ impl<'a> SignableRequest<'a> {
             });
         }
         let mut hosts = 0;
-        for h in &self.headers {
-            validate_header(h.name, h.value)?;
+        for (i, h) in self.headers.iter().enumerate() {
+            if i >= self.checked_headers {
+                validate_header(h.name, h.value)?;
+            }
             hosts += usize::from(h.name.eq_ignore_ascii_case("host"));
         }
         if hosts > 1 {
@@ -245,10 +252,12 @@ impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
             path: uri.path(),
             query: uri.query(),
             headers: SmallVec::new(),
+            checked_headers: 0,
         };
         for (name, value) in req.headers() {
             parts.push_header(name.as_str(), value.as_bytes());
         }
+        parts.checked_headers = parts.headers.len();
         parts
     }
 }
@@ -333,7 +342,13 @@ static TOKEN_BYTES: [bool; 256] = {
 
 /// RFC 9110 `token`.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| TOKEN_BYTES[usize::from(b)])
+    !s.is_empty() && s.bytes().all(is_token_byte)
+}
+
+/// Whether `b` may appear in a token (RFC 9110 §5.6.2).
+#[inline]
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    TOKEN_BYTES[usize::from(b)]
 }
 
 /// A header can be signed when its name is a token and its value has no control bytes other

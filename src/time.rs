@@ -184,14 +184,20 @@ impl AmzDate {
 
     /// Parses `YYYYMMDDTHHMMSSZ`.
     pub fn parse(s: &str) -> Option<Self> {
-        let b: [u8; 16] = s.as_bytes().try_into().ok()?;
+        Self::parse_bytes(s.as_bytes()).map(|(d, _)| d)
+    }
+
+    /// [`AmzDate::parse`] of bytes, with the seconds since the Unix epoch it stands for (the
+    /// check computes them; the verifier's time check uses them).
+    pub(crate) fn parse_bytes(s: &[u8]) -> Option<(Self, i64)> {
+        let b: [u8; 16] = s.try_into().ok()?;
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if !(digits(0..8) && b[8] == b'T' && digits(9..15) && b[15] == b'Z') {
             return None;
         }
         let d = Self(b);
-        d.unix_seconds()?;
-        Some(d)
+        let seconds = d.unix_seconds()?;
+        Some((d, seconds))
     }
 
     /// The seconds since the Unix epoch this date stands for, with integer arithmetic (Howard
@@ -200,13 +206,19 @@ impl AmzDate {
     /// The verifier's time checks run on this, once per request.
     pub(crate) fn unix_seconds(&self) -> Option<i64> {
         let b = &self.0;
-        let n = |at: usize, len: usize| -> Option<u32> {
-            b[at..at + len].iter().try_fold(0u32, |acc, &d| {
-                d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
-            })
-        };
-        let (year, month, day) = (n(0, 4)?, n(4, 2)?, n(6, 2)?);
-        let (hour, minute, second) = (n(9, 2)?, n(11, 2)?, n(13, 2)?);
+        // The digits' values, all checked at once (no branch per digit).
+        let v = b.map(|c| c.wrapping_sub(b'0'));
+        if v[..8]
+            .iter()
+            .chain(&v[9..15])
+            .fold(0u8, |bad, &d| bad | u8::from(d > 9))
+            != 0
+        {
+            return None;
+        }
+        let n = |at: usize| u32::from(v[at]) * 10 + u32::from(v[at + 1]);
+        let (year, month, day) = (n(0) * 100 + n(2), n(4), n(6));
+        let (hour, minute, second) = (n(9), n(11), n(13));
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
         let month_days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -164,14 +164,28 @@ impl fmt::Debug for Verifier {
 }
 
 /// What a verified request proved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// One heap string: the credential, with the `SignedHeaders` list after it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
+    /// The credential; its trailing text is the signed header names (lowercase, sorted,
+    /// without repeats, `;`-joined).
     credential: Credential,
-    /// Lowercase, sorted, without repeats, `;`-joined.
-    signed_headers: Box<str>,
     amz_date: AmzDate,
     presigned: bool,
     payload: PayloadKind,
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("credential", &self.credential)
+            .field("signed_headers", &self.signed_headers_list())
+            .field("amz_date", &self.amz_date)
+            .field("presigned", &self.presigned)
+            .field("payload", &self.payload)
+            .finish()
+    }
 }
 
 /// What a verified signature says about the body ([`Verified::payload`]).
@@ -206,12 +220,12 @@ impl Verified {
 
     /// The signed header names, lowercase and sorted.
     pub fn signed_headers(&self) -> Vec<&str> {
-        self.signed_headers.split(';').collect()
+        self.signed_headers_list().split(';').collect()
     }
 
     /// The signed header names as the `SignedHeaders` list: lowercase, sorted, `;`-separated.
     pub fn signed_headers_list(&self) -> &str {
-        &self.signed_headers
+        self.credential.trailing()
     }
 
     /// The signing time.
@@ -239,22 +253,73 @@ struct Claims<'a> {
     signed_headers: Cow<'a, str>,
     signature: Signature,
     amz_date: AmzDate,
+    /// `amz_date` in seconds since the Unix epoch, when its parse computed them.
+    signed_at: Option<i64>,
     /// `X-Amz-Expires` and `X-Amz-Security-Token` of a presigned URL.
     presign: Option<(u64, Option<&'a str>)>,
 }
 
-/// Where the claims come from: the `Authorization` header's value (as text; invalid UTF-8
-/// replaced, borrowed when there is none), or the parsed presigned query.
+/// Where the claims come from: the `Authorization` header's value, already read when it is in
+/// the layout signers send ([`RawAuthorization::parse_exact`]), else as text (invalid UTF-8
+/// replaced, borrowed when there is none); or the parsed presigned query.
 enum AuthSource<'r> {
+    Exact(RawAuthorization<'r>, &'r [u8]),
     Header(Cow<'r, str>),
     Query(PresignedQuery),
 }
 
-/// The claims an [`Authenticated`] keeps for its second half, owned: two heap strings.
+/// The headers the verifier reads, found in one pass over the request's headers: each the
+/// first of its name (as [`SignableRequest::header_value`] finds it), and how many `Host` and
+/// `Authorization` headers there are.
+#[derive(Clone, Copy, Default)]
+struct KnownHeaders<'r> {
+    authorization: Option<&'r [u8]>,
+    authorizations: usize,
+    host: Option<&'r [u8]>,
+    hosts: usize,
+    amz_date: Option<&'r [u8]>,
+    date: Option<&'r [u8]>,
+    security_token: Option<&'r [u8]>,
+    content_sha256: Option<&'r [u8]>,
+}
+
+impl<'r> KnownHeaders<'r> {
+    #[inline]
+    fn of(req: &SignableRequest<'r>) -> Self {
+        let mut k = Self::default();
+        for h in &req.headers {
+            let n = h.name.as_bytes();
+            let is = |name: &[u8]| n.eq_ignore_ascii_case(name);
+            // By length first: most names are then ruled out by one compare.
+            let slot = match n.len() {
+                4 if is(b"host") => {
+                    k.hosts += 1;
+                    &mut k.host
+                }
+                4 if is(b"date") => &mut k.date,
+                10 if is(b"x-amz-date") => &mut k.amz_date,
+                13 if is(b"authorization") => {
+                    k.authorizations += 1;
+                    &mut k.authorization
+                }
+                20 if is(b"x-amz-security-token") => &mut k.security_token,
+                20 if is(b"x-amz-content-sha256") => &mut k.content_sha256,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(h.value);
+            }
+        }
+        k
+    }
+}
+
+/// The claims an [`Authenticated`] keeps for its second half, owned: one heap string, the
+/// credential with the `SignedHeaders` list after it (lowercase, sorted, without repeats,
+/// `;`-joined), which [`Verified`] then keeps.
 struct KeptClaims {
     algorithm: Algorithm,
     credential: Credential,
-    signed_headers: Box<str>,
     signature: Signature,
     amz_date: AmzDate,
     presigned: bool,
@@ -421,16 +486,17 @@ impl Verifier {
         now: SigningTime,
         streaming: Streaming,
     ) -> Result<Authenticated, VerifyError> {
-        let source = self.auth_source(req)?;
-        let claims = self.claims(req, &source)?;
-        check_host(req)?;
+        let known = KnownHeaders::of(req);
+        let source = self.auth_source(req, &known)?;
+        let claims = self.claims(&known, &source)?;
+        check_host(req, &known)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
         let creds = self
             .lookup
             .credentials_ref(claims.credential.access_key_id)
             .ok_or(VerifyError::UnknownAccessKey)?;
-        check_token(req, &claims, &creds)?;
+        check_token(&known, &claims, &creds)?;
         // After the token check, so that only a holder of the token learns that it expired.
         if creds
             .expiry()
@@ -440,13 +506,10 @@ impl Verifier {
         }
         check_signed_headers(req, &claims, self.token_unsigned())?;
         // S3 requires the header on header auth (a presigned URL is `UNSIGNED-PAYLOAD`).
-        if self.service == "s3"
-            && claims.presign.is_none()
-            && req.header_value("x-amz-content-sha256").is_none()
-        {
+        if self.service == "s3" && claims.presign.is_none() && known.content_sha256.is_none() {
             return Err(VerifyError::MissingContentSha256);
         }
-        let payload = self.payload_claim(req, &claims)?;
+        let payload = self.payload_claim(&known, &claims)?;
         if matches!(payload, PayloadClaim::Streaming(_)) && streaming == Streaming::Refused {
             return Err(VerifyError::InvalidContentSha256);
         }
@@ -456,8 +519,7 @@ impl Verifier {
         Ok(Authenticated {
             claims: KeptClaims {
                 algorithm: claims.algorithm,
-                credential: claims.credential.into(),
-                signed_headers: claims.signed_headers.into(),
+                credential: Credential::with_trailing(claims.credential, &claims.signed_headers),
                 signature: claims.signature,
                 amz_date: claims.amz_date,
                 presigned: claims.presign.is_some(),
@@ -482,13 +544,15 @@ impl Verifier {
         req: &SignableRequest<'_>,
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
-        let source = self.auth_source(req)?;
-        let claims = self.claims(req, &source)?;
+        let known = KnownHeaders::of(req);
+        let source = self.auth_source(req, &known)?;
+        let claims = self.claims(&known, &source)?;
         let rules = Rules {
             settings: self.canonical_settings(),
             unsigned_payload: self.unsigned_payload,
         };
-        let (payload_line, _) = rules.payload_line(self.payload_claim(req, &claims)?, payload)?;
+        let (payload_line, _) =
+            rules.payload_line(self.payload_claim(&known, &claims)?, payload)?;
         let (creq, _) = rules.canonical(
             req,
             &claims.signed_headers,
@@ -573,16 +637,15 @@ impl Verifier {
 
     /// Finds the one way the request is signed: its `Authorization` header or its presigned
     /// query.
-    fn auth_source<'r>(&self, req: &SignableRequest<'r>) -> Result<AuthSource<'r>, VerifyError> {
-        let mut auth = None;
-        for h in &req.headers {
-            if h.name.len() == 13 && h.name.eq_ignore_ascii_case("authorization") {
-                if auth.is_some() {
-                    return Err(VerifyError::MultipleAuthorizationHeaders);
-                }
-                auth = Some(h.value);
-            }
+    fn auth_source<'r>(
+        &self,
+        req: &SignableRequest<'r>,
+        known: &KnownHeaders<'r>,
+    ) -> Result<AuthSource<'r>, VerifyError> {
+        if known.authorizations > 1 {
+            return Err(VerifyError::MultipleAuthorizationHeaders);
         }
+        let auth = known.authorization;
         let presigned = match req.query {
             Some(q) => PresignedQuery::parse(q)?,
             None => None,
@@ -590,68 +653,25 @@ impl Verifier {
         match (auth, presigned) {
             (Some(_), Some(_)) => Err(VerifyError::MultipleAuthMechanisms),
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
-            (Some(value), None) => Ok(AuthSource::Header(lossy(value))),
+            (Some(value), None) => Ok(match RawAuthorization::parse_exact(value) {
+                Some(raw) => AuthSource::Exact(raw, value),
+                None => AuthSource::Header(lossy(value)),
+            }),
             (None, Some(q)) => Ok(AuthSource::Query(q)),
         }
     }
 
     fn claims<'a>(
         &self,
-        req: &SignableRequest<'_>,
+        known: &KnownHeaders<'a>,
         source: &'a AuthSource<'_>,
     ) -> Result<Claims<'a>, VerifyError> {
         match source {
+            AuthSource::Exact(raw, value) => {
+                Self::header_claims(known, Ok(*raw), || String::from_utf8_lossy(value).into())
+            }
             AuthSource::Header(value) => {
-                // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
-                let amz = req.header_value("x-amz-date");
-                let http_date = req.header_value("date");
-                let missing = amz.is_none() && http_date.is_none();
-                let parsed = RawAuthorization::parse(value).map_err(|e| match e {
-                    VerifyError::IncompleteSignature {
-                        missing: params,
-                        authorization,
-                        ..
-                    } => VerifyError::IncompleteSignature {
-                        missing: params,
-                        date_missing: missing,
-                        authorization,
-                    },
-                    e => e,
-                })?;
-                let amz_date = match (amz, http_date) {
-                    (Some(d), _) => {
-                        let d = lossy(d);
-                        AmzDate::parse(d.trim()).ok_or_else(|| VerifyError::InvalidDate {
-                            value: d.into_owned(),
-                        })?
-                    }
-                    (None, Some(d)) => {
-                        let d = String::from_utf8_lossy(d);
-                        crate::time::parse_http_date(&d)
-                            .and_then(|t| AmzDate::new(t).ok())
-                            .ok_or_else(|| VerifyError::InvalidDate {
-                                value: d.into_owned(),
-                            })?
-                    }
-                    (None, None) => {
-                        return Err(VerifyError::IncompleteSignature {
-                            missing: Vec::new(),
-                            date_missing: true,
-                            authorization: value.to_string(),
-                        });
-                    }
-                };
-                Ok(Claims {
-                    algorithm: parsed.algorithm,
-                    signed_headers: sorted_signed_headers(
-                        parsed.signed_headers,
-                        parsed.signed_headers_in_order,
-                    ),
-                    signature: parsed.signature,
-                    credential: parsed.credential,
-                    amz_date,
-                    presign: None,
-                })
+                Self::header_claims(known, RawAuthorization::parse(value), || value.to_string())
             }
             AuthSource::Query(q) => Ok(Claims {
                 algorithm: q.algorithm(),
@@ -659,9 +679,75 @@ impl Verifier {
                 signature: q.signature(),
                 credential: q.credential().borrowed(),
                 amz_date: q.amz_date(),
+                signed_at: None,
                 presign: Some((q.expires(), q.security_token())),
             }),
         }
+    }
+
+    /// The claims of header auth: the parsed `Authorization` value (`authorization` is its
+    /// text, for an error) and the request's date.
+    fn header_claims<'a>(
+        known: &KnownHeaders<'a>,
+        parsed: Result<RawAuthorization<'a>, VerifyError>,
+        authorization: impl FnOnce() -> String,
+    ) -> Result<Claims<'a>, VerifyError> {
+        // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
+        let (amz, http_date) = (known.amz_date, known.date);
+        let missing = amz.is_none() && http_date.is_none();
+        let parsed = parsed.map_err(|e| match e {
+            VerifyError::IncompleteSignature {
+                missing: params,
+                authorization,
+                ..
+            } => VerifyError::IncompleteSignature {
+                missing: params,
+                date_missing: missing,
+                authorization,
+            },
+            e => e,
+        })?;
+        let (amz_date, signed_at) = match (amz, http_date) {
+            (Some(d), _) => match AmzDate::parse_bytes(d) {
+                Some((date, seconds)) => (date, Some(seconds)),
+                None => {
+                    let d = lossy(d);
+                    let date =
+                        AmzDate::parse(d.trim()).ok_or_else(|| VerifyError::InvalidDate {
+                            value: d.into_owned(),
+                        })?;
+                    (date, None)
+                }
+            },
+            (None, Some(d)) => {
+                let d = String::from_utf8_lossy(d);
+                let date = crate::time::parse_http_date(&d)
+                    .and_then(|t| AmzDate::new(t).ok())
+                    .ok_or_else(|| VerifyError::InvalidDate {
+                        value: d.into_owned(),
+                    })?;
+                (date, None)
+            }
+            (None, None) => {
+                return Err(VerifyError::IncompleteSignature {
+                    missing: Vec::new(),
+                    date_missing: true,
+                    authorization: authorization(),
+                });
+            }
+        };
+        Ok(Claims {
+            algorithm: parsed.algorithm,
+            signed_headers: sorted_signed_headers(
+                parsed.signed_headers,
+                parsed.signed_headers_in_order,
+            ),
+            signature: parsed.signature,
+            credential: parsed.credential,
+            amz_date,
+            signed_at,
+            presign: None,
+        })
     }
 
     /// What the request's headers say about the payload, with the checks that need no body:
@@ -669,10 +755,10 @@ impl Verifier {
     /// accepts.
     fn payload_claim(
         &self,
-        req: &SignableRequest<'_>,
+        known: &KnownHeaders<'_>,
         claims: &Claims<'_>,
     ) -> Result<PayloadClaim, VerifyError> {
-        let Some(given) = req.header_value("x-amz-content-sha256") else {
+        let Some(given) = known.content_sha256 else {
             if claims.presign.is_some() && self.settings.presign_unsigned() {
                 return Ok(PayloadClaim::Unsigned);
             }
@@ -810,11 +896,11 @@ impl Rules {
             name: "host",
             value: buf.as_slice(),
         });
-        let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
         let mut canonical_headers = CanonicalHeaders::default();
         let headers = req.headers.iter().copied().chain(host);
         let mut absent = false;
-        if !canonical_headers.take_claimed(&names, headers.clone()) {
+        if !canonical_headers.take_claimed(split_byte(signed_headers, b';'), headers.clone()) {
+            let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
             let all: SmallVec<[Header<'_>; 16]> = headers.collect();
             let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
             canonical_headers = claimed;
@@ -879,7 +965,7 @@ impl fmt::Debug for Authenticated {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Authenticated")
             .field("credential", &self.claims.credential)
-            .field("signed_headers", &self.claims.signed_headers)
+            .field("signed_headers", &self.claims.credential.trailing())
             .field("amz_date", &self.claims.amz_date)
             .field("presigned", &self.claims.presigned)
             .finish_non_exhaustive()
@@ -931,7 +1017,6 @@ impl Authenticated {
         key.keep();
         Ok(Verified {
             credential: claims.credential,
-            signed_headers: claims.signed_headers,
             amz_date: claims.amz_date,
             presigned: claims.presigned,
             payload: payload_kind,
@@ -963,7 +1048,6 @@ impl Authenticated {
             streaming,
             verified: Verified {
                 credential: claims.credential,
-                signed_headers: claims.signed_headers,
                 amz_date: claims.amz_date,
                 presigned: claims.presigned,
                 payload: if streaming.signed() {
@@ -996,7 +1080,7 @@ fn check_signature(
 ) -> Result<(), VerifyError> {
     let (digest, absent) = rules.canonical(
         req,
-        &claims.signed_headers,
+        claims.credential.trailing(),
         claims.presigned,
         payload_line.as_bytes(),
         |creq| {

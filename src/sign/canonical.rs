@@ -215,15 +215,17 @@ impl<'a> CanonicalHeaders<'a> {
     /// [`CanonicalHeaders::new_claimed`] gives, built in place. `false` when a claimed name is
     /// not among `headers`; the caller then takes `new_claimed`'s answer, which writes that
     /// header with an empty value.
-    pub(crate) fn take_claimed(
+    pub(crate) fn take_claimed<'c>(
         &mut self,
-        claimed: &[&str],
+        claimed: impl IntoIterator<Item = &'c str>,
         headers: impl IntoIterator<Item = Header<'a>>,
     ) -> bool {
-        let wanted: SmallVec<[Entry<'_>; 16]> = claimed
-            .iter()
-            .map(|name| Entry::new(Header { name, value: b"" }))
-            .collect();
+        let mut wanted: SmallVec<[Entry<'_>; 16]> = SmallVec::new();
+        wanted.extend(
+            claimed
+                .into_iter()
+                .map(|name| Entry::new(Header { name, value: b"" })),
+        );
         for h in headers {
             let e = Entry::new(h);
             // Most names differ from each wanted one in their first 8 bytes: one integer

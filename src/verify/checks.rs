@@ -5,13 +5,13 @@ use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
 use crate::crypto;
-use crate::request::{SignableRequest, host_and_port};
+use crate::request::{Header, SignableRequest, host_and_port};
 use crate::sign::canonical::cmp_lowercase;
 use crate::time::{AmzDate, SigningTime};
 
 use super::error::VerifyError;
-use super::parse::split_byte;
-use super::{Claims, Verifier};
+use super::parse::{find_byte, split_byte};
+use super::{Claims, KnownHeaders, Verifier};
 
 impl Verifier {
     pub(super) fn check_scope(&self, claims: &Claims<'_>) -> Result<(), VerifyError> {
@@ -44,7 +44,7 @@ impl Verifier {
         now: SigningTime,
     ) -> Result<(), VerifyError> {
         const NANOS: i128 = 1_000_000_000;
-        let Some(signed_at) = claims.amz_date.unix_seconds() else {
+        let Some(signed_at) = claims.signed_at.or_else(|| claims.amz_date.unix_seconds()) else {
             return self.time_error(claims, server_time(now));
         };
         let signed_at = i128::from(signed_at) * NANOS;
@@ -135,14 +135,6 @@ pub(super) fn sorted(names: &[String]) -> Vec<String> {
     names
 }
 
-/// How many times the header `name` appears.
-pub(super) fn count_headers(req: &SignableRequest<'_>, name: &str) -> usize {
-    req.headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case(name))
-        .count()
-}
-
 /// A request names one host: at most one `Host` header, and when the URI has an authority too,
 /// the same host in both (RFC 9112 §3.2.2, RFC 9113 §8.3.1).
 ///
@@ -152,13 +144,21 @@ pub(super) fn count_headers(req: &SignableRequest<'_>, name: &str) -> usize {
 /// `Host: example.com:80` does not agree with `https://example.com/`. The URI's userinfo is not
 /// part of its host and is ignored; a `Host` header has no userinfo, so one with `@` agrees
 /// with nothing.
-pub(super) fn check_host(req: &SignableRequest<'_>) -> Result<(), VerifyError> {
-    if count_headers(req, "host") > 1 {
+pub(super) fn check_host(
+    req: &SignableRequest<'_>,
+    known: &KnownHeaders<'_>,
+) -> Result<(), VerifyError> {
+    if known.hosts > 1 {
         return Err(VerifyError::MultipleHostHeaders);
     }
-    let (Some(header), Some(authority)) = (req.header_value("host"), req.authority) else {
+    let (Some(header), Some(authority)) = (known.host, req.authority) else {
         return Ok(());
     };
+    // The usual case, the same bytes in both: the same host and port, unless they hold
+    // userinfo, which a `Host` header may not carry (decided below).
+    if header == authority.as_bytes() && !authority.contains('@') {
+        return Ok(());
+    }
     let default_port = match req.scheme {
         Some(s) if s.eq_ignore_ascii_case("http") => Some("80"),
         Some(s) if s.eq_ignore_ascii_case("https") => Some("443"),
@@ -190,11 +190,11 @@ pub(super) fn check_host(req: &SignableRequest<'_>) -> Result<(), VerifyError> {
 
 /// The session token presented must be the one issued with the key, and only then present.
 pub(super) fn check_token(
-    req: &SignableRequest<'_>,
+    known: &KnownHeaders<'_>,
     claims: &Claims<'_>,
     creds: &Credentials,
 ) -> Result<(), VerifyError> {
-    let header = req.header_value("x-amz-security-token");
+    let header = known.security_token;
     let given: Option<&[u8]> = match claims.presign {
         Some((_, Some(t))) => Some(t.as_bytes()),
         _ => header,
@@ -226,8 +226,7 @@ pub(super) fn check_signed_headers(
     let claimed = |name: &str| {
         let name = name.as_bytes();
         match &long {
-            None => split_byte(list, b';')
-                .any(|s| s.len() == name.len() && s.as_bytes().eq_ignore_ascii_case(name)),
+            None => list_has(list.as_bytes(), name),
             Some(signed) => signed
                 .binary_search_by(|s| cmp_lowercase(s.as_bytes(), name))
                 .is_ok(),
@@ -236,21 +235,85 @@ pub(super) fn check_signed_headers(
     if !claimed("host") {
         return Err(VerifyError::HostNotSigned);
     }
+    let unsigned = |h: &&Header<'_>| {
+        is_x_amz(h.name.as_bytes())
+            && !claimed(h.name)
+            && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
+    };
+    if !req.headers.iter().any(|h| unsigned(&h)) {
+        return Ok(());
+    }
     let mut names: Vec<String> = req
         .headers
         .iter()
-        .filter(|h| {
-            h.name.len() >= 6
-                && h.name.as_bytes()[..6].eq_ignore_ascii_case(b"x-amz-")
-                && !claimed(h.name)
-                && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
-        })
+        .filter(unsigned)
         .map(|h| h.name.to_ascii_lowercase())
         .collect();
-    if names.is_empty() {
-        return Ok(());
-    }
     names.sort_unstable();
     names.dedup();
     Err(VerifyError::HeadersNotSigned { names })
+}
+
+/// Whether a header name starts `x-amz-` (ASCII case-insensitive), byte by byte: `| 0x20`
+/// lowercases a letter and maps no other byte to a lowercase one.
+#[inline]
+fn is_x_amz(n: &[u8]) -> bool {
+    n.len() >= 6
+        && (n[0] | 0x20) == b'x'
+        && n[1] == b'-'
+        && (n[2] | 0x20) == b'a'
+        && (n[3] | 0x20) == b'm'
+        && (n[4] | 0x20) == b'z'
+        && n[5] == b'-'
+}
+
+/// Whether the `;`-separated `list` holds `name` (ASCII case-insensitive): each name is
+/// compared only when it has `name`'s length, and the next is found eight bytes at a time.
+#[inline]
+fn list_has(list: &[u8], name: &[u8]) -> bool {
+    let mut rest = list;
+    loop {
+        if let Some(head) = rest.get(..name.len())
+            && matches!(rest.get(name.len()), None | Some(b';'))
+            && head.eq_ignore_ascii_case(name)
+        {
+            return true;
+        }
+        match find_byte(rest, b';') {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x_amz_prefixes_are_told_apart() {
+        for n in 0..=255u8 {
+            for at in 0..6 {
+                let mut name = *b"x-amz-date";
+                name[at] = n;
+                let readable = name[..6].eq_ignore_ascii_case(b"x-amz-");
+                assert_eq!(is_x_amz(&name), readable, "{name:?}");
+            }
+        }
+        assert!(!is_x_amz(b"x-amz"));
+    }
+
+    proptest::proptest! {
+        /// The walk against the readable form: split at `;`, compare each name.
+        #[test]
+        fn list_has_finds_exactly_the_names_of_the_list(
+            list in "[a-cA-C;-]{0,12}",
+            name in "[a-cA-C-]{0,4}",
+        ) {
+            let split = list
+                .split(';')
+                .any(|s| s.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
+            proptest::prop_assert_eq!(list_has(list.as_bytes(), name.as_bytes()), split);
+        }
+    }
 }

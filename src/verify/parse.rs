@@ -26,7 +26,7 @@ pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
 /// `b` has a zero byte holds it; the lowest flagged byte is the first match, as a borrow only
 /// flags bytes above a true zero).
 #[inline]
-fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
+pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let pattern = LO * u64::from(b);
@@ -125,18 +125,26 @@ impl<'a> CredentialRef<'a> {
         let malformed = || VerifyError::MalformedCredential {
             credential: value.to_string(),
         };
-        let mut parts = split_byte(value, b'/');
-        let (Some(key), Some(date), Some(region), Some(service), Some(terminator), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        // Five `/`-separated parts: the pieces are short, so each is found by a byte loop.
+        let next = |s: &'a str| {
+            let i = s.bytes().position(|b| b == b'/')?;
+            Some((&s[..i], &s[i + 1..]))
+        };
+        let Some((key, rest)) = next(value) else {
             return Err(malformed());
         };
-        if key.is_empty() || date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+        // The date is the next eight bytes when they are digits and a `/` follows; any other
+        // second part is malformed too.
+        let (Some(date), Some(b'/')) = (rest.get(..8), rest.as_bytes().get(8)) else {
+            return Err(malformed());
+        };
+        let Some((region, rest)) = next(&rest[9..]) else {
+            return Err(malformed());
+        };
+        let (Some((service, terminator)), true) = (next(rest), !key.is_empty()) else {
+            return Err(malformed());
+        };
+        if !date.bytes().all(|b| b.is_ascii_digit()) || terminator.contains('/') {
             return Err(malformed());
         }
         if terminator != TERMINATOR {
@@ -156,28 +164,34 @@ impl<'a> CredentialRef<'a> {
 
 /// `AKID/YYYYMMDD/region/service/aws4_request`, split into its parts.
 ///
-/// One heap string (the value as sent) and where its parts end.
-#[derive(Clone, PartialEq, Eq)]
+/// One heap string (the value as sent) and where its parts end. Inside the crate, the string
+/// may go on past the credential with text its owner keeps there (a
+/// [`Verified`](crate::verify::Verified)'s `SignedHeaders` list, so that it keeps one
+/// allocation, not two); nothing of `Credential`'s own reads or compares it.
+#[derive(Clone)]
 pub struct Credential {
-    text: String,
+    text: Box<str>,
     /// Where the access key id ends (the first `/`).
     key_end: usize,
     /// Where the region ends.
     region_end: usize,
     /// Where the service ends (the `/` before `aws4_request`).
     service_end: usize,
+    /// Where the credential ends (after `aws4_request`).
+    end: usize,
 }
+
+impl PartialEq for Credential {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Credential {}
 
 impl From<CredentialRef<'_>> for Credential {
     fn from(c: CredentialRef<'_>) -> Self {
-        let key_end = c.access_key_id.len();
-        let region_end = key_end + 1 + c.date.len() + 1 + c.region.len();
-        Self {
-            text: c.text.to_string(),
-            key_end,
-            region_end,
-            service_end: region_end + 1 + c.service.len(),
-        }
+        Self::with_trailing(c, "")
     }
 }
 
@@ -190,6 +204,33 @@ impl Credential {
     /// is not `aws4_request`.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
         CredentialRef::parse(value).map(Self::from)
+    }
+
+    /// `c` in one heap string with `trailing` after it (see [`Credential::trailing`]).
+    pub(crate) fn with_trailing(c: CredentialRef<'_>, trailing: &str) -> Self {
+        let key_end = c.access_key_id.len();
+        let region_end = key_end + 1 + c.date.len() + 1 + c.region.len();
+        let mut text = String::with_capacity(c.text.len() + trailing.len());
+        text.push_str(c.text);
+        text.push_str(trailing);
+        Self {
+            text: text.into_boxed_str(),
+            key_end,
+            region_end,
+            service_end: region_end + 1 + c.service.len(),
+            end: c.text.len(),
+        }
+    }
+
+    /// What the owner keeps after the credential in its string (empty unless made by
+    /// [`Credential::with_trailing`]).
+    pub(crate) fn trailing(&self) -> &str {
+        &self.text[self.end..]
+    }
+
+    /// The whole credential as sent.
+    fn as_str(&self) -> &str {
+        &self.text[..self.end]
     }
 
     /// The access key id.
@@ -215,7 +256,7 @@ impl Credential {
     /// The parts, borrowed.
     pub(crate) fn borrowed(&self) -> CredentialRef<'_> {
         CredentialRef {
-            text: &self.text,
+            text: self.as_str(),
             access_key_id: self.access_key_id(),
             date: self.date(),
             region: self.region(),
@@ -225,7 +266,7 @@ impl Credential {
 
     /// `YYYYMMDD/region/service/aws4_request`.
     pub fn scope(&self) -> String {
-        self.text[self.key_end + 1..].to_string()
+        self.as_str()[self.key_end + 1..].to_string()
     }
 }
 
@@ -242,25 +283,39 @@ impl fmt::Debug for Credential {
 
 impl fmt::Display for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 /// Checks a `SignedHeaders` list: non-empty, `;`-separated header names. Also says whether
 /// the names are lowercase and strictly sorted, as signers send them.
 fn check_signed_headers_list(list: &str) -> Result<bool, VerifyError> {
-    let mut previous: Option<&str> = None;
-    let mut in_order = true;
-    for name in split_byte(list, b';') {
-        if !crate::request::is_token(name) {
-            return Err(VerifyError::MalformedSignedHeaders {
-                signed_headers: list.to_string(),
-            });
+    // One walk over the bytes (the readable form, split at `;` and each name checked, is
+    // `tests::signed_headers_lists_check_as_split_names`): `;` ends a name, which must not be
+    // empty and must sort after the one before; any other byte must be a token byte.
+    let b = list.as_bytes();
+    let (mut token, mut lower, mut sorted) = (true, true, true);
+    let mut start = 0;
+    let mut previous: Option<&[u8]> = None;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b';' {
+            let name = &b[start..i];
+            token &= !name.is_empty();
+            sorted &= previous < Some(name);
+            previous = Some(name);
+            start = i + 1;
+        } else {
+            token &= crate::request::is_token_byte(c);
+            lower &= !c.is_ascii_uppercase();
         }
-        in_order &= !name.bytes().any(|b| b.is_ascii_uppercase()) && previous < Some(name);
-        previous = Some(name);
     }
-    Ok(in_order)
+    let last = &b[start..];
+    if !token || last.is_empty() {
+        return Err(VerifyError::MalformedSignedHeaders {
+            signed_headers: list.to_string(),
+        });
+    }
+    Ok(lower && sorted && previous < Some(last))
 }
 
 /// Splits and checks a `SignedHeaders` list: non-empty, `;`-separated header names, lowercased.
@@ -283,27 +338,35 @@ pub(crate) fn sorted_signed_headers(list: &str, in_order: bool) -> Cow<'_, str> 
 }
 
 fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
+    parse_signature_bytes(hex.as_bytes())
+}
+
+fn parse_signature_bytes(hex: &[u8]) -> Result<Signature, VerifyError> {
     // SigV4 signatures are lowercase hex; AWS compares them as strings, so uppercase is refused.
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => c - b'0',
-        b'a'..=b'f' => c - b'a' + 10,
-        _ => 0xff,
-    };
-    let (pairs, []) = hex.as_bytes().as_chunks::<2>() else {
+    let Ok(hex) = <&[u8; 64]>::try_from(hex) else {
         return Err(VerifyError::MalformedSignature);
     };
-    if pairs.len() != 32 {
-        return Err(VerifyError::MalformedSignature);
-    }
-    let mut out = [0u8; 32];
+    // Every digit's value, then the pairs: two fixed-length loops without branches, which the
+    // compiler turns into vector code. `bad` collects a byte that is neither `0-9` nor `a-f`.
+    let mut nibbles = [0u8; 64];
     let mut bad = 0u8;
-    for (o, &[hi, lo]) in out.iter_mut().zip(pairs) {
-        let (hi, lo) = (nibble(hi), nibble(lo));
-        bad |= (hi | lo) & 0xf0;
-        *o = (hi << 4) | (lo & 0x0f);
+    for (n, &c) in nibbles.iter_mut().zip(hex) {
+        let digit = c.wrapping_sub(b'0');
+        let letter = c.wrapping_sub(b'a');
+        let is_digit = digit < 10;
+        bad |= u8::from(!is_digit && letter >= 6);
+        *n = if is_digit {
+            digit
+        } else {
+            letter.wrapping_add(10)
+        };
     }
     if bad != 0 {
         return Err(VerifyError::MalformedSignature);
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(nibbles.as_chunks::<2>().0) {
+        *o = (pair[0] << 4) | (pair[1] & 0x0f);
     }
     Ok(Signature(out))
 }
@@ -395,6 +458,43 @@ pub(crate) struct RawAuthorization<'a> {
 }
 
 impl<'a> RawAuthorization<'a> {
+    /// The layout every signer sends, read without [`RawAuthorization::parse`]'s splits, trims
+    /// and UTF-8 check of the whole value:
+    /// `AWS4-HMAC-SHA256 Credential=<c>, SignedHeaders=<h>, Signature=<64 hex digits>`, exactly
+    /// (one space after the scheme and after each comma, no other parameter), with `<c>` and
+    /// `<h>` starting and ending in printable ASCII (which neither parser trims) and holding no
+    /// comma. `None` for anything else, and for a value in this layout whose parts fail their
+    /// checks: then `parse` decides, with its errors. When this gives `Some`, `parse` of the
+    /// same value gives the same claims (`tests::the_exact_layout_reads_as_the_generic_parser_does`).
+    #[inline]
+    pub(crate) fn parse_exact(value: &'a [u8]) -> Option<Self> {
+        const PREFIX: &[u8] = b"AWS4-HMAC-SHA256 Credential=";
+        const SIGNED_HEADERS: &str = ", SignedHeaders=";
+        const SIGNATURE: &[u8] = b", Signature=";
+        let rest = value.strip_prefix(PREFIX)?;
+        let (rest, signature) = rest.split_at_checked(rest.len().checked_sub(64)?)?;
+        // One UTF-8 check for both parts (each check has a fixed cost, like the whole value's).
+        let rest = std::str::from_utf8(rest.strip_suffix(SIGNATURE)?).ok()?;
+        let (credential, signed) = rest.split_at(find_byte(rest.as_bytes(), b',')?);
+        let signed = signed.strip_prefix(SIGNED_HEADERS)?;
+        let plain = |v: &str| match (v.as_bytes().first(), v.as_bytes().last()) {
+            (Some(a), Some(z)) => (b'!'..0x7f).contains(a) && (b'!'..0x7f).contains(z),
+            _ => false,
+        };
+        if !plain(credential) || !plain(signed) || find_byte(signed.as_bytes(), b',').is_some() {
+            return None;
+        }
+        let credential = CredentialRef::parse(credential).ok()?;
+        let in_order = check_signed_headers_list(signed).ok()?;
+        Some(Self {
+            algorithm: Algorithm::HmacSha256,
+            credential,
+            signed_headers: signed,
+            signed_headers_in_order: in_order,
+            signature: parse_signature_bytes(signature).ok()?,
+        })
+    }
+
     /// As [`AuthorizationHeader::parse`].
     pub(crate) fn parse(value: &'a str) -> Result<Self, VerifyError> {
         let trimmed = trim_space_tab(value);
@@ -757,6 +857,187 @@ mod tests {
         assert!(
             matches!(&e, VerifyError::IncompleteSignature { missing, .. } if missing == &["Signature"])
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn signed_headers_lists_check_as_split_names(list in "[a-cA-C;:é-]{0,12}") {
+            let mut previous: Option<&str> = None;
+            let mut readable = Some(true);
+            for name in list.split(';') {
+                if !crate::request::is_token(name) {
+                    readable = None;
+                    break;
+                }
+                readable = readable.map(|in_order| {
+                    in_order && !name.bytes().any(|b| b.is_ascii_uppercase()) && previous < Some(name)
+                });
+                previous = Some(name);
+            }
+            proptest::prop_assert_eq!(check_signed_headers_list(&list).ok(), readable);
+        }
+    }
+
+    #[test]
+    fn signatures_decode_lowercase_hex_only() {
+        let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        let decoded = parse_signature(good).unwrap();
+        assert_eq!(decoded.0.to_vec(), hex::decode(good).unwrap());
+        for at in 0..64 {
+            for c in 0..=255u8 {
+                let mut bytes = good.as_bytes().to_vec();
+                bytes[at] = c;
+                let readable = matches!(c, b'0'..=b'9' | b'a'..=b'f');
+                let ours = parse_signature_bytes(&bytes);
+                assert_eq!(ours.is_ok(), readable, "{at} {c}");
+                if let Ok(sig) = ours {
+                    assert_eq!(sig.0.to_vec(), hex::decode(&bytes).unwrap());
+                }
+            }
+        }
+        assert!(parse_signature(&good[1..]).is_err());
+        assert!(parse_signature(&format!("{good}0")).is_err());
+    }
+
+    /// The readable form of [`CredentialRef::parse`]: five `/`-separated parts.
+    fn credential_by_split(value: &str) -> Result<[&str; 4], VerifyError> {
+        let malformed = || VerifyError::MalformedCredential {
+            credential: value.to_string(),
+        };
+        let parts: Vec<&str> = value.split('/').collect();
+        let [key, date, region, service, terminator] = parts[..] else {
+            return Err(malformed());
+        };
+        if key.is_empty() || date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(malformed());
+        }
+        if terminator != TERMINATOR {
+            return Err(VerifyError::InvalidTerminator {
+                terminator: terminator.to_string(),
+            });
+        }
+        Ok([key, date, region, service])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2048))]
+
+        #[test]
+        fn credentials_parse_as_split_by_slashes(
+            key in "[A-Z0-9]{0,5}/?[A-Z]{0,2}",
+            date in "/[0-9]{8}|/[0-9/é]{6,10}|",
+            rest in "(/[a-z-]{0,4}/?){0,3}(/aws4_request|/aws4_/request)?",
+        ) {
+            let value = format!("{key}{date}{rest}");
+            let ours = CredentialRef::parse(&value)
+                .map(|c| [c.access_key_id, c.date, c.region, c.service]);
+            proptest::prop_assert_eq!(ours, credential_by_split(&value));
+        }
+    }
+
+    /// The fields of a parse, comparable.
+    fn fields<'a>(a: &RawAuthorization<'a>) -> (Algorithm, [&'a str; 5], &'a str, bool, Signature) {
+        let c = &a.credential;
+        (
+            a.algorithm,
+            [c.text, c.access_key_id, c.date, c.region, c.service],
+            a.signed_headers,
+            a.signed_headers_in_order,
+            a.signature,
+        )
+    }
+
+    /// `parse_exact` either declines or reads what `parse` reads.
+    fn agree(value: &[u8]) -> Result<bool, proptest::test_runner::TestCaseError> {
+        let Some(fast) = RawAuthorization::parse_exact(value) else {
+            return Ok(false);
+        };
+        let text = std::str::from_utf8(value);
+        proptest::prop_assert!(text.is_ok(), "{value:?}");
+        let slow = RawAuthorization::parse(text.unwrap());
+        proptest::prop_assert!(slow.is_ok(), "{value:?}: {slow:?}");
+        proptest::prop_assert_eq!(fields(&fast), fields(&slow.unwrap()));
+        Ok(true)
+    }
+
+    #[test]
+    fn the_exact_layout_is_read_by_the_fast_path() {
+        assert!(agree(GOOD.as_bytes()).unwrap());
+        let unsorted = GOOD.replace("host;x-amz-date", "x-amz-date;Host");
+        assert!(agree(unsorted.as_bytes()).unwrap());
+        for other in [
+            GOOD.replace(", ", ","),
+            GOOD.replace("AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256  "),
+            format!("{GOOD} "),
+            GOOD.replace("Signature=", "Signature= "),
+            GOOD.replace("bf31", "bF31"),
+            GOOD.replace("host;", "host,"),
+        ] {
+            assert!(!agree(other.as_bytes()).unwrap(), "{other}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+
+        /// The fast path against the readable parser it stands in for: on values in the layout
+        /// with arbitrary parts, and on those values with bytes changed, inserted or removed.
+        #[test]
+        fn the_exact_layout_reads_as_the_generic_parser_does(
+            key in "[A-Z0-9]{1,20}",
+            date in "[0-9]{8}",
+            region in "[a-z0-9-]{1,14}",
+            service in "[a-z0-9-]{1,14}",
+            signed in "[a-z0-9-]{1,10}(;[a-zA-Z0-9-]{1,10}){0,4}",
+            signature in "[0-9a-f]{64}",
+            // One part (or none, for 6 and up) replaced by odd bytes.
+            odd_part in 0usize..9,
+            odd in "[A-Za-z0-9 =,/;\t-]{0,24}|[0-9a-fA-F, ]{62,66}|aws4_requesT",
+            edits in proptest::collection::vec(
+                (
+                    proptest::prelude::any::<proptest::sample::Index>(),
+                    0u8..3,
+                    proptest::sample::select(
+                        b" \t,;=/-Aa0fF\x80\xff\x00\xc3".to_vec()
+                    ),
+                ),
+                0..4,
+            ),
+        ) {
+            let mut parts = [
+                key.as_str(),
+                &date,
+                &region,
+                &service,
+                "aws4_request",
+                &signed,
+                &signature,
+            ];
+            if let Some(p) = parts.get_mut(odd_part) {
+                *p = &odd;
+            }
+            let [key, date, region, service, terminator, signed, signature] = parts;
+            let mut value = format!(
+                "AWS4-HMAC-SHA256 Credential={key}/{date}/{region}/{service}/{terminator}, \
+                 SignedHeaders={signed}, Signature={signature}"
+            )
+            .into_bytes();
+            agree(&value)?;
+            for (at, op, byte) in edits {
+                match op {
+                    0 if !value.is_empty() => {
+                        let i = at.index(value.len());
+                        value[i] = byte;
+                    }
+                    1 => value.insert(at.index(value.len() + 1), byte),
+                    _ if !value.is_empty() => {
+                        value.remove(at.index(value.len()));
+                    }
+                    _ => {}
+                }
+                agree(&value)?;
+            }
+        }
     }
 
     #[test]
