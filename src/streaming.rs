@@ -47,7 +47,7 @@ mod decode;
 mod sign;
 
 #[cfg(any(feature = "tower", feature = "gateway"))]
-pub use body::{DecodedBody, DecodedBodyError};
+pub use body::{ChunkedBody, DecodedBody, DecodedBodyError};
 pub use checksum::Checksum;
 pub use decode::{ChunkedDecoder, ChunkedVerified, ChunkedVerifyError, DEFAULT_MAX_CHUNK_SIZE};
 pub use sign::{ChunkedSignError, ChunkedSigner, ChunkedUpload};

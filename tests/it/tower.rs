@@ -452,7 +452,7 @@ mod chunked {
     use std::task::{Context, Poll};
     use std::time::SystemTime;
 
-    use awssig::streaming::{Checksum, ChunkedUpload, DecodedBody, DecodedBodyError};
+    use awssig::streaming::{Checksum, ChunkedBody, ChunkedUpload, DecodedBody, DecodedBodyError};
     use awssig::tower::VerifyLayer;
     use awssig::verify::{UnsignedPayload, Verified};
     use awssig::{Credentials, Settings, Signer, Verifier};
@@ -644,6 +644,91 @@ mod chunked {
             assert!(largest <= CHUNK, "{largest}");
             assert!(got == data);
             assert!(body.verified().unwrap().checksum().is_some());
+        }
+    }
+
+    /// A body of frames yields one signed wire frame per chunk (bounded by a chunk plus its
+    /// framing) that the verifier decodes back to the data.
+    #[tokio::test]
+    async fn chunked_body_signs_one_chunk_at_a_time() {
+        const CHUNK: usize = 16 * 1024;
+        let data = data(1024 * 1024 + 7);
+        let mut req = http::Request::put("http://127.0.0.1/bucket/key")
+            .body(())
+            .unwrap();
+        let upload = ChunkedUpload::signed(data.len() as u64)
+            .chunk_size(CHUNK)
+            .trailer(Checksum::Crc32c);
+        let up = signer()
+            .sign_chunked_at(&mut req, upload, SystemTime::now())
+            .unwrap();
+        let frames: VecDeque<Bytes> = data.chunks(4000).map(Bytes::copy_from_slice).collect();
+        let mut body = ChunkedBody::new(Frames(frames), up);
+        assert_eq!(body.size_hint().exact(), upload.encoded_len());
+        let mut wire = Vec::new();
+        let mut largest = 0;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.unwrap().into_data().unwrap();
+            largest = largest.max(frame.len());
+            wire.extend_from_slice(&frame);
+        }
+        assert!(largest <= CHUNK + 200, "{largest}");
+        assert_eq!(Some(wire.len() as u64), upload.encoded_len());
+        let mut decoder = verifier()
+            .verify_chunked_at(&req, SystemTime::now())
+            .unwrap();
+        let mut out = Vec::new();
+        decoder.feed(&wire, &mut out).unwrap();
+        decoder.finish().unwrap();
+        assert!(out == data);
+    }
+
+    /// `SignLayer` in chunked mode streams a body of known length as aws-chunked over real
+    /// HTTP to an axum app behind `VerifyLayer`, which hands the handler the exact bytes.
+    #[tokio::test]
+    async fn sign_layer_chunked_uploads_verify_through_verify_layer() {
+        use awssig::tower::{BodySigning, SignLayer};
+        use axum::Router;
+        use axum::routing::put;
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+        use tower::Service;
+
+        let router = Router::new()
+            .route("/bucket/key", put(|body: Bytes| async move { body }))
+            .layer(axum::extract::DefaultBodyLimit::disable())
+            .layer(VerifyLayer::new(verifier()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = super::App {
+            url: format!("http://{addr}"),
+            task: tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }),
+        };
+        let data = data(3 * 1024 * 1024 + 5);
+        for trailer in [None, Some(Checksum::Crc32)] {
+            let client = Client::builder(TokioExecutor::new()).build_http();
+            let layer = SignLayer::new(signer()).with_body_signing(BodySigning::Chunked {
+                chunk_size: 64 * 1024,
+                trailer,
+            });
+            let mut svc = ServiceBuilder::new().layer(layer).service(client);
+            let frames: VecDeque<Bytes> = data.chunks(10_000).map(Bytes::copy_from_slice).collect();
+            let req = http::Request::put(format!("{}/bucket/key", app.url))
+                .header("content-length", data.len())
+                .body(Frames(frames))
+                .unwrap();
+            let resp = svc.ready().await.unwrap().call(req).await.unwrap();
+            let status = resp.status().as_u16();
+            let body = resp.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(
+                status,
+                200,
+                "{}",
+                String::from_utf8_lossy(&body[..body.len().min(500)])
+            );
+            assert!(body == data, "{} bytes back", body.len());
         }
     }
 }
