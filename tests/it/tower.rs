@@ -491,7 +491,17 @@ mod chunked {
 
     /// Signs `data` as `upload`, returning the head and the wire body one frame per chunk.
     fn upload(upload: ChunkedUpload, data: &[u8], chunk: usize) -> (http::Request<()>, Vec<Bytes>) {
-        let mut req = http::Request::put("http://127.0.0.1/bucket/key")
+        upload_to("http://127.0.0.1/bucket/key", upload, data, chunk)
+    }
+
+    /// [`upload`] to `url`.
+    fn upload_to(
+        url: &str,
+        upload: ChunkedUpload,
+        data: &[u8],
+        chunk: usize,
+    ) -> (http::Request<()>, Vec<Bytes>) {
+        let mut req = http::Request::put(url)
             .header("content-encoding", "aws-chunked, gzip")
             .body(())
             .unwrap();
@@ -730,5 +740,131 @@ mod chunked {
             );
             assert!(body == data, "{} bytes back", body.len());
         }
+    }
+
+    /// Sends `data` through a chunked `SignLayer` (or `wire` as given when `Some`) to `url`.
+    async fn put_chunked(
+        url: &str,
+        head: Option<(http::Request<()>, Bytes)>,
+        data: &[u8],
+    ) -> (u16, Bytes) {
+        use awssig::tower::{BodySigning, SignLayer};
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+        use tower::Service;
+        let resp = if let Some((head, wire)) = head {
+            let (parts, ()) = head.into_parts();
+            let mut client = Client::builder(TokioExecutor::new()).build_http();
+            client
+                .call(http::Request::from_parts(parts, Full::new(wire)))
+                .await
+                .unwrap()
+        } else {
+            let layer = SignLayer::new(signer()).with_body_signing(BodySigning::Chunked {
+                chunk_size: 64 * 1024,
+                trailer: Some(Checksum::Sha256),
+            });
+            let client = Client::builder(TokioExecutor::new()).build_http();
+            let mut svc = ServiceBuilder::new().layer(layer).service(client);
+            let frames: VecDeque<Bytes> = data.chunks(10_000).map(Bytes::copy_from_slice).collect();
+            let req = http::Request::put(url)
+                .header("content-length", data.len())
+                .body(Frames(frames))
+                .unwrap();
+            svc.ready().await.unwrap().call(req).await.unwrap()
+        };
+        let status = resp.status().as_u16();
+        (status, resp.into_body().collect().await.unwrap().to_bytes())
+    }
+
+    /// The gateway echoes what it decoded from a chunked upload.
+    #[tokio::test]
+    async fn the_gateway_echoes_a_chunked_upload() {
+        use awssig::gateway::{Gateway, GatewayConfig};
+        let gw = Gateway::spawn(GatewayConfig::new(verifier())).unwrap();
+        let data = data(300_000);
+        let (status, body) = put_chunked(&format!("{}/bucket/key", gw.url()), None, &data).await;
+        let text = String::from_utf8_lossy(&body);
+        assert_eq!(status, 200, "{text}");
+        assert!(
+            text.contains(&format!(r#""bodyLength":{}"#, data.len())),
+            "{text}"
+        );
+    }
+
+    /// Behind the gateway, an upstream receives the decoded data, and its body read fails at a
+    /// corrupted chunk without yielding it.
+    #[tokio::test]
+    async fn the_gateway_streams_decoded_uploads_upstream() {
+        use awssig::gateway::{Gateway, GatewayConfig};
+        use axum::Router;
+        use axum::routing::put;
+        use std::sync::{Arc, Mutex};
+
+        /// Per request: its content-encoding, the bytes read, whether the read failed.
+        type Seen = Vec<(Option<String>, usize, bool)>;
+        let seen: Arc<Mutex<Seen>> = Arc::default();
+        let log = Arc::clone(&seen);
+        let router = Router::new().route(
+            "/bucket/key",
+            put(move |req: http::Request<axum::body::Body>| {
+                let log = Arc::clone(&log);
+                async move {
+                    let ce = req
+                        .headers()
+                        .get("content-encoding")
+                        .map(|v| v.to_str().unwrap().to_owned());
+                    let mut body = req.into_body();
+                    let mut n = 0;
+                    let mut failed = false;
+                    while let Some(frame) = body.frame().await {
+                        match frame {
+                            Ok(f) => n += f.into_data().map_or(0, |d| d.len()),
+                            Err(_) => {
+                                failed = true;
+                                break;
+                            }
+                        }
+                    }
+                    log.lock().unwrap().push((ce, n, failed));
+                    n.to_string()
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let upstream = super::App {
+            url: format!("http://{addr}"),
+            task: tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }),
+        };
+        let gw = Gateway::spawn(
+            GatewayConfig::new(verifier()).with_upstream(upstream.url.parse().unwrap()),
+        )
+        .unwrap();
+        let url = format!("{}/bucket/key", gw.url());
+        let data = data(5 * 8192);
+        let (status, body) = put_chunked(&url, None, &data).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(body, data.len().to_string());
+
+        let (head, frames) = upload_to(
+            &url,
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut wire = joined(&frames).to_vec();
+        wire[2 * (8192 + 90) + 50] ^= 1; // in the third chunk's data
+        let (status, _) = put_chunked(&url, Some((head, Bytes::from(wire))), &data).await;
+        assert_eq!(status, 502);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen[0], (None, data.len(), false));
+        // The upstream saw the decoded headers, the two good chunks at most, then an error.
+        let (ce, n, failed) = seen.get(1).expect("the upstream got the request").clone();
+        assert_eq!(ce.as_deref(), Some("gzip"));
+        assert!(failed && n <= 2 * 8192, "{n} {failed}");
     }
 }
