@@ -33,7 +33,9 @@ mod sign;
 mod verify;
 
 pub use sign::{BodySigning, SignLayer, SignService, SignedBody};
-pub use verify::{VerifyLayer, VerifyService};
+pub use verify::{
+    StreamingVerifyLayer, StreamingVerifyService, VerifiedBody, VerifyLayer, VerifyService,
+};
 
 /// The boxed error the signing service returns: a [`SignError`](crate::SignError) when signing
 /// fails, a [`ProviderError`](crate::ProviderError) when a provider has no credentials, the

@@ -867,4 +867,75 @@ mod chunked {
         assert_eq!(ce.as_deref(), Some("gzip"));
         assert!(failed && n <= 2 * 8192, "{n} {failed}");
     }
+
+    /// `VerifyLayer::streaming` in front of an axum `Router`: every form reaches the handler
+    /// byte-identical, and a corrupted chunk fails the handler's body read without yielding it.
+    #[tokio::test]
+    async fn streaming_verify_layer_hands_an_axum_handler_the_data_as_it_verifies() {
+        use axum::Router;
+        use axum::routing::put;
+        use std::sync::{Arc, Mutex};
+
+        /// Per request: the bytes the handler read, whether the read failed.
+        type Got = Vec<(Vec<u8>, bool)>;
+        let got: Arc<Mutex<Got>> = Arc::default();
+        let log = Arc::clone(&got);
+        let router = Router::new().route(
+            "/bucket/key",
+            put(move |req: http::Request<axum::body::Body>| {
+                let log = Arc::clone(&log);
+                async move {
+                    assert!(req.extensions().get::<Verified>().is_some());
+                    let mut body = req.into_body();
+                    let mut bytes = Vec::new();
+                    let mut failed = false;
+                    while let Some(frame) = body.frame().await {
+                        match frame {
+                            Ok(f) => bytes.extend_from_slice(&f.into_data().unwrap()),
+                            Err(_) => {
+                                failed = true;
+                                break;
+                            }
+                        }
+                    }
+                    log.lock().unwrap().push((bytes, failed));
+                    if failed { "failed" } else { "ok" }
+                }
+            }),
+        );
+        let svc = ServiceBuilder::new()
+            .layer(VerifyLayer::new(verifier()).streaming())
+            .service(router);
+        let data = data(100_000);
+        let forms = [
+            ChunkedUpload::signed(data.len() as u64),
+            ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Crc32),
+            ChunkedUpload::unsigned(data.len() as u64).trailer(Checksum::Crc32),
+        ];
+        for form in forms {
+            let (head, frames) = upload(form.chunk_size(8192), &data, 8192);
+            let (parts, ()) = head.into_parts();
+            let req = http::Request::from_parts(parts, Frames(frames.into()));
+            let res = svc.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), 200);
+            let (bytes, failed) = got.lock().unwrap().pop().unwrap();
+            assert!(!failed && bytes == data);
+        }
+        let (head, mut frames) = upload(
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut third = frames[2].to_vec();
+        third[100] ^= 0x20;
+        frames[2] = Bytes::from(third);
+        let (parts, ()) = head.into_parts();
+        let req = http::Request::from_parts(parts, Frames(frames.into()));
+        let res = svc.clone().oneshot(req).await.unwrap();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, "failed");
+        let (bytes, failed) = got.lock().unwrap().pop().unwrap();
+        assert!(failed);
+        assert!(bytes == data[..2 * 8192]);
+    }
 }
