@@ -330,6 +330,7 @@ impl ChunkedSigner {
     }
 
     /// The size of every chunk but the last.
+    #[cfg(any(feature = "tower", feature = "gateway", feature = "reqwest"))]
     pub(crate) fn chunk_len(&self) -> usize {
         self.upload.chunk_size
     }
