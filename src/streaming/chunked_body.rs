@@ -14,7 +14,8 @@ use super::sign::ChunkedSigner;
 /// [`ChunkedSigner`] that [`Signer::sign_chunked_at`](crate::Signer::sign_chunked_at) returned,
 /// and yields one signed frame per chunk, then the final chunk and the trailer.
 ///
-/// It holds at most one chunk plus one frame of the inner body. The inner body must yield
+/// It copies at most one chunk at a time out of the inner body's current frame (which it
+/// shares, without a copy, when the frame is `Bytes`). The inner body must yield
 /// exactly the upload's decoded length: more, or fewer, ends the body with a
 /// [`ChunkedSignError`](super::ChunkedSignError) (as the error's source), and the receiver
 /// refuses what it got.
@@ -23,6 +24,8 @@ pub struct ChunkedBody<B> {
     signer: ChunkedSigner,
     chunk: usize,
     buf: BytesMut,
+    /// The rest of the inner body's last frame, not yet copied into `buf`.
+    pending: Bytes,
     remaining: u64,
     inner_done: bool,
     done: bool,
@@ -46,6 +49,7 @@ impl<B> ChunkedBody<B> {
             remaining: signer.upload().encoded_len().unwrap_or(u64::MAX),
             signer,
             buf: BytesMut::new(),
+            pending: Bytes::new(),
             inner_done: false,
             done: false,
         }
@@ -60,6 +64,7 @@ impl<B> ChunkedBody<B> {
     fn fail(&mut self, e: BoxError) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         self.done = true;
         self.buf = BytesMut::new();
+        self.pending = Bytes::new();
         Poll::Ready(Some(Err(e)))
     }
 }
@@ -82,6 +87,12 @@ where
         loop {
             if this.done {
                 return Poll::Ready(None);
+            }
+            // Fill the chunk from the last frame: `buf` never holds more than one chunk.
+            if this.buf.len() < this.chunk && !this.pending.is_empty() {
+                let n = (this.chunk - this.buf.len()).min(this.pending.len());
+                this.buf.extend_from_slice(&this.pending.split_to(n));
+                continue;
             }
             if this.buf.len() >= this.chunk {
                 let data = this.buf.split_to(this.chunk);
@@ -111,12 +122,8 @@ where
                 Poll::Ready(Some(Err(e))) => return this.fail(e.into()),
                 Poll::Ready(Some(Ok(frame))) => {
                     if let Ok(mut data) = frame.into_data() {
-                        while data.has_remaining() {
-                            let piece = data.chunk();
-                            let n = piece.len();
-                            this.buf.extend_from_slice(piece);
-                            data.advance(n);
-                        }
+                        // Without a copy when the frame is `Bytes`.
+                        this.pending = data.copy_to_bytes(data.remaining());
                     }
                 }
             }

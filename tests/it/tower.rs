@@ -663,34 +663,38 @@ mod chunked {
     async fn chunked_body_signs_one_chunk_at_a_time() {
         const CHUNK: usize = 16 * 1024;
         let data = data(1024 * 1024 + 7);
-        let mut req = http::Request::put("http://127.0.0.1/bucket/key")
-            .body(())
-            .unwrap();
-        let upload = ChunkedUpload::signed(data.len() as u64)
-            .chunk_size(CHUNK)
-            .trailer(Checksum::Crc32c);
-        let up = signer()
-            .sign_chunked_at(&mut req, upload, SystemTime::now())
-            .unwrap();
-        let frames: VecDeque<Bytes> = data.chunks(4000).map(Bytes::copy_from_slice).collect();
-        let mut body = ChunkedBody::new(Frames(frames), up);
-        assert_eq!(body.size_hint().exact(), upload.encoded_len());
-        let mut wire = Vec::new();
-        let mut largest = 0;
-        while let Some(frame) = body.frame().await {
-            let frame = frame.unwrap().into_data().unwrap();
-            largest = largest.max(frame.len());
-            wire.extend_from_slice(&frame);
+        // Small frames, and the whole body as one frame: either way one chunk at a time.
+        for frame_len in [4000, data.len()] {
+            let mut req = http::Request::put("http://127.0.0.1/bucket/key")
+                .body(())
+                .unwrap();
+            let upload = ChunkedUpload::signed(data.len() as u64)
+                .chunk_size(CHUNK)
+                .trailer(Checksum::Crc32c);
+            let up = signer()
+                .sign_chunked_at(&mut req, upload, SystemTime::now())
+                .unwrap();
+            let frames: VecDeque<Bytes> =
+                data.chunks(frame_len).map(Bytes::copy_from_slice).collect();
+            let mut body = ChunkedBody::new(Frames(frames), up);
+            assert_eq!(body.size_hint().exact(), upload.encoded_len());
+            let mut wire = Vec::new();
+            let mut largest = 0;
+            while let Some(frame) = body.frame().await {
+                let frame = frame.unwrap().into_data().unwrap();
+                largest = largest.max(frame.len());
+                wire.extend_from_slice(&frame);
+            }
+            assert!(largest <= CHUNK + 200, "{largest}");
+            assert_eq!(Some(wire.len() as u64), upload.encoded_len());
+            let mut decoder = verifier()
+                .verify_chunked_at(&req, SystemTime::now())
+                .unwrap();
+            let mut out = Vec::new();
+            decoder.feed(&wire, &mut out).unwrap();
+            decoder.finish().unwrap();
+            assert!(out == data);
         }
-        assert!(largest <= CHUNK + 200, "{largest}");
-        assert_eq!(Some(wire.len() as u64), upload.encoded_len());
-        let mut decoder = verifier()
-            .verify_chunked_at(&req, SystemTime::now())
-            .unwrap();
-        let mut out = Vec::new();
-        decoder.feed(&wire, &mut out).unwrap();
-        decoder.finish().unwrap();
-        assert!(out == data);
     }
 
     /// `SignLayer` in chunked mode streams a body of known length as aws-chunked over real
