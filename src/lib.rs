@@ -99,8 +99,8 @@
 //! | feature | what it adds |
 //! |---|---|
 //! | (none) | signing, presigning, verifying, `diagnose`, host inference, credential providers |
-//! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible) |
-//! | `reqwest` | `reqwest::sign` and a `reqwest-middleware` middleware |
+//! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible), both streaming `aws-chunked` uploads (`streaming::ChunkedBody`, `streaming::DecodedBody`) |
+//! | `reqwest` | `reqwest::sign`, `reqwest::sign_chunked_at` (a streamed `aws-chunked` upload) and a `reqwest-middleware` middleware |
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `interop` | nothing in the library: the repository's tests against independent verifiers |
@@ -133,8 +133,9 @@
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
-//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`), which drives
-//!    both the signer and the verifier;
+//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`, and the
+//!    `http_body` adapters `chunked_body` and `body` for the integrations), which drives both
+//!    the signer and the verifier;
 //! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
 //! 8. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
@@ -181,6 +182,9 @@
 //! limit and a timeout; they forward exactly the path that was verified (never raw dot
 //! segments); their 403 answers quote the canonical request with the session token redacted
 //! ([`verify::TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
+//! An `aws-chunked` upload is checked up to its seed signature before its body is read, then
+//! chunk by chunk; what a handler or upstream reads of it is data that verified (or, in the
+//! unsigned form, that the trailing checksum checks before the body ends).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
