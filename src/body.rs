@@ -73,3 +73,42 @@ where
         Err(_) => Err(BodyError::TimedOut(timeout)),
     }
 }
+
+/// Whether `headers` claim an `aws-chunked` body (`x-amz-content-sha256: STREAMING-*`).
+pub(crate) fn claims_chunked(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(crate::spec::header::X_AMZ_CONTENT_SHA256)
+        .and_then(|v| crate::spec::StreamingPayload::from_value(v.as_bytes().trim_ascii()))
+        .is_some()
+}
+
+/// Rewrites the headers of a verified `aws-chunked` request for whoever reads its decoded body:
+/// `content-length` becomes the decoded length (`x-amz-decoded-content-length`), `aws-chunked`
+/// leaves `content-encoding` (other encodings stay, and the header goes when none is left), and
+/// `x-amz-trailer`, `trailer` and `transfer-encoding` go (the trailer was read and checked in
+/// the body). `x-amz-content-sha256` and `x-amz-decoded-content-length` stay as the client sent
+/// them, to say what was verified.
+pub(crate) fn decoded_headers(headers: &mut http::HeaderMap, decoded_len: u64) {
+    let kept: Vec<String> = headers
+        .get_all(http::header::CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
+        .map(str::to_owned)
+        .collect();
+    headers.remove(http::header::CONTENT_ENCODING);
+    if !kept.is_empty()
+        && let Ok(v) = http::HeaderValue::from_str(&kept.join(", "))
+    {
+        headers.insert(http::header::CONTENT_ENCODING, v);
+    }
+    headers.insert(
+        http::header::CONTENT_LENGTH,
+        http::HeaderValue::from(decoded_len),
+    );
+    headers.remove(crate::spec::header::X_AMZ_TRAILER);
+    headers.remove(http::header::TRAILER);
+    headers.remove(http::header::TRANSFER_ENCODING);
+}

@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Client;
@@ -45,6 +46,7 @@ use crate::payload::Payload;
 use crate::request::SignableRequest;
 use crate::settings::PathNormalization;
 use crate::sign::encode;
+use crate::streaming::{ChunkedVerifyError, DecodedBody, DecodedBodyError};
 use crate::time::http_date;
 use crate::verify::VerifyError;
 use crate::verify::{Verified, Verifier};
@@ -58,6 +60,9 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 use crate::verify::aws_response::{json_answer, json_string, rejection};
+
+/// The body the gateway sends upstream: the verified bytes, or a decoded `aws-chunked` stream.
+type UpstreamBody = UnsyncBoxBody<Bytes, Box<dyn std::error::Error + Send + Sync>>;
 
 /// How the gateway is set up.
 #[derive(Debug, Clone)]
@@ -190,7 +195,7 @@ impl GatewayConfig {
 /// request.
 pub struct Gateway {
     config: GatewayConfig,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpConnector, UpstreamBody>,
     requests: AtomicU64,
 }
 
@@ -262,6 +267,14 @@ impl Gateway {
     /// read within [`GatewayConfig::with_body_limit`] (413) and
     /// [`GatewayConfig::with_body_timeout`] (408).
     ///
+    /// An S3 `aws-chunked` upload (`x-amz-content-sha256: STREAMING-*`) is checked the same
+    /// way up to its seed signature, then each chunk as it arrives: the upstream gets the
+    /// decoded data as it verifies (one chunk held at a time), with `content-length` the decoded
+    /// length, `aws-chunked` taken out of `content-encoding` and no `x-amz-trailer`; a chunk
+    /// refused mid-stream ends the upstream's body with an error (it never sees that chunk's
+    /// bytes) and the client gets 502. A refusal before anything was forwarded gets S3's status
+    /// and code (in `x-amzn-ErrorType`).
+    ///
     /// # Errors
     /// The accept error.
     pub async fn serve(self: Arc<Self>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
@@ -296,6 +309,9 @@ impl Gateway {
         let now = self.now();
         let (parts, body) = req.into_parts();
         let head = http::Request::from_parts(parts, ());
+        if crate::body::claims_chunked(head.headers()) {
+            return self.handle_chunked(head, body, now).await.map(Full::new);
+        }
         let authenticated = match self
             .config
             .verifier
@@ -320,24 +336,100 @@ impl Gateway {
         self.answer(req, &verified).await.map(Full::new)
     }
 
+    /// An `aws-chunked` request (`x-amz-content-sha256: STREAMING-*`): its head and seed
+    /// signature are checked before the body is read; then each chunk is verified as it arrives
+    /// (within the body timeout; the decoded length within the body limit). The upstream gets
+    /// the decoded data as it verifies, with the headers rewritten for it (`content-length` the
+    /// decoded length, `aws-chunked` out of `content-encoding`, no `x-amz-trailer`); a chunk
+    /// refused mid-stream aborts the upstream request, and the client gets 502. Without an
+    /// upstream, the echo describes the decoded body.
+    async fn handle_chunked(
+        &self,
+        mut head: http::Request<()>,
+        body: Incoming,
+        now: OffsetDateTime,
+    ) -> http::Response<Bytes> {
+        let decoder = match self.config.verifier.verify_chunked_at(&head, now) {
+            Ok(decoder) => decoder,
+            Err(ChunkedVerifyError::Verify(e)) => {
+                let quoted = e == VerifyError::SignatureMismatch
+                    && self.config.canonical_display == CanonicalDisplay::Quoted;
+                let view = quoted
+                    .then(|| {
+                        self.config
+                            .verifier
+                            .server_view(&head, Payload::Unsigned)
+                            .ok()
+                    })
+                    .flatten()
+                    .map(|v| v.with_token_display(self.config.token_display));
+                return self.reject(&e, view.as_ref());
+            }
+            Err(e) => return self.chunked_answer(&e),
+        };
+        let limit = self.config.body_limit;
+        if decoder.declared_len() > u64::try_from(limit).unwrap_or(u64::MAX) {
+            return self.json(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                None,
+                "Request Too Long",
+            );
+        }
+        let declared = decoder.declared_len();
+        let max_chunk = decoder.max_chunk_size().min(limit);
+        let decoder = decoder.with_max_chunk_size(max_chunk);
+        let verified = decoder.verified().clone();
+        let decoded = DecodedBody::new(body, decoder).with_timeout(self.config.body_timeout);
+        crate::body::decoded_headers(head.headers_mut(), declared);
+        let path = self.verified_path(head.uri()).into_owned();
+        let Some(upstream) = &self.config.upstream else {
+            let bytes = match decoded.collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(DecodedBodyError::Verify(e)) => return self.chunked_answer(&e),
+                Err(DecodedBodyError::TimedOut(t)) => {
+                    return *self.body_answer(crate::body::BodyError::TimedOut(t));
+                }
+                Err(_) => return *self.body_answer(crate::body::BodyError::Broken),
+            };
+            let (parts, ()) = head.into_parts();
+            return self.echo(&http::Request::from_parts(parts, bytes), &path, &verified);
+        };
+        if let Some(answer) = self.unforwardable_path(&path) {
+            return answer;
+        }
+        let (parts, ()) = head.into_parts();
+        let req = http::Request::from_parts(parts, decoded.map_err(Into::into).boxed_unsync());
+        self.forward(req, &path, upstream, &verified).await
+    }
+
+    /// S3's answer for a refused `aws-chunked` request: its status, its code as
+    /// `x-amzn-ErrorType`, and its message.
+    fn chunked_answer(&self, e: &ChunkedVerifyError) -> http::Response<Bytes> {
+        let status =
+            http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST);
+        self.json(status, Some(e.aws_code()), &e.aws_message())
+    }
+
     /// Reads `body` up to the size limit and within the body timeout; `Err` is the answer (413,
     /// 408, or 400 when the client broke off).
     async fn read_body(&self, body: Incoming) -> Result<Bytes, Box<http::Response<Bytes>>> {
         let limit = self.config.body_limit;
         crate::body::read_within(body, limit, self.config.body_timeout)
             .await
-            .map_err(|e| {
-                let message =
-                    e.message("the gateway's body timeout (GatewayConfig::with_body_timeout)");
-                let mut res = self.json(e.status(), None, &message);
-                if e.closes_connection() {
-                    res.headers_mut().insert(
-                        http::header::CONNECTION,
-                        http::HeaderValue::from_static("close"),
-                    );
-                }
-                Box::new(res)
-            })
+            .map_err(|e| self.body_answer(e))
+    }
+
+    /// The answer for a body that could not be read (413, 408 closing the connection, 400).
+    fn body_answer(&self, e: crate::body::BodyError) -> Box<http::Response<Bytes>> {
+        let message = e.message("the gateway's body timeout (GatewayConfig::with_body_timeout)");
+        let mut res = self.json(e.status(), None, &message);
+        if e.closes_connection() {
+            res.headers_mut().insert(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
+        }
+        Box::new(res)
     }
 
     /// Verifies `req` against the gateway's clock and answers it: forwarded upstream, echoed, or
@@ -370,26 +462,32 @@ impl Gateway {
         req: http::Request<Bytes>,
         verified: &Verified,
     ) -> http::Response<Bytes> {
-        let path = self.verified_path(&req);
+        let path = self.verified_path(req.uri());
         match &self.config.upstream {
             None => self.echo(&req, &path, verified),
             Some(upstream) => {
-                if !path.starts_with('/') {
-                    return self.unforwardable("no leading '/' (it is not an absolute path)");
-                }
-                if let Some(why) = encode::dot_segment(&path) {
-                    return self.unforwardable(why);
+                if let Some(answer) = self.unforwardable_path(&path) {
+                    return answer;
                 }
                 let path = path.into_owned();
+                let req = req.map(|b| Full::new(b).map_err(|never| match never {}).boxed_unsync());
                 self.forward(req, &path, upstream, verified).await
             }
         }
     }
 
+    /// The 400 for a verified path the gateway will not forward, if it is one.
+    fn unforwardable_path(&self, path: &str) -> Option<http::Response<Bytes>> {
+        if !path.starts_with('/') {
+            return Some(self.unforwardable("no leading '/' (it is not an absolute path)"));
+        }
+        encode::dot_segment(path).map(|why| self.unforwardable(why))
+    }
+
     /// The path the signature of the verified `req` covers: the normalised path when the
     /// verifier normalises paths (every service but S3), else the path as sent.
-    fn verified_path<'r>(&self, req: &'r http::Request<Bytes>) -> Cow<'r, str> {
-        let raw = req.uri().path();
+    fn verified_path<'r>(&self, uri: &'r http::Uri) -> Cow<'r, str> {
+        let raw = uri.path();
         match self.config.verifier.settings().path_normalization {
             PathNormalization::Enabled => encode::normalized_path(raw),
             PathNormalization::Disabled => Cow::Borrowed(raw),
@@ -519,7 +617,7 @@ impl Gateway {
     /// Sends `req` to `upstream` with `path` (the verified one) and the query as received.
     async fn forward(
         &self,
-        req: http::Request<Bytes>,
+        req: http::Request<UpstreamBody>,
         path: &str,
         upstream: &http::Uri,
         v: &Verified,
@@ -559,7 +657,7 @@ impl Gateway {
         }
         let res = match self
             .client
-            .request(http::Request::from_parts(parts, Full::new(body)))
+            .request(http::Request::from_parts(parts, body))
             .await
         {
             Ok(res) => res,

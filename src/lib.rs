@@ -105,8 +105,8 @@
 //! | (none) | `#![no_std]` + `alloc`: the stages, [`Signer`] over a [`SignableRequest`] at an explicit time, presigning, [`Verifier`] over parts, host inference, [`verify::CredentialsLookup`] for `BTreeMap`; no signing-key cache (each signature or verification derives its key), no credential expiry |
 //! | `std` (default) | `SystemTime` as a signing time, `Credentials::from_env`, expiring credentials, credential providers and caches, `CredentialsLookup` for `HashMap`, the signing-key caches shared by a `Signer`'s and a `Verifier`'s clones (lock-free reads, `arc-swap`) |
 //! | `http` (default, needs `std`) | `http::Request` in and out (`Signer::sign`, `Verifier::verify_at`, ...), `diagnose`, `streaming` (`aws-chunked`); every feature below turns it on |
-//! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible) |
-//! | `reqwest` | `reqwest::sign` and a `reqwest-middleware` middleware |
+//! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible), both streaming `aws-chunked` uploads (`streaming::ChunkedBody`, `streaming::DecodedBody`) |
+//! | `reqwest` | `reqwest::sign`, `reqwest::sign_chunked_at` (a streamed `aws-chunked` upload) and a `reqwest-middleware` middleware |
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `interop` | nothing in the library: the repository's tests against independent verifiers |
@@ -139,8 +139,9 @@
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
-//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`), which drives
-//!    both the signer and the verifier;
+//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`, and the
+//!    `http_body` adapters `chunked_body` and `body` for the integrations), which drives both
+//!    the signer and the verifier;
 //! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
 //! 8. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
@@ -187,6 +188,9 @@
 //! limit and a timeout; they forward exactly the path that was verified (never raw dot
 //! segments); their 403 answers quote the canonical request with the session token redacted
 //! ([`verify::TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
+//! An `aws-chunked` upload is checked up to its seed signature before its body is read, then
+//! chunk by chunk; what a handler or upstream reads of it is data that verified (or, in the
+//! unsigned form, that the trailing checksum checks before the body ends).
 
 #![no_std]
 #![forbid(unsafe_code)]

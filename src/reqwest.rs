@@ -33,6 +33,7 @@ use crate::payload::Payload;
 use crate::provider::SignerSource;
 use crate::request::SignableRequest;
 use crate::signer::Signer;
+use crate::streaming::{ChunkedBody, ChunkedSignError, ChunkedUpload};
 
 /// Signs `req` in place at the current time (see [`sign_at`]).
 ///
@@ -135,4 +136,59 @@ impl reqwest_middleware::Middleware for SigV4Middleware {
         sign_at(&signer, &mut req, now).map_err(reqwest_middleware::Error::middleware)?;
         next.run(req, extensions).await
     }
+}
+
+/// Signs `req` for an S3 `aws-chunked` upload at `time` and replaces its body with the signed
+/// wire frames, streamed: chunks of the upload's size are framed and signed as the body is
+/// sent, holding at most one chunk ([`ChunkedBody`]). The body (in memory or a stream) must
+/// hold exactly [`ChunkedUpload::decoded_len`] bytes; more or fewer fail the send, and the
+/// receiver refuses what it got. Sets the headers [`Signer::sign_chunked_at`] sets.
+///
+/// ```
+/// use awssig::streaming::{Checksum, ChunkedUpload};
+/// use awssig::{Credentials, Settings, Signer};
+///
+/// let signer = Signer::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "s3")
+///     .with_settings(Settings::s3());
+/// let data = vec![0u8; 100_000];
+/// let url = "https://bucket.s3.us-east-1.amazonaws.com/key".parse()?;
+/// let mut req = reqwest::Request::new(reqwest::Method::PUT, url);
+/// *req.body_mut() = Some(data.clone().into());
+/// let upload = ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Crc32);
+/// awssig::reqwest::sign_chunked_at(&signer, &mut req, upload, time::OffsetDateTime::now_utc())?;
+/// assert_eq!(req.headers()["content-encoding"], "aws-chunked");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`Signer::sign_chunked_at`]; `req` is unchanged then.
+pub fn sign_chunked_at(
+    signer: &Signer,
+    req: &mut reqwest::Request,
+    upload: ChunkedUpload,
+    time: impl Into<crate::SigningTime>,
+) -> Result<(), ChunkedSignError> {
+    let mut head = http::Request::builder()
+        .method(req.method().clone())
+        .uri(req.url().as_str())
+        .body(())
+        .map_err(|_| SignError::InvalidHeaderValue {
+            name: "host".to_string(),
+            reason: "the URL is not a valid HTTP request target",
+        })?;
+    *head.headers_mut() = req.headers().clone();
+    let chunked = signer.sign_chunked_at(&mut head, upload, time)?;
+    let (mut parts, ()) = head.into_parts();
+    for name in ["authorization", "x-amz-security-token"] {
+        if let Some(v) = parts.headers.get_mut(name) {
+            v.set_sensitive(true);
+        }
+    }
+    *req.headers_mut() = parts.headers;
+    let body = req
+        .body_mut()
+        .take()
+        .unwrap_or_else(|| reqwest::Body::from(Vec::new()));
+    *req.body_mut() = Some(reqwest::Body::wrap(ChunkedBody::new(body, chunked)));
+    Ok(())
 }

@@ -40,10 +40,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(any(feature = "tower", feature = "gateway"))]
+mod body;
 mod checksum;
+#[cfg(any(feature = "tower", feature = "gateway", feature = "reqwest"))]
+mod chunked_body;
 mod decode;
 mod sign;
 
+#[cfg(any(feature = "tower", feature = "gateway"))]
+pub use body::{DecodedBody, DecodedBodyError};
 pub use checksum::Checksum;
+#[cfg(any(feature = "tower", feature = "gateway", feature = "reqwest"))]
+pub use chunked_body::ChunkedBody;
 pub use decode::{ChunkedDecoder, ChunkedVerified, ChunkedVerifyError, DEFAULT_MAX_CHUNK_SIZE};
 pub use sign::{ChunkedSignError, ChunkedSigner, ChunkedUpload};

@@ -6,7 +6,9 @@
 //! The body is buffered up to a limit and hashed, so the signature covers it; a request that
 //! already carries `x-amz-content-sha256` (a hash the caller computed) is signed with that value
 //! and streamed unbuffered; [`BodySigning::Unsigned`] streams every body with `UNSIGNED-PAYLOAD`,
-//! for services that accept it (S3 over HTTPS; not Lambda function URLs).
+//! for services that accept it (S3 over HTTPS; not Lambda function URLs);
+//! [`BodySigning::Chunked`] streams a body of known length as a signed S3 `aws-chunked`
+//! upload, holding one chunk at a time.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -33,7 +35,9 @@ mod sign;
 mod verify;
 
 pub use sign::{BodySigning, SignLayer, SignService, SignedBody};
-pub use verify::{VerifyLayer, VerifyService};
+pub use verify::{
+    StreamingVerifyLayer, StreamingVerifyService, VerifiedBody, VerifyLayer, VerifyService,
+};
 
 /// The boxed error the signing service returns: a [`SignError`](crate::SignError) when signing
 /// fails, a [`ProviderError`](crate::ProviderError) when a provider has no credentials, the

@@ -407,6 +407,12 @@ impl ChunkedDecoder {
         self.max_chunk_size
     }
 
+    /// What the seed signature proved (who signed, the scope, the signed headers); the body
+    /// is vouched for only once [`ChunkedDecoder::finish`] succeeds.
+    pub fn verified(&self) -> &Verified {
+        &self.verified
+    }
+
     /// The declared decoded length.
     pub fn declared_len(&self) -> u64 {
         self.declared

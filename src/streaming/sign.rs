@@ -331,6 +331,12 @@ impl ChunkedSigner {
         self.written
     }
 
+    /// The size of every chunk but the last.
+    #[cfg(any(feature = "tower", feature = "gateway", feature = "reqwest"))]
+    pub(crate) fn chunk_len(&self) -> usize {
+        self.upload.chunk_size
+    }
+
     /// Frames `data` as the next chunk into `out` (a `Vec<u8>`, a `BytesMut`, ...):
     /// `<hex size>;chunk-signature=<signature>\r\n<data>\r\n`, or `<hex size>\r\n<data>\r\n`
     /// unsigned. Every chunk holds exactly the chunk size except the last, which holds the

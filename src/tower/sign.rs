@@ -1,4 +1,4 @@
-//! The client side of the tower integration: [`SignLayer`] signs every outgoing `http::Request`, buffering and hashing its body up to a limit or streaming it unsigned.
+//! The client side of the tower integration: [`SignLayer`] signs every outgoing `http::Request`, buffering and hashing its body up to a limit, streaming it unsigned, or streaming it as signed `aws-chunked`.
 
 use crate::prelude::*;
 
@@ -18,7 +18,9 @@ use super::{BoxError, DEFAULT_BODY_LIMIT};
 use crate::error::SignError;
 use crate::payload::Payload;
 use crate::provider::SignerSource;
+use crate::signer::Signer;
 use crate::spec::header;
+use crate::streaming::{Checksum, ChunkedBody, ChunkedUpload};
 
 /// What the signature says about request bodies without an `x-amz-content-sha256` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,19 @@ pub enum BodySigning {
     /// Stream the body and sign `UNSIGNED-PAYLOAD` (sent as `x-amz-content-sha256`). Only for
     /// services that accept it.
     Unsigned,
+    /// Stream a body of known length as an S3 `aws-chunked` upload, every chunk signed
+    /// (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, or `…-TRAILER` with a trailing checksum), through
+    /// a [`ChunkedBody`]: at most one chunk is held. The length is the body's exact size hint,
+    /// else its `content-length` header; a body of unknown length is buffered and hashed as
+    /// [`BodySigning::Buffered`] up to [`DEFAULT_BODY_LIMIT`]. For S3 (and services that
+    /// accept `aws-chunked`) only; sign with [`Settings::s3`](crate::Settings::s3).
+    Chunked {
+        /// The size of every chunk but the last (at least 8 KiB); 64 KiB is what the AWS SDKs
+        /// send.
+        chunk_size: usize,
+        /// The checksum sent as a signed trailer, if any.
+        trailer: Option<Checksum>,
+    },
 }
 
 impl Default for BodySigning {
@@ -153,20 +168,61 @@ where
             signer.sign_payload_at(&mut head, Payload::Unsigned, now)?;
             SignedBody::streaming(body)
         }
-        BodySigning::Buffered { limit } => {
-            let bytes = match Limited::new(body, limit).collect().await {
-                Ok(c) => c.to_bytes(),
-                Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                    return Err(SignError::BodyTooLarge { limit }.into());
-                }
-                Err(e) => return Err(e),
-            };
-            signer.sign_payload_at(&mut head, Payload::Bytes(&bytes), now)?;
-            SignedBody::full(bytes)
+        BodySigning::Chunked {
+            chunk_size,
+            trailer,
+        } if known_len(&head, &body).is_some() => {
+            let len = known_len(&head, &body).unwrap_or_default();
+            let mut upload = ChunkedUpload::signed(len).chunk_size(chunk_size);
+            if let Some(checksum) = trailer {
+                upload = upload.trailer(checksum);
+            }
+            head.headers_mut().remove(http::header::TRANSFER_ENCODING);
+            let signer = signer.sign_chunked_at(&mut head, upload, now)?;
+            SignedBody::chunked(ChunkedBody::new(body, signer))
         }
+        BodySigning::Chunked { .. } => {
+            buffered(&signer, &mut head, body, DEFAULT_BODY_LIMIT, now).await?
+        }
+        BodySigning::Buffered { limit } => buffered(&signer, &mut head, body, limit, now).await?,
     };
     let (parts, ()) = head.into_parts();
     Ok(Request::from_parts(parts, body))
+}
+
+/// The body's length, when known: its exact size hint, else its `content-length`.
+fn known_len<B: Body>(head: &Request<()>, body: &B) -> Option<u64> {
+    body.size_hint().exact().or_else(|| {
+        head.headers()
+            .get(http::header::CONTENT_LENGTH)?
+            .to_str()
+            .ok()?
+            .parse()
+            .ok()
+    })
+}
+
+/// Buffers `body` up to `limit` bytes and signs its SHA-256.
+async fn buffered<B>(
+    signer: &Signer,
+    head: &mut Request<()>,
+    body: B,
+    limit: usize,
+    now: SystemTime,
+) -> Result<SignedBody<B>, BoxError>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    let bytes = match Limited::new(body, limit).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(SignError::BodyTooLarge { limit }.into());
+        }
+        Err(e) => return Err(e),
+    };
+    signer.sign_payload_at(head, Payload::Bytes(&bytes), now)?;
+    Ok(SignedBody::full(bytes))
 }
 
 /// The body a [`SignService`] sends: the buffered bytes that were hashed, or the original body
@@ -180,12 +236,19 @@ pub struct SignedBody<B> {
 enum Kind<B> {
     Full(Option<Bytes>),
     Streaming(Pin<Box<B>>),
+    Chunked(Pin<Box<ChunkedBody<B>>>),
 }
 
 impl<B> SignedBody<B> {
     fn full(bytes: Bytes) -> Self {
         Self {
             kind: Kind::Full((!bytes.is_empty()).then_some(bytes)),
+        }
+    }
+
+    fn chunked(body: ChunkedBody<B>) -> Self {
+        Self {
+            kind: Kind::Chunked(Box::pin(body)),
         }
     }
 
@@ -211,6 +274,7 @@ where
         match &mut self.get_mut().kind {
             Kind::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Kind::Streaming(body) => body.as_mut().poll_frame(cx).map_err(Into::into),
+            Kind::Chunked(body) => body.as_mut().poll_frame(cx),
         }
     }
 
@@ -218,6 +282,7 @@ where
         match &self.kind {
             Kind::Full(bytes) => bytes.is_none(),
             Kind::Streaming(body) => body.is_end_stream(),
+            Kind::Chunked(body) => body.is_end_stream(),
         }
     }
 
@@ -225,6 +290,7 @@ where
         match &self.kind {
             Kind::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Kind::Streaming(body) => body.size_hint(),
+            Kind::Chunked(body) => body.size_hint(),
         }
     }
 }

@@ -127,3 +127,38 @@ fn a_streamed_body_without_a_declared_hash_cannot_be_signed() {
     awssig::reqwest::sign(&signer(), &mut req).unwrap();
     assert!(req.headers().contains_key("authorization"));
 }
+
+/// A body streamed as signed aws-chunked (with a CRC32 trailer) reaches the gateway, which
+/// verifies every chunk and echoes the decoded length.
+#[tokio::test]
+async fn a_chunked_upload_is_streamed_and_accepted() {
+    use awssig::Settings;
+    use awssig::streaming::{Checksum, ChunkedUpload};
+    let verifier = Verifier::new(creds(), "us-east-1", "s3").with_settings(Settings::s3());
+    let gw = Gateway::spawn(GatewayConfig::new(verifier)).unwrap();
+    let signer = Signer::new(creds(), "us-east-1", "s3").with_settings(Settings::s3());
+    let client = client();
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let mut req = client
+        .put(format!("{}/bucket/key", gw.url()))
+        .body(data.clone())
+        .build()
+        .unwrap();
+    let upload = ChunkedUpload::signed(data.len() as u64)
+        .chunk_size(64 * 1024)
+        .trailer(Checksum::Crc32);
+    awssig::reqwest::sign_chunked_at(&signer, &mut req, upload, std::time::SystemTime::now())
+        .unwrap();
+    assert_eq!(
+        req.headers()["content-length"],
+        upload.encoded_len().unwrap().to_string()
+    );
+    let resp = client.execute(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        text.contains(&format!(r#""bodyLength":{}"#, data.len())),
+        "{text}"
+    );
+}

@@ -441,3 +441,505 @@ async fn verify_layer_answers_408_when_a_signed_body_stalls_past_the_body_timeou
     assert_eq!(got.response.status, 200, "{}", got.response.text());
     assert_eq!(got.response.text(), "AKIDEXAMPLE 11");
 }
+
+// aws-chunked uploads (`STREAMING-*`) through `VerifyLayer` and `DecodedBody`.
+
+mod chunked {
+    use super::{AKID, SECRET};
+
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use std::time::SystemTime;
+
+    use awssig::streaming::{Checksum, ChunkedBody, ChunkedUpload, DecodedBody, DecodedBodyError};
+    use awssig::tower::VerifyLayer;
+    use awssig::verify::{UnsignedPayload, Verified};
+    use awssig::{Credentials, Settings, Signer, Verifier};
+    use bytes::Bytes;
+    use http_body::{Body, Frame};
+    use http_body_util::{BodyExt, Full};
+    use tower::{ServiceBuilder, ServiceExt};
+
+    /// A body that yields the given frames, one per poll.
+    struct Frames(VecDeque<Bytes>);
+
+    impl Body for Frames {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.0.pop_front().map(|b| Ok(Frame::data(b))))
+        }
+    }
+
+    fn signer() -> Signer {
+        Signer::new(Credentials::new(AKID, SECRET), "us-east-1", "s3").with_settings(Settings::s3())
+    }
+
+    fn verifier() -> Verifier {
+        Verifier::new(Credentials::new(AKID, SECRET), "us-east-1", "s3")
+            .with_settings(Settings::s3())
+            .with_unsigned_payload(UnsignedPayload::Allowed)
+    }
+
+    fn data(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    /// Signs `data` as `upload`, returning the head and the wire body one frame per chunk.
+    fn upload(upload: ChunkedUpload, data: &[u8], chunk: usize) -> (http::Request<()>, Vec<Bytes>) {
+        upload_to("http://127.0.0.1/bucket/key", upload, data, chunk)
+    }
+
+    /// [`upload`] to `url`.
+    fn upload_to(
+        url: &str,
+        upload: ChunkedUpload,
+        data: &[u8],
+        chunk: usize,
+    ) -> (http::Request<()>, Vec<Bytes>) {
+        let mut req = http::Request::put(url)
+            .header("content-encoding", "aws-chunked, gzip")
+            .body(())
+            .unwrap();
+        let mut up = signer()
+            .sign_chunked_at(&mut req, upload, SystemTime::now())
+            .unwrap();
+        let mut frames = Vec::new();
+        for c in data.chunks(chunk) {
+            let mut f = Vec::new();
+            up.write_chunk(c, &mut f).unwrap();
+            frames.push(Bytes::from(f));
+        }
+        let mut f = Vec::new();
+        up.finish(&mut f).unwrap();
+        frames.push(Bytes::from(f));
+        (req, frames)
+    }
+
+    fn joined(frames: &[Bytes]) -> Bytes {
+        Bytes::from(frames.concat())
+    }
+
+    /// Sends `req` with `wire` through `VerifyLayer` to a handler that echoes the decoded body
+    /// and the headers it saw.
+    async fn through_verify_layer(
+        head: http::Request<()>,
+        wire: Bytes,
+    ) -> (u16, http::HeaderMap, Bytes) {
+        let handler = tower::service_fn(|req: http::Request<Full<Bytes>>| async move {
+            assert!(req.extensions().get::<Verified>().is_some());
+            let headers = req.headers().clone();
+            let body = req.into_body().collect().await.unwrap().to_bytes();
+            let mut res = http::Response::new(Full::new(body));
+            *res.headers_mut() = headers;
+            Ok::<_, std::convert::Infallible>(res)
+        });
+        let svc = ServiceBuilder::new()
+            .layer(VerifyLayer::new(verifier()))
+            .service(handler);
+        let (parts, ()) = head.into_parts();
+        let res = svc
+            .oneshot(http::Request::from_parts(parts, Full::new(wire)))
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, body)
+    }
+
+    #[tokio::test]
+    async fn every_form_reaches_the_handler_byte_identical() {
+        let data = data(100_000);
+        for form in [
+            ChunkedUpload::signed(data.len() as u64),
+            ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Crc32),
+            ChunkedUpload::unsigned(data.len() as u64).trailer(Checksum::Crc32),
+        ] {
+            let (head, frames) = upload(form.chunk_size(8192), &data, 8192);
+            let (status, headers, body) = through_verify_layer(head, joined(&frames)).await;
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            assert_eq!(body, data);
+            assert_eq!(headers["content-length"], data.len().to_string());
+            assert_eq!(headers["content-encoding"], "gzip");
+            assert!(!headers.contains_key("x-amz-trailer"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_corrupted_chunk_is_refused_and_never_reaches_the_handler() {
+        let data = data(40_000);
+        let (head, frames) = upload(
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut wire = joined(&frames).to_vec();
+        wire[8192 + 200] ^= 1; // in the second chunk's data
+        let (status, headers, body) = through_verify_layer(head, Bytes::from(wire)).await;
+        assert_eq!(status, 403);
+        assert_eq!(headers["x-amzn-errortype"], "SignatureDoesNotMatch");
+        assert!(!body.windows(64).any(|w| data.windows(64).any(|d| d == w)));
+    }
+
+    #[tokio::test]
+    async fn a_bad_seed_signature_is_answered_before_the_body_is_read() {
+        let data = data(10);
+        let (mut head, _) = upload(ChunkedUpload::signed(10), &data, 8192);
+        head.headers_mut()
+            .insert("x-amz-date", "20150830T123600Z".parse().unwrap());
+        let (status, _, _) = through_verify_layer(head, Bytes::new()).await;
+        assert_eq!(status, 403);
+    }
+
+    /// The body yields each signed chunk once it verifies, and stops with an error frame at a
+    /// corrupted one: the corrupted chunk's bytes are never yielded.
+    #[tokio::test]
+    async fn decoded_body_ends_with_an_error_at_a_corrupted_chunk() {
+        let data = data(5 * 8192);
+        let (head, mut frames) = upload(
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut third = frames[2].to_vec();
+        third[100] ^= 0x20;
+        frames[2] = Bytes::from(third);
+        let decoder = verifier()
+            .verify_chunked_at(&head, SystemTime::now())
+            .unwrap();
+        let mut body = DecodedBody::new(Frames(frames.into()), decoder);
+        let mut got = Vec::new();
+        let err = loop {
+            match body.frame().await {
+                Some(Ok(f)) => got.extend_from_slice(&f.into_data().unwrap()),
+                Some(Err(e)) => break e,
+                None => panic!("a corrupted body ended without an error"),
+            }
+        };
+        assert!(matches!(err, DecodedBodyError::Verify(_)), "{err}");
+        assert_eq!(got, data[..2 * 8192]);
+        assert!(body.frame().await.is_none());
+    }
+
+    /// Several MiB through a decoder that may hold one 64 KiB chunk: every frame it yields is
+    /// at most one chunk, and the whole body arrives byte-exact.
+    #[tokio::test]
+    async fn a_multi_mib_upload_streams_one_chunk_at_a_time() {
+        const CHUNK: usize = 64 * 1024;
+        let data = data(4 * 1024 * 1024 + 123);
+        for form in [
+            ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Sha256),
+            ChunkedUpload::unsigned(data.len() as u64).trailer(Checksum::Crc64Nvme),
+        ] {
+            let (head, frames) = upload(form.chunk_size(CHUNK), &data, CHUNK);
+            let decoder = verifier()
+                .verify_chunked_at(&head, SystemTime::now())
+                .unwrap()
+                .with_max_chunk_size(CHUNK);
+            let mut body = DecodedBody::new(Frames(frames.into()), decoder)
+                .with_timeout(std::time::Duration::from_secs(30));
+            assert_eq!(body.size_hint().exact(), Some(data.len() as u64));
+            let mut got = Vec::with_capacity(data.len());
+            let mut largest = 0;
+            while let Some(frame) = body.frame().await {
+                let frame = frame.unwrap().into_data().unwrap();
+                largest = largest.max(frame.len());
+                got.extend_from_slice(&frame);
+            }
+            assert!(largest <= CHUNK, "{largest}");
+            assert!(got == data);
+            assert!(body.verified().unwrap().checksum().is_some());
+        }
+    }
+
+    /// A body of frames yields one signed wire frame per chunk (bounded by a chunk plus its
+    /// framing) that the verifier decodes back to the data.
+    #[tokio::test]
+    async fn chunked_body_signs_one_chunk_at_a_time() {
+        const CHUNK: usize = 16 * 1024;
+        let data = data(1024 * 1024 + 7);
+        // Small frames, and the whole body as one frame: either way one chunk at a time.
+        for frame_len in [4000, data.len()] {
+            let mut req = http::Request::put("http://127.0.0.1/bucket/key")
+                .body(())
+                .unwrap();
+            let upload = ChunkedUpload::signed(data.len() as u64)
+                .chunk_size(CHUNK)
+                .trailer(Checksum::Crc32c);
+            let up = signer()
+                .sign_chunked_at(&mut req, upload, SystemTime::now())
+                .unwrap();
+            let frames: VecDeque<Bytes> =
+                data.chunks(frame_len).map(Bytes::copy_from_slice).collect();
+            let mut body = ChunkedBody::new(Frames(frames), up);
+            assert_eq!(body.size_hint().exact(), upload.encoded_len());
+            let mut wire = Vec::new();
+            let mut largest = 0;
+            while let Some(frame) = body.frame().await {
+                let frame = frame.unwrap().into_data().unwrap();
+                largest = largest.max(frame.len());
+                wire.extend_from_slice(&frame);
+            }
+            assert!(largest <= CHUNK + 200, "{largest}");
+            assert_eq!(Some(wire.len() as u64), upload.encoded_len());
+            let mut decoder = verifier()
+                .verify_chunked_at(&req, SystemTime::now())
+                .unwrap();
+            let mut out = Vec::new();
+            decoder.feed(&wire, &mut out).unwrap();
+            decoder.finish().unwrap();
+            assert!(out == data);
+        }
+    }
+
+    /// `SignLayer` in chunked mode streams a body of known length as aws-chunked over real
+    /// HTTP to an axum app behind `VerifyLayer`, which hands the handler the exact bytes.
+    #[tokio::test]
+    async fn sign_layer_chunked_uploads_verify_through_verify_layer() {
+        use awssig::tower::{BodySigning, SignLayer};
+        use axum::Router;
+        use axum::routing::put;
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+        use tower::Service;
+
+        let router = Router::new()
+            .route("/bucket/key", put(|body: Bytes| async move { body }))
+            .layer(axum::extract::DefaultBodyLimit::disable())
+            .layer(VerifyLayer::new(verifier()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = super::App {
+            url: format!("http://{addr}"),
+            task: tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }),
+        };
+        let data = data(3 * 1024 * 1024 + 5);
+        for trailer in [None, Some(Checksum::Crc32)] {
+            let client = Client::builder(TokioExecutor::new()).build_http();
+            let layer = SignLayer::new(signer()).with_body_signing(BodySigning::Chunked {
+                chunk_size: 64 * 1024,
+                trailer,
+            });
+            let mut svc = ServiceBuilder::new().layer(layer).service(client);
+            let frames: VecDeque<Bytes> = data.chunks(10_000).map(Bytes::copy_from_slice).collect();
+            let req = http::Request::put(format!("{}/bucket/key", app.url))
+                .header("content-length", data.len())
+                .body(Frames(frames))
+                .unwrap();
+            let resp = svc.ready().await.unwrap().call(req).await.unwrap();
+            let status = resp.status().as_u16();
+            let body = resp.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(
+                status,
+                200,
+                "{}",
+                String::from_utf8_lossy(&body[..body.len().min(500)])
+            );
+            assert!(body == data, "{} bytes back", body.len());
+        }
+    }
+
+    /// Sends `data` through a chunked `SignLayer` (or `wire` as given when `Some`) to `url`.
+    async fn put_chunked(
+        url: &str,
+        head: Option<(http::Request<()>, Bytes)>,
+        data: &[u8],
+    ) -> (u16, Bytes) {
+        use awssig::tower::{BodySigning, SignLayer};
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+        use tower::Service;
+        let resp = if let Some((head, wire)) = head {
+            let (parts, ()) = head.into_parts();
+            let mut client = Client::builder(TokioExecutor::new()).build_http();
+            client
+                .call(http::Request::from_parts(parts, Full::new(wire)))
+                .await
+                .unwrap()
+        } else {
+            let layer = SignLayer::new(signer()).with_body_signing(BodySigning::Chunked {
+                chunk_size: 64 * 1024,
+                trailer: Some(Checksum::Sha256),
+            });
+            let client = Client::builder(TokioExecutor::new()).build_http();
+            let mut svc = ServiceBuilder::new().layer(layer).service(client);
+            let frames: VecDeque<Bytes> = data.chunks(10_000).map(Bytes::copy_from_slice).collect();
+            let req = http::Request::put(url)
+                .header("content-length", data.len())
+                .body(Frames(frames))
+                .unwrap();
+            svc.ready().await.unwrap().call(req).await.unwrap()
+        };
+        let status = resp.status().as_u16();
+        (status, resp.into_body().collect().await.unwrap().to_bytes())
+    }
+
+    /// The gateway echoes what it decoded from a chunked upload.
+    #[tokio::test]
+    async fn the_gateway_echoes_a_chunked_upload() {
+        use awssig::gateway::{Gateway, GatewayConfig};
+        let gw = Gateway::spawn(GatewayConfig::new(verifier())).unwrap();
+        let data = data(300_000);
+        let (status, body) = put_chunked(&format!("{}/bucket/key", gw.url()), None, &data).await;
+        let text = String::from_utf8_lossy(&body);
+        assert_eq!(status, 200, "{text}");
+        assert!(
+            text.contains(&format!(r#""bodyLength":{}"#, data.len())),
+            "{text}"
+        );
+    }
+
+    /// Behind the gateway, an upstream receives the decoded data, and its body read fails at a
+    /// corrupted chunk without yielding it.
+    #[tokio::test]
+    async fn the_gateway_streams_decoded_uploads_upstream() {
+        use awssig::gateway::{Gateway, GatewayConfig};
+        use axum::Router;
+        use axum::routing::put;
+        use std::sync::{Arc, Mutex};
+
+        /// Per request: its content-encoding, the bytes read, whether the read failed.
+        type Seen = Vec<(Option<String>, usize, bool)>;
+        let seen: Arc<Mutex<Seen>> = Arc::default();
+        let log = Arc::clone(&seen);
+        let router = Router::new().route(
+            "/bucket/key",
+            put(move |req: http::Request<axum::body::Body>| {
+                let log = Arc::clone(&log);
+                async move {
+                    let ce = req
+                        .headers()
+                        .get("content-encoding")
+                        .map(|v| v.to_str().unwrap().to_owned());
+                    let mut body = req.into_body();
+                    let mut n = 0;
+                    let mut failed = false;
+                    while let Some(frame) = body.frame().await {
+                        match frame {
+                            Ok(f) => n += f.into_data().map_or(0, |d| d.len()),
+                            Err(_) => {
+                                failed = true;
+                                break;
+                            }
+                        }
+                    }
+                    log.lock().unwrap().push((ce, n, failed));
+                    n.to_string()
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let upstream = super::App {
+            url: format!("http://{addr}"),
+            task: tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }),
+        };
+        let gw = Gateway::spawn(
+            GatewayConfig::new(verifier()).with_upstream(upstream.url.parse().unwrap()),
+        )
+        .unwrap();
+        let url = format!("{}/bucket/key", gw.url());
+        let data = data(5 * 8192);
+        let (status, body) = put_chunked(&url, None, &data).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(body, data.len().to_string());
+
+        let (head, frames) = upload_to(
+            &url,
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut wire = joined(&frames).to_vec();
+        wire[2 * (8192 + 90) + 50] ^= 1; // in the third chunk's data
+        let (status, _) = put_chunked(&url, Some((head, Bytes::from(wire))), &data).await;
+        assert_eq!(status, 502);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen[0], (None, data.len(), false));
+        // The upstream saw the decoded headers, the two good chunks at most, then an error.
+        let (ce, n, failed) = seen.get(1).expect("the upstream got the request").clone();
+        assert_eq!(ce.as_deref(), Some("gzip"));
+        assert!(failed && n <= 2 * 8192, "{n} {failed}");
+    }
+
+    /// `VerifyLayer::streaming` in front of an axum `Router`: every form reaches the handler
+    /// byte-identical, and a corrupted chunk fails the handler's body read without yielding it.
+    #[tokio::test]
+    async fn streaming_verify_layer_hands_an_axum_handler_the_data_as_it_verifies() {
+        use axum::Router;
+        use axum::routing::put;
+        use std::sync::{Arc, Mutex};
+
+        /// Per request: the bytes the handler read, whether the read failed.
+        type Got = Vec<(Vec<u8>, bool)>;
+        let got: Arc<Mutex<Got>> = Arc::default();
+        let log = Arc::clone(&got);
+        let router = Router::new().route(
+            "/bucket/key",
+            put(move |req: http::Request<axum::body::Body>| {
+                let log = Arc::clone(&log);
+                async move {
+                    assert!(req.extensions().get::<Verified>().is_some());
+                    let mut body = req.into_body();
+                    let mut bytes = Vec::new();
+                    let mut failed = false;
+                    while let Some(frame) = body.frame().await {
+                        match frame {
+                            Ok(f) => bytes.extend_from_slice(&f.into_data().unwrap()),
+                            Err(_) => {
+                                failed = true;
+                                break;
+                            }
+                        }
+                    }
+                    log.lock().unwrap().push((bytes, failed));
+                    if failed { "failed" } else { "ok" }
+                }
+            }),
+        );
+        let svc = ServiceBuilder::new()
+            .layer(VerifyLayer::new(verifier()).streaming())
+            .service(router);
+        let data = data(100_000);
+        let forms = [
+            ChunkedUpload::signed(data.len() as u64),
+            ChunkedUpload::signed(data.len() as u64).trailer(Checksum::Crc32),
+            ChunkedUpload::unsigned(data.len() as u64).trailer(Checksum::Crc32),
+        ];
+        for form in forms {
+            let (head, frames) = upload(form.chunk_size(8192), &data, 8192);
+            let (parts, ()) = head.into_parts();
+            let req = http::Request::from_parts(parts, Frames(frames.into()));
+            let res = svc.clone().oneshot(req).await.unwrap();
+            assert_eq!(res.status(), 200);
+            let (bytes, failed) = got.lock().unwrap().pop().unwrap();
+            assert!(!failed && bytes == data);
+        }
+        let (head, mut frames) = upload(
+            ChunkedUpload::signed(data.len() as u64).chunk_size(8192),
+            &data,
+            8192,
+        );
+        let mut third = frames[2].to_vec();
+        third[100] ^= 0x20;
+        frames[2] = Bytes::from(third);
+        let (parts, ()) = head.into_parts();
+        let req = http::Request::from_parts(parts, Frames(frames.into()));
+        let res = svc.clone().oneshot(req).await.unwrap();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, "failed");
+        let (bytes, failed) = got.lock().unwrap().pop().unwrap();
+        assert!(failed);
+        assert!(bytes == data[..2 * 8192]);
+    }
+}
