@@ -6,12 +6,11 @@ use crate::prelude::*;
 
 use core::fmt;
 use core::sync::atomic::{AtomicU64, Ordering};
-#[cfg(feature = "std")]
-use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
 use crate::error::{ProviderError, SignError};
+use crate::time::SigningTime;
 
 /// What stands in a printed text where a secret was.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -31,8 +30,7 @@ pub struct Credentials {
     /// Whether these credentials can sign, checked once when they are made (they never change).
     checked: Result<(), SignError>,
     /// When temporary credentials stop working.
-    #[cfg(feature = "std")]
-    expiry: Option<SystemTime>,
+    expiry: Option<SigningTime>,
 }
 
 /// Hands out [`Credentials::generation`] numbers.
@@ -52,7 +50,6 @@ impl Credentials {
             session_token: None,
             generation: next_generation(),
             checked: Ok(()),
-            #[cfg(feature = "std")]
             expiry: None,
         }
         .checked()
@@ -60,19 +57,26 @@ impl Credentials {
 
     /// Marks these credentials as valid until `expiry` (temporary credentials). A
     /// [`CredentialsCache`](crate::provider::CredentialsCache) fetches new ones before then, and never
-    /// hands out expired ones.
-    #[cfg(feature = "std")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+    /// hands out expired ones, and a [`Verifier`](crate::Verifier) refuses requests signed with
+    /// them from then on (`ExpiredToken`). Takes any time a signer takes (a `SystemTime`, an
+    /// `OffsetDateTime`), so it works without `std` too.
+    ///
+    /// ```
+    /// use awssig::{Credentials, SigningTime};
+    /// let expiry = time::macros::datetime!(2015-08-30 13:36 UTC);
+    /// let creds = Credentials::new("AKID", "secret")
+    ///     .with_session_token("token")
+    ///     .with_expiry(expiry);
+    /// assert_eq!(creds.expiry(), Some(SigningTime::from(expiry)));
+    /// ```
     #[must_use]
-    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
-        self.expiry = Some(expiry);
+    pub fn with_expiry(mut self, expiry: impl Into<SigningTime>) -> Self {
+        self.expiry = Some(expiry.into());
         self
     }
 
     /// When these credentials expire, if they do.
-    #[cfg(feature = "std")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-    pub fn expiry(&self) -> Option<SystemTime> {
+    pub fn expiry(&self) -> Option<SigningTime> {
         self.expiry
     }
 
@@ -125,7 +129,6 @@ impl Credentials {
             session_token: read("AWS_SESSION_TOKEN"),
             generation: next_generation(),
             checked: Ok(()),
-            #[cfg(feature = "std")]
             expiry: None,
         }
         .checked())
@@ -206,8 +209,6 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| REDACTED),
             );
-        // Without `std`, credentials carry no expiry.
-        #[cfg(feature = "std")]
         d.field("expiry", &self.expiry);
         d.finish()
     }

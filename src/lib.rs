@@ -102,7 +102,7 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | (none) | `#![no_std]` + `alloc`: the stages, [`Signer`] over a [`SignableRequest`] at an explicit time, presigning, [`Verifier`] over parts, host inference, [`verify::CredentialsLookup`] for `BTreeMap`; no signing-key cache (each signature or verification derives its key), no credential expiry |
+//! | (none) | `#![no_std]` + `alloc`: the stages, [`Signer`] over a [`SignableRequest`] at an explicit time, presigning, [`Verifier`] over parts, host inference, [`verify::CredentialsLookup`] for `BTreeMap`; no signing-key cache (each signature or verification derives its key); credentials expire at a `SigningTime` ([`Credentials::with_expiry`]) |
 //! | `std` (default) | `SystemTime` as a signing time, `Credentials::from_env`, expiring credentials, credential providers and caches, `CredentialsLookup` for `HashMap`, the signing-key caches shared by a `Signer`'s and a `Verifier`'s clones (lock-free reads, `arc-swap`) |
 //! | `http` (default, needs `std`) | `http::Request` in and out (`Signer::sign`, `Verifier::verify_at`, ...), `diagnose`, `streaming` (`aws-chunked`); every feature below turns it on |
 //! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible), both streaming `aws-chunked` uploads (`streaming::ChunkedBody`, `streaming::DecodedBody`) |

@@ -17,7 +17,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use crate::credentials::Credentials;
 use crate::endpoint::infer_scope;
@@ -28,6 +28,7 @@ use crate::settings::Settings;
 #[cfg(feature = "http")]
 use crate::signer::SignableBody;
 use crate::signer::Signer;
+use crate::time::SigningTime;
 
 /// The future an asynchronous provider returns.
 pub type ProvideFuture<'a> =
@@ -165,8 +166,7 @@ fn expired_error(c: &Credentials) -> ProviderError {
     ProviderError::ExpiredCredentials {
         expired_at: c
             .expiry()
-            .and_then(|e| e.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_secs()),
+            .map_or(0, |e| u64::try_from(e.unix_seconds()).unwrap_or(0)),
     }
 }
 
@@ -203,8 +203,10 @@ impl CredentialsCache {
     }
 
     fn is_fresh(&self, c: &Credentials, now: SystemTime) -> bool {
-        c.expiry()
-            .is_none_or(|e| now.checked_add(self.refresh_before).is_some_and(|t| t < e))
+        c.expiry().is_none_or(|e| {
+            now.checked_add(self.refresh_before)
+                .is_some_and(|t| SigningTime::from(t) < e)
+        })
     }
 
     /// The credentials to sign with at `now`.
@@ -273,7 +275,7 @@ fn store(
     fetched: Result<Credentials, ProviderError>,
     now: SystemTime,
 ) -> Result<Arc<Credentials>, ProviderError> {
-    let usable = |c: &Credentials| c.expiry().is_none_or(|e| now < e);
+    let usable = |c: &Credentials| c.expiry().is_none_or(|e| SigningTime::from(now) < e);
     match fetched {
         Ok(new) if usable(&new) => {
             let new = Arc::new(new);

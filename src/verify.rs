@@ -53,8 +53,6 @@ use crate::sink::StackBuf;
 use crate::spec::Algorithm;
 use crate::spec::{StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
-#[cfg(feature = "std")]
-use checks::server_time;
 use checks::{check_host, check_signed_headers, check_token, sorted};
 use key_cache::{HeldKey, VerifyKeyCache};
 use parse::{CredentialRef, RawAuthorization, sorted_signed_headers, split_byte};
@@ -527,12 +525,7 @@ impl Verifier {
             .ok_or(VerifyError::UnknownAccessKey)?;
         check_token(&known, &claims, &creds)?;
         // After the token check, so that only a holder of the token learns that it expired.
-        // (Without `std`, credentials carry no expiry.)
-        #[cfg(feature = "std")]
-        if creds
-            .expiry()
-            .is_some_and(|expiry| server_time(expiry.into()) <= server_time(now))
-        {
+        if creds.expiry().is_some_and(|expiry| expiry <= now) {
             return Err(VerifyError::ExpiredToken);
         }
         check_signed_headers(req, &claims, self.token_unsigned())?;

@@ -66,7 +66,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     if signer
         .credentials()
         .expiry()
-        .is_some_and(|e| e < now + expires)
+        .is_some_and(|e| e < awssig::SigningTime::from(now + expires))
     {
         eprintln!(
             "awssig: note: these temporary credentials expire before the URL does; the URL stops working then"

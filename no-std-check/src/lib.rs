@@ -124,4 +124,40 @@ mod tests {
             VerifyError::SignatureMismatch
         );
     }
+
+    /// Temporary credentials expire without `std` too: the expiry is a `SigningTime`, and the
+    /// verifier compares it with the `now` it is given.
+    #[test]
+    fn refuses_expired_temporary_credentials() {
+        let expiry = AmzDate::parse("20150830T124000Z")
+            .map(SigningTime::from)
+            .expect("parses");
+        let creds = credentials()
+            .with_session_token("session-token")
+            .with_expiry(expiry);
+        let signed = Signer::new(creds.clone(), REGION, SERVICE)
+            .sign_request_at(
+                &SignableRequest::new("GET", "/").header("host", HOST),
+                Payload::Bytes(b""),
+                now(),
+            )
+            .expect("signs");
+        let mut req = SignableRequest::new("GET", "/").header("host", HOST);
+        for (name, value) in signed.headers() {
+            req = req.header(name, value);
+        }
+        let verifier = Verifier::new(creds, REGION, SERVICE);
+        verifier
+            .verify_request_at(&req, Payload::Bytes(b""), now())
+            .expect("verifies before the expiry");
+        let after = AmzDate::parse("20150830T124001Z")
+            .map(SigningTime::from)
+            .expect("parses");
+        assert_eq!(
+            verifier
+                .verify_request_at(&req, Payload::Bytes(b""), after)
+                .unwrap_err(),
+            VerifyError::ExpiredToken
+        );
+    }
 }
