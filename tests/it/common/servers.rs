@@ -1,5 +1,5 @@
 //! Independent SigV4 verifiers started on 127.0.0.1 for the `interop` tests, and stopped
-//! (killed) when their handle is dropped. `scripts/install-verifiers.sh` installs them; the tests
+//! (killed) when their handle is dropped, and [`locate`] for the tools and clients the tests run. `scripts/install-verifiers.sh` installs them; the tests
 //! find them through `AWSSIG_S3S_FS_BIN` / `AWSSIG_MOTO_PYTHON` or at the script's default place,
 //! and fail with instructions when they are missing.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
