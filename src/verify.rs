@@ -417,6 +417,15 @@ impl Verifier {
         &self.regions
     }
 
+    /// The credentials of `access_key_id`, owned (an event stream derives the key of each new
+    /// day its messages are dated on).
+    #[cfg(feature = "http")]
+    pub(crate) fn lookup_credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self.lookup
+            .credentials_ref(access_key_id)
+            .map(Cow::into_owned)
+    }
+
     /// The skew window.
     pub fn max_skew(&self) -> Duration {
         self.max_skew

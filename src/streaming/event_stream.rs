@@ -41,6 +41,7 @@ use core::fmt;
 
 use bytes::BufMut;
 
+use crate::credentials::Credentials;
 use crate::crypto;
 use crate::error::SignError;
 use crate::payload::Payload;
@@ -50,6 +51,7 @@ use crate::sign::event_stream::{
     TYPE_BYTE_ARRAY, TYPE_TIMESTAMP,
 };
 use crate::sign::key::{Signature, SigningKey};
+use crate::sign::string_to_sign::{Region, Scope};
 use crate::signer::Signer;
 use crate::spec::{STREAMING_EVENTS, header};
 use crate::time::{AmzDate, SigningTime};
@@ -276,7 +278,8 @@ pub enum EventStreamVerifyError {
     MessageSignatureMismatch,
     /// An envelope's `:date` is further from the verifier's clock than its skew allows.
     MessageTimeTooSkewed,
-    /// An envelope's `:date` is on another UTC day than the request's credential scope.
+    /// An envelope's `:date` is on another UTC day than the request's credential scope, and
+    /// the credentials to derive that day's key are no longer known.
     MessageOutsideScope,
     /// The stream ended before its end frame.
     Incomplete,
@@ -379,6 +382,10 @@ impl core::error::Error for EventStreamVerifyError {
 pub struct EventStreamDecoder {
     key: SigningKey,
     scope: Box<[u8]>,
+    /// For messages dated on a later day than the request: its credentials, and the key and
+    /// scope of the last such day.
+    credentials: Option<Credentials>,
+    other_day: Option<DayKey>,
     previous: Signature,
     max_skew: core::time::Duration,
     max_message_size: usize,
@@ -432,9 +439,12 @@ impl Verifier {
             return Err(EventStreamVerifyError::NotEventStream);
         }
         let seed = authenticated.verify_event_seed(req)?;
+        let credentials = self.lookup_credentials(seed.verified.access_key_id());
         Ok(EventStreamDecoder {
             key: seed.key,
             scope: seed.scope,
+            credentials,
+            other_day: None,
             previous: seed.signature,
             max_skew: self.max_skew(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
@@ -587,23 +597,53 @@ impl EventStreamDecoder {
         }
         let date = AmzDate::from_unix_seconds(seconds)
             .map_err(|_| EventStreamVerifyError::MessageTimeTooSkewed)?;
-        if self.scope.get(..8) != Some(date.date().as_bytes()) {
-            return Err(EventStreamVerifyError::MessageOutsideScope);
-        }
+        let previous = self.previous;
+        let (key, scope) = self.day_key(&date)?;
         let date_header = stage::date_header(millis);
-        let signature = stage::message_signature(
-            &self.key,
-            &date,
-            &self.scope,
-            &self.previous,
-            &date_header,
-            payload,
-        );
+        let signature =
+            stage::message_signature(key, &date, scope, &previous, &date_header, payload);
         if !crypto::ct_eq32(signature.as_bytes(), &claimed) {
             return Err(EventStreamVerifyError::MessageSignatureMismatch);
         }
         self.previous = signature;
         Ok((!payload.is_empty()).then_some(payload))
+    }
+}
+
+impl EventStreamDecoder {
+    /// The signing key and scope of `date`'s day: the request's, or one derived for a message
+    /// dated on another day (a stream that runs past midnight UTC; aws-sigv4 dates and scopes
+    /// each message on its own).
+    fn day_key(&mut self, date: &AmzDate) -> Result<(&SigningKey, &[u8]), EventStreamVerifyError> {
+        let day = date.date().as_bytes();
+        if self.scope.get(..8) == Some(day) {
+            return Ok((&self.key, &self.scope));
+        }
+        if self.other_day.as_ref().is_none_or(|d| d.day != day) {
+            let creds = self
+                .credentials
+                .as_ref()
+                .ok_or(EventStreamVerifyError::MessageOutsideScope)?;
+            let credential = self.verified.credential();
+            let scope = Scope {
+                date: date.date(),
+                region: Region::One(credential.region()),
+                service: credential.service(),
+            };
+            let mut bytes = Vec::with_capacity(64);
+            scope.write(&mut bytes);
+            let mut d = [0u8; 8];
+            d.copy_from_slice(day);
+            self.other_day = Some(DayKey {
+                day: d,
+                key: SigningKey::derive(creds, &scope),
+                scope: bytes.into_boxed_slice(),
+            });
+        }
+        match &self.other_day {
+            Some(d) => Ok((&d.key, &d.scope)),
+            None => Err(EventStreamVerifyError::MessageOutsideScope),
+        }
     }
 }
 

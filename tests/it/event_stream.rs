@@ -244,6 +244,26 @@ fn a_message_outside_the_skew_is_refused() {
 }
 
 #[test]
+fn a_stream_past_midnight_verifies_with_each_days_key() {
+    // 2015-08-30T23:55:00Z; messages dated on both days, each in its own scope.
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_978_900);
+    let times = [0u64, 299, 301, 400, 86_400 + 350].map(|s| start + Duration::from_secs(s));
+    let mut req = request();
+    let mut es = signer().sign_event_stream_at(&mut req, start).unwrap();
+    let mut decoder = verifier().verify_event_stream_at(&req, start).unwrap();
+    let mut out = Vec::new();
+    for (i, t) in times[..4].iter().enumerate() {
+        let frame = es.sign_message(&inner(i, b"x"), *t).unwrap();
+        decoder.feed(&frame, *t, &mut out).unwrap();
+    }
+    // A day later: a third scope date.
+    let frame = es.finish(times[4]).unwrap();
+    decoder.feed(&frame, times[4], &mut out).unwrap();
+    decoder.finish().unwrap();
+    assert_eq!(out.len(), 4);
+}
+
+#[test]
 fn a_frame_over_the_limit_is_refused_from_its_prelude() {
     let (req, frames, _) = signed_stream(&[vec![0; 2000]]);
     let mut decoder = verifier()
