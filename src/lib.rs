@@ -44,7 +44,9 @@
 //! [`Signer::presign_at`] makes a presigned URL, [`Signer::explain_at`] shows the canonical
 //! request and string to sign, and [`SignableRequest`] serves callers without an
 //! `http::Request`. [`Signer::sign_chunked_at`] signs an S3 `aws-chunked` upload chunk by
-//! chunk, and [`Verifier::verify_chunked_at`] decodes and checks one (see [`streaming`]).
+//! chunk, and [`Verifier::verify_chunked_at`] decodes and checks one;
+//! [`Signer::sign_event_stream_at`] and [`Verifier::verify_event_stream_at`] do the same for
+//! the signed message envelopes of an event stream (see [`streaming`]).
 //!
 //! # Verify a request
 //!
@@ -92,7 +94,7 @@
 //! | [`diagnose`] (feature `http`) | [`diagnose::diagnose`] and its [`diagnose::Diagnosis`], AWS error bodies, clock offsets |
 //! | [`provider`] (feature `std`) | credentials providers, [`provider::CredentialsCache`], [`provider::ProvidedSigner`] |
 //! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`], [`spec::StreamingPayload`] |
-//! | [`streaming`] (feature `http`) | `aws-chunked` uploads: [`streaming::ChunkedUpload`], [`streaming::ChunkedSigner`], [`streaming::ChunkedDecoder`], [`streaming::Checksum`] |
+//! | [`streaming`] (feature `http`) | `aws-chunked` uploads: [`streaming::ChunkedUpload`], [`streaming::ChunkedSigner`], [`streaming::ChunkedDecoder`], [`streaming::Checksum`]; event streams: [`streaming::EventStreamSigner`], [`streaming::EventStreamDecoder`] |
 //!
 //! Every setting, on [`Settings`], [`Verifier`] and the integrations, is set with a
 //! `with_*` method that takes a value (an enum where there is a choice, never a `bool`) and
@@ -132,14 +134,16 @@
 //!    `settings`, `payload`, `spec` (every wire name and constant, [`spec::Algorithm`]), `sink`
 //!    (where bytes go), `crypto` (the only code touching a cryptography crate), `error`;
 //! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`,
-//!    `chunked` (the `aws-chunked` chunk and trailer signatures), and
+//!    `chunked` (the `aws-chunked` chunk and trailer signatures), `event_stream` (the
+//!    event-stream message signatures and envelope), and
 //!    `authorization`, the only writer of `Authorization` and `X-Amz-*`);
 //! 3. **explain**: [`Explanation`], the readable view of a signature that the signer fills
 //!    and the verifier's view shares redaction with (it imports only `time` and `credentials`);
 //! 4. **signer**: `signer` (entry points), `signer::plan` (what gets signed),
 //!    `signer::signed` (the one output type), `signer::http`, `endpoint`;
 //! 5. **verify**: `verify` (`parse`, `checks`, `error`, `aws_response`, `key_cache`);
-//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`, and the
+//! 6. **streaming**: `streaming` (`aws-chunked`: `sign`, `decode`, `checksum`; event streams:
+//!    `event_stream`; and the
 //!    `http_body` adapters `chunked_body` and `body` for the integrations), which drives both
 //!    the signer and the verifier;
 //! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
@@ -190,7 +194,9 @@
 //! ([`verify::TokenDisplay`]) and echo another scheme's `Authorization` only by its scheme name.
 //! An `aws-chunked` upload is checked up to its seed signature before its body is read, then
 //! chunk by chunk; what a handler or upstream reads of it is data that verified (or, in the
-//! unsigned form, that the trailing checksum checks before the body ends).
+//! unsigned form, that the trailing checksum checks before the body ends). An event stream's
+//! messages come out of its decoder only once their envelope's CRCs, chained signature and
+//! `:date` (within the skew) check, holding at most one envelope.
 
 #![no_std]
 #![forbid(unsafe_code)]

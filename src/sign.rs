@@ -17,6 +17,8 @@ pub(crate) mod canonical;
 #[cfg(feature = "http")]
 pub(crate) mod chunked;
 pub(crate) mod encode;
+#[cfg(feature = "http")]
+pub(crate) mod event_stream;
 pub(crate) mod key;
 pub(crate) mod key_cache;
 pub(crate) mod string_to_sign;

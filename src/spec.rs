@@ -76,6 +76,10 @@ pub const STREAMING_SIGNED_PAYLOAD_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-P
 /// an unsigned trailer (a checksum).
 pub const STREAMING_UNSIGNED_PAYLOAD_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 
+/// `x-amz-content-sha256` of an event stream: the request is signed over this literal, then
+/// each message in its own signed envelope (`awssig::streaming::EventStreamSigner`).
+pub const STREAMING_EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+
 /// The algorithm line of a chunk's string to sign.
 #[cfg(feature = "http")]
 pub(crate) const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";

@@ -9,6 +9,10 @@
 //! (`…-PAYLOAD-TRAILER`), and unsigned with a trailer (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`);
 //! the trailer is one of the [`Checksum`]s.
 //!
+//! Event streams (`STREAMING-AWS4-HMAC-SHA256-EVENTS`): [`Signer::sign_event_stream_at`](crate::Signer::sign_event_stream_at)
+//! and [`Verifier::verify_event_stream_at`](crate::Verifier::verify_event_stream_at), with
+//! [`EventStreamSigner`] and [`EventStreamDecoder`] for the signed message envelopes.
+//!
 //! ```
 //! use awssig::streaming::{Checksum, ChunkedUpload};
 //! use awssig::{Credentials, Settings, Signer, Verifier};
@@ -46,6 +50,7 @@ mod checksum;
 #[cfg(any(feature = "tower", feature = "gateway", feature = "reqwest"))]
 mod chunked_body;
 mod decode;
+mod event_stream;
 mod sign;
 
 #[cfg(any(feature = "tower", feature = "gateway"))]
@@ -54,4 +59,8 @@ pub use checksum::Checksum;
 #[cfg(any(feature = "tower", feature = "gateway", feature = "reqwest"))]
 pub use chunked_body::ChunkedBody;
 pub use decode::{ChunkedDecoder, ChunkedVerified, ChunkedVerifyError, DEFAULT_MAX_CHUNK_SIZE};
+pub use event_stream::{
+    DEFAULT_MAX_MESSAGE_SIZE, EventStreamDecoder, EventStreamSignError, EventStreamSigner,
+    EventStreamVerifyError,
+};
 pub use sign::{ChunkedSignError, ChunkedSigner, ChunkedUpload};

@@ -51,7 +51,7 @@ use crate::sign::key::SigningKey;
 use crate::sign::string_to_sign;
 use crate::sink::StackBuf;
 use crate::spec::Algorithm;
-use crate::spec::{StreamingPayload, UNSIGNED_PAYLOAD};
+use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
 use key_cache::{HeldKey, VerifyKeyCache};
@@ -417,6 +417,15 @@ impl Verifier {
         &self.regions
     }
 
+    /// The credentials of `access_key_id`, owned (an event stream derives the key of each new
+    /// day its messages are dated on).
+    #[cfg(feature = "http")]
+    pub(crate) fn lookup_credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self.lookup
+            .credentials_ref(access_key_id)
+            .map(Cow::into_owned)
+    }
+
     /// The skew window.
     pub fn max_skew(&self) -> Duration {
         self.max_skew
@@ -534,7 +543,12 @@ impl Verifier {
             return Err(VerifyError::MissingContentSha256);
         }
         let payload = self.payload_claim(&known, &claims)?;
-        if matches!(payload, PayloadClaim::Streaming(_)) && streaming == Streaming::Refused {
+        let accepted = match payload {
+            PayloadClaim::Streaming(_) => streaming == Streaming::accepted_chunked(),
+            PayloadClaim::Events => streaming == Streaming::accepted_events(),
+            _ => true,
+        };
+        if !accepted {
             return Err(VerifyError::InvalidContentSha256);
         }
         let key = self
@@ -801,6 +815,9 @@ impl Verifier {
             }
             return Ok(PayloadClaim::Streaming(streaming));
         }
+        if given == STREAMING_EVENTS.as_bytes() {
+            return Ok(PayloadClaim::Events);
+        }
         if given == UNSIGNED_PAYLOAD.as_bytes() {
             return match self.unsigned_payload {
                 UnsignedPayload::Allowed => Ok(PayloadClaim::Unsigned),
@@ -833,8 +850,30 @@ pub(crate) enum Streaming {
     /// every chunk.
     #[cfg(feature = "http")]
     Accepted,
+    /// Only [`Verifier::verify_event_stream_at`](crate::Verifier::verify_event_stream_at),
+    /// which checks every message.
+    #[cfg(feature = "http")]
+    Events,
     /// Every other entry point: the chunks would go unchecked.
     Refused,
+}
+
+impl Streaming {
+    /// The mode that takes `aws-chunked` claims (`Refused` when there is none).
+    fn accepted_chunked() -> Self {
+        #[cfg(feature = "http")]
+        return Self::Accepted;
+        #[cfg(not(feature = "http"))]
+        return Self::Refused;
+    }
+
+    /// The mode that takes event-stream claims (`Refused` when there is none).
+    fn accepted_events() -> Self {
+        #[cfg(feature = "http")]
+        return Self::Events;
+        #[cfg(not(feature = "http"))]
+        return Self::Refused;
+    }
 }
 
 /// What `x-amz-content-sha256` (or its absence) says about the payload.
@@ -850,6 +889,9 @@ enum PayloadClaim {
     /// An `aws-chunked` body (`STREAMING-*`): the signature covers the literal, and each
     /// chunk is checked by [`crate::streaming::ChunkedDecoder`].
     Streaming(StreamingPayload),
+    /// An event stream (`STREAMING-AWS4-HMAC-SHA256-EVENTS`): the signature covers the literal,
+    /// and each message is checked by [`crate::streaming::EventStreamDecoder`].
+    Events,
 }
 
 /// The verifier's rules that the second half of a verification needs.
@@ -875,6 +917,10 @@ impl Rules {
             PayloadClaim::Streaming(s) => {
                 Ok((PayloadLine::Literal(s.as_str()), PayloadKind::Unsigned))
             }
+            PayloadClaim::Events => Ok((
+                PayloadLine::Literal(STREAMING_EVENTS),
+                PayloadKind::Unsigned,
+            )),
             PayloadClaim::FromBody => match payload {
                 Payload::Unsigned => unsigned(),
                 p => Ok((PayloadLine::Hash(p.hash()), PayloadKind::Signed)),
@@ -1039,7 +1085,7 @@ impl Authenticated {
             payload: claim,
             rules,
         } = self;
-        if let PayloadClaim::Streaming(_) = claim {
+        if let PayloadClaim::Streaming(_) | PayloadClaim::Events = claim {
             // The chunks are the payload: only `Verifier::verify_chunked_at` checks them.
             return Err(VerifyError::InvalidContentSha256);
         }
@@ -1090,6 +1136,54 @@ impl Authenticated {
             },
         })
     }
+}
+
+impl Authenticated {
+    /// The header half of an event stream: checks the request's signature (over the
+    /// `STREAMING-AWS4-HMAC-SHA256-EVENTS` literal) and hands back what the messages are
+    /// chained on.
+    #[cfg(feature = "http")]
+    pub(crate) fn verify_event_seed(
+        self,
+        req: &SignableRequest<'_>,
+    ) -> Result<EventSeed, VerifyError> {
+        let Self {
+            claims,
+            key,
+            payload: claim,
+            rules,
+        } = self;
+        let PayloadClaim::Events = claim else {
+            return Err(VerifyError::InvalidContentSha256);
+        };
+        let line = PayloadLine::Literal(STREAMING_EVENTS);
+        check_signature(req, &claims, &key, &rules, &line)?;
+        let signing_key = key.signing_key();
+        key.keep();
+        let mut scope = Vec::with_capacity(64);
+        claims.credential.borrowed().scope().write(&mut scope);
+        Ok(EventSeed {
+            signature: claims.signature,
+            key: signing_key,
+            scope: scope.into_boxed_slice(),
+            verified: Verified {
+                credential: claims.credential,
+                amz_date: claims.amz_date,
+                presigned: claims.presigned,
+                payload: PayloadKind::Signed,
+            },
+        })
+    }
+}
+
+/// What an event stream's request signature gives its decoder.
+#[cfg(feature = "http")]
+pub(crate) struct EventSeed {
+    pub(crate) verified: Verified,
+    pub(crate) signature: Signature,
+    pub(crate) key: SigningKey,
+    /// The credential scope as a string to sign writes it.
+    pub(crate) scope: Box<[u8]>,
 }
 
 /// What an `aws-chunked` request's seed signature gives its decoder.

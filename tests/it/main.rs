@@ -19,6 +19,7 @@ mod diagnose;
 mod diagnose_gateway;
 mod endpoint;
 mod errors;
+mod event_stream;
 #[cfg(feature = "gateway")]
 mod gateway;
 mod hot_path;
