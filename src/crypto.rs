@@ -1,4 +1,7 @@
-//! The crypto seam: the only module whose code touches a cryptography crate.
+//! The crypto seam: the only module whose code touches a signing cryptography crate (SHA-256, HMAC).
+//!
+//! (The trailing checksums of aws-chunked bodies, CRCs and SHA-1, are data checksums, not
+//! signing: `streaming::checksum` computes them with their own crates, and SHA-256 through here.)
 //!
 //! It picks a backend by `cfg` and gives the rest of the crate SHA-256, HMAC-SHA256,
 //! constant-time comparison and wiping.

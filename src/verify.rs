@@ -132,7 +132,12 @@ impl CredentialsLookup for Vec<Credentials> {
     }
 }
 
-/// Whether `UNSIGNED-PAYLOAD` is accepted in `x-amz-content-sha256`.
+/// Whether `UNSIGNED-PAYLOAD` (and `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) is accepted in
+/// `x-amz-content-sha256`.
+///
+/// An S3-compatible service needs [`UnsignedPayload::Allowed`]: the AWS SDKs' default
+/// `PutObject` (boto3, the SDK for JavaScript v3) is `STREAMING-UNSIGNED-PAYLOAD-TRAILER`,
+/// whose body is covered by its trailing checksum rather than the signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 #[non_exhaustive]
 pub enum UnsignedPayload {
@@ -386,7 +391,8 @@ impl Verifier {
         self
     }
 
-    /// Whether `UNSIGNED-PAYLOAD` is accepted.
+    /// Whether `UNSIGNED-PAYLOAD` is accepted (see [`UnsignedPayload`]: an S3-compatible
+    /// service needs [`UnsignedPayload::Allowed`] for the SDKs' default uploads).
     #[must_use]
     pub fn with_unsigned_payload(mut self, policy: UnsignedPayload) -> Self {
         self.unsigned_payload = policy;
