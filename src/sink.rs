@@ -207,6 +207,23 @@ static HEX_PAIRS: [[u8; 2]; 256] = {
     t
 };
 
+/// `n` in lowercase hex without leading zeros (`0` for zero), written at the end of `buf`
+/// (aws-chunked chunk sizes).
+#[cfg(feature = "http")]
+pub(crate) fn hex_u64(n: u64, buf: &mut [u8; 16]) -> &[u8] {
+    let mut v = n;
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = HEX_LOWER[(v & 0xf) as usize];
+        v >>= 4;
+        if v == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
 /// Lowercase hex of 32 bytes into a fixed buffer.
 #[inline]
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {

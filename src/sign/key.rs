@@ -103,6 +103,37 @@ impl Signature {
         Some(Self(out))
     }
 
+    /// Parses exactly 64 lowercase hex digits, the one spelling SigV4 writes (AWS compares
+    /// signatures as strings, so an uppercase digit is not the same signature).
+    #[inline]
+    pub(crate) fn from_lower_hex(hex: &[u8]) -> Option<Self> {
+        let hex = <&[u8; 64]>::try_from(hex).ok()?;
+        // Every digit's value, then the pairs: two fixed-length loops without branches, which
+        // the compiler turns into vector code. `bad` collects a byte that is neither `0-9` nor
+        // `a-f`.
+        let mut nibbles = [0u8; 64];
+        let mut bad = 0u8;
+        for (n, &c) in nibbles.iter_mut().zip(hex) {
+            let digit = c.wrapping_sub(b'0');
+            let letter = c.wrapping_sub(b'a');
+            let is_digit = digit < 10;
+            bad |= u8::from(!is_digit && letter >= 6);
+            *n = if is_digit {
+                digit
+            } else {
+                letter.wrapping_add(10)
+            };
+        }
+        if bad != 0 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (o, pair) in out.iter_mut().zip(nibbles.as_chunks::<2>().0) {
+            *o = (pair[0] << 4) | (pair[1] & 0x0f);
+        }
+        Some(Self(out))
+    }
+
     /// Compares in constant time.
     pub fn ct_eq(&self, other: &Signature) -> bool {
         crypto::ct_eq32(&self.0, &other.0)

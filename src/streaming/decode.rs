@@ -571,9 +571,10 @@ impl ChunkedDecoder {
                     .ok_or(ChunkedVerifyError::Malformed(
                         "a chunk extension other than chunk-signature",
                     ))?;
-                self.claimed = parse_signature(sig).ok_or(ChunkedVerifyError::Malformed(
-                    "a chunk signature is not 64 lowercase hex digits",
-                ))?;
+                self.claimed =
+                    Signature::from_lower_hex(sig).ok_or(ChunkedVerifyError::Malformed(
+                        "a chunk signature is not 64 lowercase hex digits",
+                    ))?;
             }
             (Some(_), None) => {
                 return Err(ChunkedVerifyError::Malformed(
@@ -685,10 +686,11 @@ impl ChunkedDecoder {
                     "the trailer signature appears twice",
                 ));
             }
-            self.trailer_signature =
-                Some(parse_signature(value).ok_or(ChunkedVerifyError::Malformed(
+            self.trailer_signature = Some(Signature::from_lower_hex(value).ok_or(
+                ChunkedVerifyError::Malformed(
                     "the trailer signature is not 64 lowercase hex digits",
-                ))?);
+                ),
+            )?);
             return Ok(());
         }
         Err(ChunkedVerifyError::Malformed(
@@ -766,21 +768,6 @@ fn parse_hex(digits: &[u8]) -> Option<u64> {
         let d = char::from(*b).to_digit(16)?;
         Some(acc << 4 | u64::from(d))
     })
-}
-
-/// 64 lowercase hex digits, as SigV4 writes signatures (one spelling: a byte changed in
-/// transit is never read as the same signature).
-fn parse_signature(hex: &[u8]) -> Option<Signature> {
-    let mut out = [0u8; 32];
-    if hex.len() != 64
-        || !hex
-            .iter()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
-    {
-        return None;
-    }
-    hex::decode_to_slice(hex, &mut out).ok()?;
-    Some(Signature(out))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::payload::Payload;
 use crate::sign::chunked::{self, ChainContext};
 use crate::sign::key::{Signature, SigningKey};
 use crate::signer::Signer;
+use crate::sink;
 use crate::spec::{AWS_CHUNKED, MIN_CHUNK_SIZE, StreamingPayload, header};
 use crate::time::{AmzDate, SigningTime};
 
@@ -367,7 +368,7 @@ impl ChunkedSigner {
             return Err(ChunkedSignError::ChunkLength { expected, got });
         }
         let mut size = [0u8; 16];
-        let size = hex_size(got, &mut size);
+        let size = sink::hex_u64(got, &mut size);
         out.put_slice(size);
         self.sign_next(&crypto::sha256(data), out);
         out.put_slice(b"\r\n");
@@ -443,20 +444,4 @@ impl ChunkedSigner {
         out.put_slice(b"\r\n");
         Ok(())
     }
-}
-
-/// `n` in lowercase hex, without leading zeros.
-fn hex_size(n: u64, buf: &mut [u8; 16]) -> &[u8] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut v = n;
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = DIGITS[(v & 0xf) as usize];
-        v >>= 4;
-        if v == 0 {
-            break;
-        }
-    }
-    &buf[i..]
 }

@@ -344,33 +344,7 @@ fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
 }
 
 fn parse_signature_bytes(hex: &[u8]) -> Result<Signature, VerifyError> {
-    // SigV4 signatures are lowercase hex; AWS compares them as strings, so uppercase is refused.
-    let Ok(hex) = <&[u8; 64]>::try_from(hex) else {
-        return Err(VerifyError::MalformedSignature);
-    };
-    // Every digit's value, then the pairs: two fixed-length loops without branches, which the
-    // compiler turns into vector code. `bad` collects a byte that is neither `0-9` nor `a-f`.
-    let mut nibbles = [0u8; 64];
-    let mut bad = 0u8;
-    for (n, &c) in nibbles.iter_mut().zip(hex) {
-        let digit = c.wrapping_sub(b'0');
-        let letter = c.wrapping_sub(b'a');
-        let is_digit = digit < 10;
-        bad |= u8::from(!is_digit && letter >= 6);
-        *n = if is_digit {
-            digit
-        } else {
-            letter.wrapping_add(10)
-        };
-    }
-    if bad != 0 {
-        return Err(VerifyError::MalformedSignature);
-    }
-    let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(nibbles.as_chunks::<2>().0) {
-        *o = (pair[0] << 4) | (pair[1] & 0x0f);
-    }
-    Ok(Signature(out))
+    Signature::from_lower_hex(hex).ok_or(VerifyError::MalformedSignature)
 }
 
 /// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
