@@ -31,7 +31,7 @@ pub(crate) fn write_chunk_string_to_sign<S: Sink + ?Sized>(
     previous: &Signature,
     chunk_sha256: &[u8; 32],
 ) {
-    write_head(sink, CHUNK_ALGORITHM, ctx, previous);
+    write_chained_head(sink, CHUNK_ALGORITHM, ctx, previous);
     sink.put(EMPTY_SHA256);
     sink.put(b"\n");
     sink.put(&sink::hex32(chunk_sha256));
@@ -44,11 +44,13 @@ pub(crate) fn write_trailer_string_to_sign<S: Sink + ?Sized>(
     previous: &Signature,
     trailer_sha256: &[u8; 32],
 ) {
-    write_head(sink, TRAILER_ALGORITHM, ctx, previous);
+    write_chained_head(sink, TRAILER_ALGORITHM, ctx, previous);
     sink.put(&sink::hex32(trailer_sha256));
 }
 
-fn write_head<S: Sink + ?Sized>(
+/// Writes the lines every chained signature (chunk, trailer, event-stream message) starts
+/// with: algorithm, date, scope, and the previous signature.
+pub(crate) fn write_chained_head<S: Sink + ?Sized>(
     sink: &mut S,
     algorithm: &str,
     ctx: &ChainContext<'_>,

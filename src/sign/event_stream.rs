@@ -16,6 +16,7 @@
 //! ```
 
 use crate::crypto;
+use crate::sign::chunked::{ChainContext, write_chained_head};
 use crate::sign::key::{Signature, SigningKey};
 use crate::sink::{self, Sink};
 use crate::spec::CHUNK_ALGORITHM;
@@ -71,14 +72,12 @@ pub(crate) fn write_message_string_to_sign<S: Sink + ?Sized>(
     date_header: &[u8; DATE_HEADER_LEN],
     payload_sha256: &[u8; 32],
 ) {
-    sink.put(CHUNK_ALGORITHM.as_bytes());
-    sink.put(b"\n");
-    sink.put(date.bytes());
-    sink.put(b"\n");
-    sink.put(scope);
-    sink.put(b"\n");
-    sink.put(&previous.to_hex());
-    sink.put(b"\n");
+    write_chained_head(
+        sink,
+        CHUNK_ALGORITHM,
+        &ChainContext { date, scope },
+        previous,
+    );
     sink.put(&sink::hex32(&crypto::sha256(date_header)));
     sink.put(b"\n");
     sink.put(&sink::hex32(payload_sha256));
