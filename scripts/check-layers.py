@@ -14,6 +14,7 @@ LAYERS = [
     ("signer", ["signer", "endpoint"]),
     ("verify", ["verify"]),
     ("streaming", ["streaming"]),
+    ("s3", ["s3"]),
     ("diagnose", ["diagnose"]),
     ("integrations", ["provider", "tower", "reqwest", "gateway", "body"]),
 ]

@@ -13,8 +13,9 @@ mkdir -p target
 
 # 2. The project's vectors must be exactly what botocore and @smithy/signature-v4 give today.
 echo "== regenerating testdata/vectors.json with the pinned oracles"
-bash testdata/generate/generate.sh target/vectors.regenerated.json
+bash testdata/generate/generate.sh target/vectors.regenerated.json target/post_policies.regenerated.json
 diff -u testdata/vectors.json target/vectors.regenerated.json
+diff -u testdata/post_policies.json target/post_policies.regenerated.json
 echo "vectors: the regenerated file is identical"
 
 # 3. The independent verifiers the `interop` tests talk to (s3s-fs, moto, moto's botocore).

@@ -247,6 +247,9 @@ mod payload;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod provider;
 mod request;
+#[cfg(feature = "s3")]
+#[cfg_attr(docsrs, doc(cfg(feature = "s3")))]
+pub mod s3;
 mod settings;
 mod sign;
 pub mod signer;

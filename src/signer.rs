@@ -165,7 +165,7 @@ impl Signer {
         AmzDate::new(self.corrected(time)?)
     }
 
-    fn corrected(&self, time: SigningTime) -> Result<SigningTime, SignError> {
+    pub(crate) fn corrected(&self, time: SigningTime) -> Result<SigningTime, SignError> {
         if self.clock_offset.is_zero() {
             return Ok(time);
         }
@@ -223,7 +223,7 @@ impl Signer {
     }
 
     #[inline]
-    fn validate(&self) -> Result<(), SignError> {
+    pub(crate) fn validate(&self) -> Result<(), SignError> {
         if self.names_ok {
             return self.credentials.validate();
         }

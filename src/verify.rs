@@ -375,6 +375,14 @@ impl Verifier {
         }
     }
 
+    /// The credentials of `access_key_id`, from the lookup.
+    #[cfg(feature = "s3")]
+    pub(crate) fn credentials_for(&self, access_key_id: &str) -> Option<Credentials> {
+        self.lookup
+            .credentials_ref(access_key_id)
+            .map(Cow::into_owned)
+    }
+
     /// Also accepts credentials scoped to `region` (on top of the one given to
     /// [`Verifier::new`] and any added before; see [`Verifier::regions`]).
     #[must_use]

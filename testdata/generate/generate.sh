@@ -2,7 +2,10 @@
 # Regenerate testdata/vectors.json from the two pinned oracles.
 #
 #   bash testdata/generate/generate.sh            # writes testdata/vectors.json
-#   bash testdata/generate/generate.sh /tmp/x.json  # writes elsewhere (CI: diff against the committed file)
+#   bash testdata/generate/generate.sh /tmp/x.json /tmp/p.json  # writes elsewhere (CI: diff against the committed files)
+#
+# The second file is testdata/post_policies.json: S3 POST forms signed by botocore's
+# generate_presigned_post (post_policy.py).
 #
 # Needs only python3 (with venv), node and npm, plus access to the PyPI and npm
 # registries. Everything it installs goes under target/vector-gen/ (git-ignored):
@@ -15,6 +18,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="${1:-$repo/testdata/vectors.json}"
+post_out="${2:-$repo/testdata/post_policies.json}"
 work="$repo/target/vector-gen"
 venv="$work/venv"
 nodedir="$work/node"
@@ -51,3 +55,5 @@ trap 'rm -f "$tmp"' EXIT
 mv "$tmp" "$out"
 trap - EXIT
 echo "vectors written to $out" >&2
+"$venv/bin/python" "$here/post_policy.py" --out "$post_out"
+echo "POST policy vectors written to $post_out" >&2

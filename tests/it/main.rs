@@ -26,6 +26,8 @@ mod hot_path;
 mod http_layer;
 #[cfg(feature = "interop")]
 mod moto;
+#[cfg(feature = "s3")]
+mod post_policy;
 mod properties;
 mod provider;
 mod redaction;
