@@ -5,6 +5,9 @@
 #   - the real clients tests/it/clients.rs drives, each the latest release:
 #     boto3 (PyPI)                -> target/verifiers/clients/bin/python
 #     @aws-sdk/client-s3 (npm)    -> target/verifiers/node/node_modules/@aws-sdk/client-s3
+#   - the headless browser tests/it/browser.rs drives (S3 POST policy forms):
+#     chromium (Debian package, apt-get; needs root) -> /usr/bin/chromium
+#     puppeteer-core (npm, latest) -> target/verifiers/node/node_modules/puppeteer-core
 # Idempotent: a second run only checks what is there (under 1 s). Prints the two env vars the
 # tests read (they also look in these default places). Measured on a busy 2-core machine:
 # s3s-fs about 20 min (cargo install, release build), moto about 1.5-2 min (pip). The clients
@@ -55,8 +58,24 @@ if [ -f "$sdk_js" ] && fresh "$node_dir/.stamp"; then
 else
     echo "installing the latest @aws-sdk/client-s3 into $node_dir"
     mkdir -p "$node_dir"
-    npm install --prefix "$node_dir" --no-audit --no-fund --silent @aws-sdk/client-s3@latest
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent @aws-sdk/client-s3@latest puppeteer-core@latest
     touch "$node_dir/.stamp"
+fi
+puppeteer="$node_dir/node_modules/puppeteer-core/package.json"
+if [ ! -f "$puppeteer" ]; then
+    echo "installing the latest puppeteer-core into $node_dir"
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent puppeteer-core@latest
+fi
+if command -v chromium > /dev/null; then
+    echo "chromium already installed: $(command -v chromium)"
+else
+    echo "installing chromium (Debian package)"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "chromium is missing and installing it needs root: run 'apt-get install chromium' as root" >&2
+        exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 fi
 clients_end=$(date +%s)
 
@@ -65,3 +84,5 @@ echo "export AWSSIG_S3S_FS_BIN=$dest/bin/s3s-fs"
 echo "export AWSSIG_MOTO_PYTHON=$venv/bin/python"
 echo "export AWSSIG_CLIENTS_PYTHON=$clients/bin/python"
 echo "export AWSSIG_SDK_JS_PACKAGE=$sdk_js"
+echo "export AWSSIG_PUPPETEER_PACKAGE_JSON=$puppeteer"
+echo "export AWSSIG_CHROMIUM=$(command -v chromium)"

@@ -14,6 +14,7 @@ examples=(
   lambda_url_post
   edge_resign
   s3_presign
+  browser_upload
   verify_service
 )
 features_flag="--all-features"

@@ -94,6 +94,7 @@
 //! | [`diagnose`] (feature `http`) | [`diagnose::diagnose`] and its [`diagnose::Diagnosis`], AWS error bodies, clock offsets |
 //! | [`provider`] (feature `std`) | credentials providers, [`provider::CredentialsCache`], [`provider::ProvidedSigner`] |
 //! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`], [`spec::StreamingPayload`] |
+//! | [`s3`] (feature `s3`) | S3 browser-upload POST policies: [`s3::PostPolicy`], [`s3::PostForm`], [`s3::SubmittedForm`], [`s3::PostError`] |
 //! | [`streaming`] (feature `http`) | `aws-chunked` uploads: [`streaming::ChunkedUpload`], [`streaming::ChunkedSigner`], [`streaming::ChunkedDecoder`], [`streaming::Checksum`]; event streams: [`streaming::EventStreamSigner`], [`streaming::EventStreamDecoder`] |
 //!
 //! Every setting, on [`Settings`], [`Verifier`] and the integrations, is set with a
@@ -111,6 +112,7 @@
 //! | `reqwest` | `reqwest::sign`, `reqwest::sign_chunked_at` (a streamed `aws-chunked` upload) and a `reqwest-middleware` middleware |
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
+//! | `s3` | `s3`: S3 browser-upload POST policies, signed (`Signer::sign_post_policy_at`) and checked (`Verifier::verify_post_form_at`); `serde_json` reads a submitted policy |
 //! | `interop` | nothing in the library: the repository's tests against independent verifiers |
 //!
 //! The `awssig` command line is its own package (`awssig-cli`), so depending on this crate
@@ -146,8 +148,10 @@
 //!    `event_stream`; and the
 //!    `http_body` adapters `chunked_body` and `body` for the integrations), which drives both
 //!    the signer and the verifier;
-//! 7. **diagnose**: `diagnose` (`error_body`, `clock`);
-//! 8. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
+//! 7. **s3**: `s3` (`policy`, `form` (signing), `check` (verifying)), S3's browser-upload POST
+//!    policies, which drive both the signer and the verifier;
+//! 8. **diagnose**: `diagnose` (`error_body`, `clock`);
+//! 9. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
 //! RustCrypto's `hmac` and `sha2`) touches the cryptography that signs and verifies. The

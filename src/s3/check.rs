@@ -298,7 +298,10 @@ impl PostError {
         }
     }
 
-    /// S3's sentence for the case (the `<Message>`).
+    /// The sentence for the `<Message>`: S3's own where its documentation or its answers
+    /// give it (the policy, expiration, condition, extra field, size, missing field, unknown
+    /// key, token and signature cases); for a repeated field, an unsupported algorithm and a
+    /// malformed credential or date, this crate's wording in S3's style.
     pub fn aws_message(&self) -> String {
         match self {
             Self::FieldsTooLarge { .. } => {

@@ -12,6 +12,8 @@ mod chunked;
 mod aws_config;
 #[cfg(feature = "interop")]
 mod botocore;
+#[cfg(all(feature = "interop", feature = "s3"))]
+mod browser;
 #[cfg(all(feature = "interop", feature = "tower"))]
 mod clients;
 mod diagnose;
