@@ -29,19 +29,42 @@
 //! | `MacKey::start(&self) -> Hasher`, `MacKey::finish(&self, Hasher) -> [u8; 32]` | a streamed MAC: the message is written into the `Hasher` that `start` returns and `finish` gives the MAC. A library whose HMAC stream is not its SHA-256 stream makes `Hasher` hold either |
 //! | `struct Padded: Clone` | a message of fixed length to MAC many times with bytes rewritten in place (the string to sign of one day): `Padded::new(&[u8]) -> Option<Padded>` (`None` when the message is longer than the backend lays out; callers then stream it), `Padded::message_mut(&mut self) -> &mut [u8]`, and `MacKey::mac_padded(&self, &Padded) -> [u8; 32]`. A backend without access to the hash's blocks keeps the plain bytes here |
 //!
-//! [`ct_eq32`], [`ct_eq`] and [`wipe`] are the same for every backend and live here.
+//! [`ct_eq32`] and [`wipe`] are the same for every backend and live here, and so is [`ct_eq`]
+//! for RustCrypto (AWS-LC brings its own).
 //!
-//! The selected backend today is [`rustcrypto`] (`hmac` and `sha2`), the default. It keeps the
-//! midstate fast path (a key kept as the SHA-256 states after its pad blocks; the string to
-//! sign laid out in whole blocks with its padding; see `BENCHMARKS.md`) inside itself. A second
-//! backend (`aws_lc.rs`, FIPS, `p256` for SigV4a signatures) is a sibling file behind a feature;
-//! its `#[cfg]` goes on both lines that select `rustcrypto` below.
+//! Two backends:
+//!
+//! - `rustcrypto` (`hmac` and `sha2`), the default. It keeps the midstate fast path (a key kept
+//!   as the SHA-256 states after its pad blocks; the string to sign laid out in whole blocks
+//!   with its padding; see `BENCHMARKS.md`) inside itself.
+//! - `aws_lc` (features `aws-lc` and `fips`): AWS-LC through `aws-lc-rs`, its FIPS module with
+//!   `fips`. It also provides `ct_eq` (AWS-LC's `CRYPTO_memcmp`).
+//!
+//! The choice is made by features and is never silent: with `aws-lc` (or `fips`) on, AWS-LC is
+//! the backend; otherwise RustCrypto is. [`BACKEND`] (re-exported as
+//! `awssig::CRYPTO_BACKEND`) names the one a build uses, and the tests print it.
 
+#[cfg(feature = "aws-lc")]
+mod aws_lc;
+#[cfg(not(feature = "aws-lc"))]
 mod rustcrypto;
 
+#[cfg(feature = "aws-lc")]
+use aws_lc as backend;
+#[cfg(not(feature = "aws-lc"))]
 use rustcrypto as backend;
 
 pub(crate) use backend::{Hasher, MacKey, Padded, hmac_sha256, sha256};
+
+/// The crypto backend this build signs and verifies with: `"rustcrypto"` (the default),
+/// `"aws-lc"` (feature `aws-lc`) or `"aws-lc-fips"` (feature `fips`).
+pub(crate) const BACKEND: &str = if cfg!(feature = "fips") {
+    "aws-lc-fips"
+} else if cfg!(feature = "aws-lc") {
+    "aws-lc"
+} else {
+    "rustcrypto"
+};
 
 use zeroize::Zeroize;
 
@@ -59,6 +82,7 @@ pub(crate) fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> bool {
 /// The bytes are compared eight at a time: the XORs of every word are ORed together and only
 /// that one word goes through `subtle` (which hides it from the optimiser), instead of each
 /// byte (a 336-byte session token was 8 % of a verification byte by byte).
+#[cfg(not(feature = "aws-lc"))]
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     if a.len() != b.len() {
@@ -75,6 +99,10 @@ pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     }
     diff.ct_eq(&0).into()
 }
+
+/// Constant-time comparison of two byte strings, through the aws-lc backend.
+#[cfg(feature = "aws-lc")]
+pub(crate) use backend::ct_eq;
 
 /// Wipes a buffer that held key material.
 pub(crate) fn wipe(bytes: &mut [u8]) {

@@ -285,3 +285,7 @@ pub use settings::{
 pub use signer::Signer;
 pub use time::SigningTime;
 pub use verify::{Verifier, VerifyError};
+
+/// The crypto backend this build signs and verifies with: `"rustcrypto"` (the default),
+/// `"aws-lc"` (feature `aws-lc`) or `"aws-lc-fips"` (feature `fips`).
+pub const CRYPTO_BACKEND: &str = crypto::BACKEND;
