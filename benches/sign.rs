@@ -28,7 +28,6 @@ use aws_sigv4::http_request::{SignableBody, SigningSettings};
 use aws_smithy_runtime_api::client::identity::Identity;
 use awssig::{Credentials, Payload, Settings, Signer};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use sha2::{Digest, Sha256};
 
 use floor::Floor;
 use inputs::{
@@ -267,7 +266,7 @@ fn one_mib_body(c: &mut Criterion) {
     let mut g = c.benchmark_group("d_1mib_body");
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("sha2", |bch| {
-        bch.iter(|| Sha256::digest(black_box(&body[..])))
+        bch.iter(|| floor::digest(black_box(&body[..])))
     });
     g.bench_function("awssig", |bch| {
         bch.iter_batched(
@@ -610,7 +609,7 @@ fn paired(_: &mut Criterion) {
         paired_ratio(
             8,
             || big_put(&big),
-            |r| Sha256::digest(black_box(r.body())),
+            |r| floor::digest(black_box(r.body())),
             |mut r| {
                 big_signer.sign_at(&mut r, black_box(time)).expect("signed");
                 r

@@ -17,7 +17,7 @@ examples=(
   browser_upload
   verify_service
 )
-features_flag="--all-features"
+features_flag="--features full"
 
 cargo build --quiet --examples $features_flag || { echo "examples: build failed"; exit 1; }
 

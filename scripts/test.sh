@@ -23,16 +23,23 @@ echo "== installing the independent verifiers"
 scripts/install-verifiers.sh | tee target/verifiers.env
 eval "$(grep '^export ' target/verifiers.env)"
 
-# 4. Every test of the workspace (the library and the `awssig` CLI in cli/) with all features
-#    (`interop` included: a missing verifier fails them), every example offline, then the
+# 4. Every test of the workspace (the library and the `awssig` CLI in cli/) with every
+#    integration (`full`) and `interop` (a missing verifier fails them), every example offline,
+#    the library's whole test set again on the aws-lc backend and on its FIPS build, then the
 #    library alone with its default features (`std`, `http`) and with none (`#![no_std]` +
 #    `alloc`: the unit and doc tests that need neither), and the `#![no_std]` crate that uses it
 #    (`-p` alone: with the CLI in the build, Cargo would unify the features it needs into the
 #    library).
-echo "== cargo test --workspace --all-features (with interop)"
-cargo test --workspace --all-features 2>&1 | tee -a "$log"
+echo "== cargo test --workspace --features full,interop"
+cargo test --workspace --features full,interop 2>&1 | tee -a "$log"
 echo "== every example, offline against the local gateway"
 scripts/run-examples.sh
+echo "== cargo test -p awssig --features full,interop,aws-lc (the aws-lc-rs backend)"
+cargo test -p awssig --features full,interop,aws-lc 2>&1 | tee -a "$log"
+echo "== the FIPS build's tools (CMake, Go): scripts/install-fips-build-deps.sh"
+scripts/install-fips-build-deps.sh
+echo "== cargo test -p awssig --features full,interop,fips (aws-lc-rs's FIPS module)"
+cargo test -p awssig --features full,interop,fips 2>&1 | tee -a "$log"
 echo "== cargo test -p awssig"
 cargo test -p awssig 2>&1 | tee -a "$log"
 echo "== cargo test -p awssig --no-default-features"

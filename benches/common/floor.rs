@@ -1,9 +1,11 @@
-//! The crypto floor: the SHA-256 and HMAC work any correct signer (or verifier) must do,
-//! computed with `sha2` and `hmac` directly, and nothing else.
+//! The crypto floor: the SHA-256 and HMAC work any correct signer (or verifier) must do, and
+//! nothing else, computed with the crypto library of the backend awssig is built with
+//! (`sha2`/`hmac`/`subtle` by default, `aws-lc-rs` with the `aws-lc` or `fips` feature), called
+//! directly. So a ratio to the floor is always awssig against its own backend's primitives.
 
 use awssig::{Payload, Signer};
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
+
+use primitives::{Hash, MacKey, sha256};
 
 use crate::inputs::{SECRET, SUITE_TIME, TOKEN, api_gateway_post, at, get_vanilla, signer};
 
@@ -17,7 +19,7 @@ pub(crate) struct Floor {
     canonical_request: Vec<u8>,
     amz_date: [u8; 16],
     scope: Vec<u8>,
-    key: Hmac<Sha256>,
+    key: MacKey,
     /// The `Authorization` value up to the signature.
     authorization_prefix: Vec<u8>,
     /// The session token's header value, made once (as a signer can).
@@ -37,9 +39,14 @@ pub(crate) fn hex(bytes: &[u8; 32]) -> [u8; 64] {
 }
 
 pub(crate) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
+    let mut mac = MacKey::new(key).start();
     mac.update(data);
-    mac.finalize().into_bytes().into()
+    mac.finish()
+}
+
+/// SHA-256 of `bytes` with the backend's library: the floor of hashing a body.
+pub(crate) fn digest(bytes: &[u8]) -> [u8; 32] {
+    sha256(bytes)
 }
 
 impl Floor {
@@ -63,6 +70,11 @@ impl Floor {
         req: &http::Request<&[u8]>,
         body: Option<Vec<u8>>,
     ) -> Self {
+        assert_eq!(
+            primitives::BACKEND,
+            awssig::CRYPTO_BACKEND,
+            "the floor runs on awssig's backend"
+        );
         let ex = ours
             .explain_at(req, Payload::Bytes(req.body()), at(SUITE_TIME))
             .expect("explained");
@@ -85,7 +97,7 @@ impl Floor {
             canonical_request,
             amz_date: *b"20150830T123600Z",
             scope: format!("20150830/us-east-1/{service}/aws4_request").into_bytes(),
-            key: <Hmac<Sha256> as KeyInit>::new_from_slice(&k_signing).expect("any key length"),
+            key: MacKey::new(&k_signing),
             authorization_prefix,
             token,
             service: service.to_string(),
@@ -114,7 +126,7 @@ impl Floor {
     }
 
     pub(crate) fn sign(&self) -> [u8; 64] {
-        self.sign_with(self.key.clone())
+        self.sign_with(&self.key)
     }
 
     /// The crypto floor of verifying: the signature computed as [`Floor::sign`] does (the body
@@ -122,10 +134,7 @@ impl Floor {
     /// verifier that caches keys per access key, day, region and service has it), then compared
     /// with the claimed one in constant time.
     pub(crate) fn verify(&self, claimed: &[u8; 64]) -> bool {
-        bool::from(subtle::ConstantTimeEq::ct_eq(
-            &self.sign()[..],
-            &claimed[..],
-        ))
+        primitives::ct_eq(&self.sign(), claimed)
     }
 
     /// [`Floor::verify`] for a verifier that caches no key: the signing key is derived from the
@@ -135,26 +144,127 @@ impl Floor {
         let k_region = hmac(&k_date, b"us-east-1");
         let k_service = hmac(&k_region, self.service.as_bytes());
         let k_signing = hmac(&k_service, b"aws4_request");
-        let key = <Hmac<Sha256> as KeyInit>::new_from_slice(&k_signing).expect("any key length");
-        bool::from(subtle::ConstantTimeEq::ct_eq(
-            &self.sign_with(key)[..],
-            &claimed[..],
-        ))
+        let key = MacKey::new(&k_signing);
+        primitives::ct_eq(&self.sign_with(&key), claimed)
     }
 
-    fn sign_with(&self, mut mac: Hmac<Sha256>) -> [u8; 64] {
-        let mut canonical_request = Sha256::new();
+    fn sign_with(&self, key: &MacKey) -> [u8; 64] {
+        let mut canonical_request = Hash::new();
         canonical_request.update(&self.canonical_request);
         if let Some(body) = &self.body {
-            canonical_request.update(hex(&Sha256::digest(body).into()));
+            canonical_request.update(&hex(&sha256(body)));
         }
-        let digest: [u8; 32] = canonical_request.finalize().into();
+        let digest = canonical_request.finish();
+        let mut mac = key.start();
         mac.update(b"AWS4-HMAC-SHA256\n");
         mac.update(&self.amz_date);
         mac.update(b"\n");
         mac.update(&self.scope);
         mac.update(b"\n");
         mac.update(&hex(&digest));
-        hex(&mac.finalize().into_bytes().into())
+        hex(&mac.finish())
+    }
+}
+
+/// The default backend's primitives: `sha2`, `hmac` (its key state cloned, pads already
+/// hashed) and `subtle`.
+#[cfg(not(feature = "aws-lc"))]
+mod primitives {
+    use hmac::{Hmac, KeyInit, Mac as _};
+    use sha2::{Digest, Sha256};
+
+    pub(crate) const BACKEND: &str = "rustcrypto";
+
+    pub(crate) struct MacKey(Hmac<Sha256>);
+    pub(crate) struct Mac(Hmac<Sha256>);
+    pub(crate) struct Hash(Sha256);
+
+    impl MacKey {
+        pub(crate) fn new(key: &[u8]) -> Self {
+            Self(<Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length"))
+        }
+        pub(crate) fn start(&self) -> Mac {
+            Mac(self.0.clone())
+        }
+    }
+    impl Mac {
+        pub(crate) fn update(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        pub(crate) fn finish(self) -> [u8; 32] {
+            self.0.finalize().into_bytes().into()
+        }
+    }
+    impl Hash {
+        pub(crate) fn new() -> Self {
+            Self(Sha256::new())
+        }
+        pub(crate) fn update(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        pub(crate) fn finish(self) -> [u8; 32] {
+            self.0.finalize().into()
+        }
+    }
+    pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+        Sha256::digest(bytes).into()
+    }
+    pub(crate) fn ct_eq(a: &[u8; 64], b: &[u8; 64]) -> bool {
+        bool::from(subtle::ConstantTimeEq::ct_eq(&a[..], &b[..]))
+    }
+}
+
+/// AWS-LC's primitives through `aws-lc-rs` (its FIPS module with `fips`): `digest`, `hmac`
+/// (a `Key` keeps the pad states; a `Context` copies them) and `constant_time`.
+#[cfg(feature = "aws-lc")]
+mod primitives {
+    use aws_lc_rs::{constant_time, digest, hmac};
+
+    pub(crate) const BACKEND: &str = if cfg!(feature = "fips") {
+        "aws-lc-fips"
+    } else {
+        "aws-lc"
+    };
+
+    pub(crate) struct MacKey(hmac::Key);
+    pub(crate) struct Mac(hmac::Context);
+    pub(crate) struct Hash(digest::Context);
+
+    fn to32(bytes: &[u8]) -> [u8; 32] {
+        bytes.try_into().expect("32 bytes")
+    }
+
+    impl MacKey {
+        pub(crate) fn new(key: &[u8]) -> Self {
+            Self(hmac::Key::new(hmac::HMAC_SHA256, key))
+        }
+        pub(crate) fn start(&self) -> Mac {
+            Mac(hmac::Context::with_key(&self.0))
+        }
+    }
+    impl Mac {
+        pub(crate) fn update(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        pub(crate) fn finish(self) -> [u8; 32] {
+            to32(self.0.sign().as_ref())
+        }
+    }
+    impl Hash {
+        pub(crate) fn new() -> Self {
+            Self(digest::Context::new(&digest::SHA256))
+        }
+        pub(crate) fn update(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        pub(crate) fn finish(self) -> [u8; 32] {
+            to32(self.0.finish().as_ref())
+        }
+    }
+    pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+        to32(digest::digest(&digest::SHA256, bytes).as_ref())
+    }
+    pub(crate) fn ct_eq(a: &[u8; 64], b: &[u8; 64]) -> bool {
+        constant_time::verify_slices_are_equal(a, b).is_ok()
     }
 }

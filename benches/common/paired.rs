@@ -58,6 +58,7 @@ pub(crate) fn paired_ratio<I, A, B>(
 /// Prints `results` as `paired/<name>` lines and writes them to `target/criterion/<file>` for
 /// `scripts/bench-table.py`.
 pub(crate) fn report(file: &str, results: &[(&str, f64)]) {
+    println!("crypto backend: {}", awssig::CRYPTO_BACKEND);
     let mut json = String::from("{");
     for (k, (name, ratio)) in results.iter().enumerate() {
         println!("paired/{name}: median ratio {ratio:.3} over {ROUNDS} rounds");

@@ -21,6 +21,10 @@ const GATHER: usize = 256;
 /// Where a [`Hasher`]'s bytes go: a plain SHA-256, or the inner hash of an HMAC (AWS-LC
 /// streams an HMAC through its own context, not through a digest context).
 #[derive(Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a Hasher lives on the stack for one signature; boxing the HMAC context would cost a heap allocation per MAC"
+)]
 enum Stream {
     Digest(digest::Context),
     Mac(hmac::Context),
@@ -181,4 +185,23 @@ impl Padded {
 /// variable time.
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     constant_time::verify_slices_are_equal(a, b).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    /// With `fips`, the AWS-LC linked in is the FIPS module and it runs in FIPS mode (its
+    /// power-on self tests passed): `aws_lc_rs::try_fips_mode` asks the library itself.
+    #[cfg(feature = "fips")]
+    #[test]
+    fn the_fips_build_runs_aws_lc_in_fips_mode() {
+        assert_eq!(aws_lc_rs::try_fips_mode(), Ok(()));
+    }
+
+    /// Without `fips`, the plain AWS-LC build is linked, which is not in FIPS mode: the
+    /// `aws-lc` feature alone never claims FIPS.
+    #[cfg(not(feature = "fips"))]
+    #[test]
+    fn the_plain_aws_lc_build_is_not_in_fips_mode() {
+        assert!(aws_lc_rs::try_fips_mode().is_err());
+    }
 }

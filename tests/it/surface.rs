@@ -224,3 +224,18 @@ fn verify_error_aws_message_and_code_are_what_aws_answers() {
     assert!(body.contains("Missing required header"), "{body}");
     assert!(!body.contains(&e.to_string()), "{body}");
 }
+
+/// The features pick the crypto backend and `CRYPTO_BACKEND` says which, so a test run's output
+/// (this test prints it) shows which backend every other test in the binary went through.
+#[test]
+fn the_crypto_backend_is_the_one_the_features_chose() {
+    let expected = if cfg!(feature = "fips") {
+        "aws-lc-fips"
+    } else if cfg!(feature = "aws-lc") {
+        "aws-lc"
+    } else {
+        "rustcrypto"
+    };
+    println!("crypto backend: {}", awssig::CRYPTO_BACKEND);
+    assert_eq!(awssig::CRYPTO_BACKEND, expected);
+}
