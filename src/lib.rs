@@ -113,7 +113,20 @@
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `s3` | `s3`: S3 browser-upload POST policies, signed (`Signer::sign_post_policy_at`) and checked (`Verifier::verify_post_form_at`); `serde_json` reads a submitted policy |
+//! | `full` | every integration above, on the default crypto backend |
+//! | `aws-lc` | the crypto backend: AWS-LC through `aws-lc-rs` instead of RustCrypto's `sha2`/`hmac` (needs a C compiler) |
+//! | `fips` | `aws-lc` through AWS-LC's FIPS 140-3 module (needs CMake and Go to build) |
 //! | `interop` | nothing in the library: the repository's tests against independent verifiers |
+//!
+//! The crypto backend is chosen by features, never silently: RustCrypto unless `aws-lc` or
+//! `fips` is on, and then AWS-LC. [`CRYPTO_BACKEND`] says which one a build signs with. (So
+//! `--all-features` builds the FIPS backend; `full` builds every integration without it.)
+//!
+//! ```
+//! // A build without `aws-lc` or `fips` signs with RustCrypto.
+//! # #[cfg(not(feature = "aws-lc"))]
+//! assert_eq!(awssig::CRYPTO_BACKEND, "rustcrypto");
+//! ```
 //!
 //! The `awssig` command line is its own package (`awssig-cli`), so depending on this crate
 //! never resolves clap.
@@ -205,7 +218,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-// The docs speak of the whole crate (docs.rs builds every feature); without `http` or `std` some
+// The docs speak of the whole crate (docs.rs builds every integration, `full`); without `http` or `std` some
 // of the items they link to are not built.
 #![cfg_attr(not(feature = "http"), allow(rustdoc::broken_intra_doc_links))]
 
