@@ -90,8 +90,7 @@ async fn main() -> Result<(), BoxError> {
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
 
-    let mut settings =
-        Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always);
+    let mut settings = Settings::lambda();
     for (name, _) in &headers {
         if rewritten_after_signing(name) {
             settings = settings.with_excluded_header(name);

@@ -33,19 +33,15 @@ async fn main() -> Result<(), BoxError> {
             _gateway = Some(gw);
             (
                 url,
-                Signer::new(common::example_credentials(), "us-east-2", "lambda"),
+                Signer::new(common::example_credentials(), "us-east-2", "lambda")
+                    .with_settings(Settings::lambda()),
             )
         }
     };
     let real = real.is_some();
-    // Send and sign x-amz-content-sha256 on every request.
-    let settings = Settings::default().with_payload_hash_header(awssig::PayloadHashHeader::Always);
-    let signer = Signer::new(
-        signer.credentials().clone(),
-        signer.region(),
-        signer.service(),
-    )
-    .with_settings(settings);
+    // Both signers send and sign x-amz-content-sha256 on every request (`Settings::lambda()`):
+    // `for_url` picks it for a function URL's host, the local one sets it.
+    assert_eq!(signer.settings(), &Settings::lambda());
     let client = common::client();
 
     for (method, body) in [

@@ -28,13 +28,22 @@ use crate::request::SignableRequest;
 use crate::settings::Settings;
 use crate::signer::Signer;
 
-/// The region and service (signing name) an AWS host name implies, and whether S3's
+/// The region and service (signing name) an AWS host name implies, and which service's
 /// canonicalisation rules apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InferredScope {
     region: String,
     service: String,
-    s3: bool,
+    rules: Rules,
+}
+
+/// Which [`Settings`] preset an endpoint takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    Default,
+    S3,
+    /// A Lambda function URL: [`Settings::lambda()`].
+    LambdaUrl,
 }
 
 impl InferredScope {
@@ -49,12 +58,21 @@ impl InferredScope {
     }
 
     /// [`Settings::s3()`] for S3 endpoints (single path encoding, no normalisation,
-    /// `x-amz-content-sha256`), [`Settings::default()`] for every other service.
+    /// `x-amz-content-sha256`), [`Settings::lambda()`] for Lambda function URLs
+    /// (`x-amz-content-sha256` on every request), [`Settings::default()`] for every other
+    /// service.
+    ///
+    /// ```
+    /// use awssig::{PayloadHashHeader, endpoint::infer_scope};
+    /// let url = infer_scope("abc.lambda-url.us-east-2.on.aws")?;
+    /// assert_eq!(url.settings().payload_hash_header(), PayloadHashHeader::Always);
+    /// # Ok::<(), awssig::SignError>(())
+    /// ```
     pub fn settings(&self) -> Settings {
-        if self.s3 {
-            Settings::s3()
-        } else {
-            Settings::default()
+        match self.rules {
+            Rules::Default => Settings::default(),
+            Rules::S3 => Settings::s3(),
+            Rules::LambdaUrl => Settings::lambda(),
         }
     }
 }
@@ -102,13 +120,15 @@ pub fn infer_scope(host: &str) -> Result<InferredScope, SignError> {
 
 impl Signer {
     /// A signer whose region and service are inferred from the URL's host (see [`infer_scope`]),
-    /// with [`Settings::s3()`] for S3 endpoints.
+    /// with [`Settings::s3()`] for S3 endpoints and [`Settings::lambda()`] for Lambda function
+    /// URLs ([`InferredScope::settings`]).
     ///
     /// ```
     /// use awssig::{Credentials, Signer};
     /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     /// let signer = Signer::for_url(creds, "https://abc.lambda-url.us-east-2.on.aws/path")?;
     /// assert_eq!((signer.region(), signer.service()), ("us-east-2", "lambda"));
+    /// assert_eq!(signer.settings(), &awssig::Settings::lambda());
     /// # Ok::<(), awssig::SignError>(())
     /// ```
     ///
@@ -155,7 +175,7 @@ fn found(region: &str, service: &str, s3: bool) -> Result<InferredScope, &'stati
     Ok(InferredScope {
         region: region.to_string(),
         service: service.to_string(),
-        s3,
+        rules: if s3 { Rules::S3 } else { Rules::Default },
     })
 }
 
@@ -179,7 +199,11 @@ fn infer(host: &str) -> Result<InferredScope, &'static str> {
     if suffix == ".on.aws" {
         // {url-id}.lambda-url.{region}.on.aws
         return match labels.as_slice() {
-            [.., "lambda-url", region] if is_region(region) => found(region, "lambda", false),
+            [.., "lambda-url", region] if is_region(region) => Ok(InferredScope {
+                region: region.to_string(),
+                service: "lambda".to_string(),
+                rules: Rules::LambdaUrl,
+            }),
             _ => Err(
                 "only Lambda function URLs ({id}.lambda-url.{region}.on.aws) are recognised under on.aws",
             ),

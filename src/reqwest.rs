@@ -93,12 +93,15 @@ pub fn sign_at(
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use awssig::{Credentials, Signer};
-/// let signer = Signer::new(Credentials::from_env()?, "us-west-2", "lambda");
+/// // A Lambda function URL: `for_url` signs for `lambda` in us-west-2 and sends
+/// // `x-amz-content-sha256` (`Settings::lambda()`), which a POST behind CloudFront needs.
+/// let url = "https://abc.lambda-url.us-west-2.on.aws/";
+/// let signer = Signer::for_url(Credentials::from_env()?, url)?;
 /// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
 ///     .with(awssig::reqwest::SigV4Middleware::new(signer))
 ///     .build();
 /// let resp = client
-///     .post("https://abc.lambda-url.us-west-2.on.aws/")
+///     .post(url)
 ///     .body(r#"{"hello":"world"}"#)
 ///     .send()
 ///     .await?;

@@ -60,12 +60,15 @@ pub enum PresignPayload {
 }
 
 /// Headers that are never signed, because clients, proxies or load balancers add, drop or rewrite
-/// them in transit (the same list botocore uses, plus `authorization`).
+/// them in transit: botocore's list plus `authorization`, and the headers proxies and CDNs add
+/// to or rewrite (`x-forwarded-*`, `forwarded`, `via`, `x-real-ip`; a VPC endpoint appends to
+/// `x-forwarded-for`, CloudFront sets `via`).
 pub(crate) const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
     "authorization",
     "baggage",
     "connection",
     "expect",
+    "forwarded",
     "keep-alive",
     "proxy-authenticate",
     "proxy-authorization",
@@ -76,8 +79,19 @@ pub(crate) const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
     "transfer-encoding",
     "upgrade",
     "user-agent",
+    "via",
     "x-amzn-trace-id",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-port",
+    "x-forwarded-proto",
+    "x-real-ip",
 ];
+
+/// Prefixes of header names CDNs add to a request on its way (Cloudflare's `cf-connecting-ip`,
+/// `cf-ray`; CloudFront's `cloudfront-viewer-country`, `cloudfront-is-mobile-viewer`): never
+/// signed either.
+pub(crate) const DEFAULT_EXCLUDED_PREFIXES: &[&str] = &["cf-", "cloudfront-"];
 
 /// Bit `n` is set when a name in [`DEFAULT_EXCLUDED_HEADERS`] is `n` bytes long (all are
 /// shorter than 32).
@@ -104,10 +118,13 @@ const DEFAULT_EXCLUDED_LENGTHS: u32 = {
 ///     .with_uri_encoding(UriEncoding::Single)
 ///     .with_path_normalization(PathNormalization::Disabled)
 ///     .with_payload_hash_header(PayloadHashHeader::Always)
-///     .with_excluded_header("x-forwarded-for");
+///     .with_excluded_header("x-edge-tag");
 /// assert_eq!(settings.uri_encoding(), Settings::s3().uri_encoding());
-/// assert_eq!(settings.excluded_headers(), ["x-forwarded-for"]);
+/// assert_eq!(settings.excluded_headers(), ["x-edge-tag"]);
+/// assert!(settings.is_excluded("X-Edge-Tag"));
+/// // Proxy and CDN headers are never signed, with or without settings.
 /// assert!(settings.is_excluded("X-Forwarded-For"));
+/// assert!(Settings::default().is_excluded("cf-connecting-ip"));
 /// assert!(settings.is_excluded("user-agent"));
 /// assert!(!settings.is_excluded("content-type"));
 /// ```
@@ -120,13 +137,38 @@ pub struct Settings {
     pub(crate) session_token: SessionTokenSigning,
     pub(crate) presign_payload: PresignPayload,
     pub(crate) excluded: Vec<String>,
+    pub(crate) signed: Vec<String>,
 }
 
 impl Settings {
     /// Headers that are never signed, because clients, proxies or load balancers add, drop or
-    /// rewrite them in transit (the list botocore uses, plus `authorization`).
-    /// [`with_excluded_header`](Self::with_excluded_header) adds to it.
+    /// rewrite them in transit: the list botocore uses, `authorization`, and what proxies add or
+    /// rewrite (`forwarded`, `via`, `x-forwarded-for`, `-host`, `-port`, `-proto`, `x-real-ip`).
+    /// Names starting with [`DEFAULT_EXCLUDED_PREFIXES`](Self::DEFAULT_EXCLUDED_PREFIXES) are
+    /// not signed either. [`with_excluded_header`](Self::with_excluded_header) adds to them.
     pub const DEFAULT_EXCLUDED_HEADERS: &'static [&'static str] = DEFAULT_EXCLUDED_HEADERS;
+
+    /// Prefixes of the header names CDNs add on the way (`cf-` for Cloudflare, `cloudfront-`
+    /// for CloudFront): never signed.
+    pub const DEFAULT_EXCLUDED_PREFIXES: &'static [&'static str] = DEFAULT_EXCLUDED_PREFIXES;
+
+    /// Lambda's rules: [`Settings::default()`] with `x-amz-content-sha256` sent (and signed)
+    /// on every request. A Lambda function URL takes no unsigned payload, and behind CloudFront
+    /// origin access control a POST or PUT fails without the header (CloudFront signs the
+    /// origin request with the hash the viewer sent); called directly, the header is harmless.
+    /// [`Signer::for_url`](crate::Signer::for_url) picks this for `*.lambda-url.*.on.aws`.
+    ///
+    /// ```
+    /// use awssig::{PayloadHashHeader, Settings};
+    /// assert_eq!(Settings::lambda().payload_hash_header(), PayloadHashHeader::Always);
+    /// assert_eq!(Settings::lambda().uri_encoding(), Settings::default().uri_encoding());
+    /// ```
+    pub fn lambda() -> Self {
+        Self {
+            payload_hash_header: PayloadHashHeader::Always,
+            ..Self::default()
+        }
+    }
 
     /// S3's rules: single encoding, no path normalisation, `x-amz-content-sha256` always sent,
     /// presigned URLs with `UNSIGNED-PAYLOAD`.
@@ -183,8 +225,9 @@ impl Settings {
     }
 
     /// Never signs the header `name` (case-insensitive), on top of
-    /// [`Settings::DEFAULT_EXCLUDED_HEADERS`]. Use it for headers a proxy rewrites, such as
-    /// `x-forwarded-for` or `via`.
+    /// [`Settings::DEFAULT_EXCLUDED_HEADERS`]. Use it for other headers a proxy in your path
+    /// adds or rewrites (the common ones, `x-forwarded-for`, `via`, `cf-*`, are already left
+    /// out).
     ///
     /// The headers AWS requires to be signed (`host`, `x-amz-date`, `x-amz-content-sha256`,
     /// `x-amz-security-token`) cannot be excluded; naming one has no effect.
@@ -208,6 +251,34 @@ impl Settings {
             self.excluded.push(name);
         }
         self
+    }
+
+    /// Signs the header `name` (case-insensitive) although the default lists leave it out
+    /// ([`Settings::DEFAULT_EXCLUDED_HEADERS`], [`Settings::DEFAULT_EXCLUDED_PREFIXES`]): for
+    /// a header no proxy in your path touches and the server wants covered, or to sign as
+    /// botocore and `aws-sigv4` do (they sign `x-forwarded-for`, `via` and the CDN headers).
+    /// [`with_excluded_header`](Self::with_excluded_header) wins over it.
+    ///
+    /// ```
+    /// use awssig::Settings;
+    /// let s = Settings::default().with_signed_header("X-Forwarded-For");
+    /// assert!(!s.is_excluded("x-forwarded-for"));
+    /// assert!(s.is_excluded("via"));
+    /// assert_eq!(s.signed_headers(), ["x-forwarded-for"]);
+    /// ```
+    #[must_use]
+    pub fn with_signed_header(mut self, name: impl AsRef<str>) -> Self {
+        let name = name.as_ref().to_ascii_lowercase();
+        if !self.signed.contains(&name) {
+            self.signed.push(name);
+        }
+        self
+    }
+
+    /// The headers signed although the default lists leave them out, lowercase, in the order
+    /// added.
+    pub fn signed_headers(&self) -> &[String] {
+        &self.signed
     }
 
     /// The path encoding in force.
@@ -245,10 +316,15 @@ impl Settings {
     pub fn is_excluded(&self, name: &str) -> bool {
         // Most signed names (host, x-amz-date, content-type) have a length no default name has.
         let default_length = name.len() < 32 && DEFAULT_EXCLUDED_LENGTHS & (1 << name.len()) != 0;
-        (default_length
+        let by_default = (default_length
             && DEFAULT_EXCLUDED_HEADERS
                 .iter()
                 .any(|h| h.eq_ignore_ascii_case(name)))
+            || DEFAULT_EXCLUDED_PREFIXES.iter().any(|p| {
+                name.get(..p.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(p))
+            });
+        (by_default && !self.signed.iter().any(|h| h.eq_ignore_ascii_case(name)))
             || self.excluded.iter().any(|h| h.eq_ignore_ascii_case(name))
     }
 }

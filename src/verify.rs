@@ -690,6 +690,7 @@ impl Verifier {
             session_token: s.session_token,
             presign_payload: s.presign_payload,
             excluded: Vec::new(),
+            signed: Vec::new(),
         }
     }
 

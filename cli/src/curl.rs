@@ -1,7 +1,8 @@
 //! `awssig curl`: one signed request.
 //!
-//! Unlike awscurl it adds no `content-type` (so none is signed on a GET), signs the query exactly
-//! as it is sent (pre-encoded values are not encoded again) and keeps values containing `=`.
+//! Unlike awscurl it adds no `content-type` (so none is signed on a GET). The query is signed
+//! and sent in one form, as everywhere in awssig: `+` is a space, `%XY` escapes are decoded,
+//! each name and value is encoded once and keeps every `=` after the first.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -52,7 +53,9 @@ pub(crate) struct Args {
     save_response: Option<PathBuf>,
     #[command(flatten)]
     scope: ScopeArgs,
-    /// The absolute URL to request; its query is sent and signed as written.
+    /// The absolute URL to request. Its query is signed and sent in one form: `+` is a space,
+    /// `%XY` escapes are decoded, each name and value is encoded once (`?q=a+b&y=c=d` goes out
+    /// as `?q=a%20b&y=c%3Dd`).
     url: String,
 }
 

@@ -310,6 +310,8 @@ fn every_documented_host_shape_infers_its_scope() {
         );
         let expected = if s3 {
             Settings::s3()
+        } else if host.contains(".lambda-url.") {
+            Settings::lambda()
         } else {
             Settings::default()
         };
@@ -392,4 +394,38 @@ fn for_url_builds_an_s3_signer_for_s3_and_a_default_one_otherwise() {
         Signer::for_url(creds(), "/relative").unwrap_err(),
         SignError::MissingHost
     );
+}
+
+/// A Lambda function URL's signer sends `x-amz-content-sha256` (`Settings::lambda()`) on a
+/// POST with a body and on a GET, as CloudFront origin access control needs it; the Lambda
+/// Invoke API's host keeps the default settings.
+#[test]
+fn for_url_on_a_lambda_function_url_sends_the_payload_hash() {
+    let creds = || Credentials::new("AKIDEXAMPLE", "secret");
+    let url = "https://abcdefghijklmnop.lambda-url.us-east-2.on.aws/orders";
+    let signer = Signer::for_url(creds(), url).unwrap();
+    assert_eq!((signer.region(), signer.service()), ("us-east-2", "lambda"));
+    assert_eq!(signer.settings(), &Settings::lambda());
+    let body = br#"{"order":1}"#;
+    for (method, body) in [("POST", &body[..]), ("GET", &b""[..])] {
+        let mut req = http::Request::builder()
+            .method(method)
+            .uri(url)
+            .body(body)
+            .unwrap();
+        signer
+            .sign_at(&mut req, std::time::SystemTime::now())
+            .unwrap();
+        use sha2::Digest;
+        let sent = req.headers()["x-amz-content-sha256"].to_str().unwrap();
+        assert_eq!(sent, hex::encode(sha2::Sha256::digest(body)), "{method}");
+        let auth = req.headers()["authorization"].to_str().unwrap();
+        assert!(auth.contains("x-amz-content-sha256"), "{auth}");
+    }
+    let invoke = Signer::for_url(
+        creds(),
+        "https://lambda.us-east-2.amazonaws.com/2015-03-31/functions/f/invocations",
+    )
+    .unwrap();
+    assert_eq!(invoke.settings(), &Settings::default());
 }

@@ -137,26 +137,33 @@ fn re_signing_replaces_the_previous_signature() {
 }
 
 #[test]
-fn proxy_rewritten_headers_can_be_excluded() {
-    let s = signer().with_settings(
-        awssig::Settings::default()
-            .with_excluded_header("X-Forwarded-For")
-            .with_excluded_header("via"),
-    );
+fn proxy_rewritten_headers_are_excluded_by_default_and_others_on_request() {
     let req = SignableRequest::new("GET", "https://h.example.com/")
         .header("x-forwarded-for", "203.0.113.7")
         .header("via", "1.1 proxy")
+        .header("x-edge-tag", "blue")
         .header("x-api-key", "k");
+    let ex = signer()
+        .explain_request_at(&req, Payload::Bytes(b""), now())
+        .unwrap();
+    assert_eq!(ex.signed_headers(), "host;x-amz-date;x-api-key;x-edge-tag");
+    let s = signer().with_settings(awssig::Settings::default().with_excluded_header("X-Edge-Tag"));
     let ex = s
         .explain_request_at(&req, Payload::Bytes(b""), now())
         .unwrap();
     assert_eq!(ex.signed_headers(), "host;x-amz-date;x-api-key");
-    let ex = signer()
+    // Signed on request, as botocore and aws-sigv4 sign them.
+    let s = signer().with_settings(
+        awssig::Settings::default()
+            .with_signed_header("X-Forwarded-For")
+            .with_signed_header("via"),
+    );
+    let ex = s
         .explain_request_at(&req, Payload::Bytes(b""), now())
         .unwrap();
     assert_eq!(
         ex.signed_headers(),
-        "host;via;x-amz-date;x-api-key;x-forwarded-for"
+        "host;via;x-amz-date;x-api-key;x-edge-tag;x-forwarded-for"
     );
 }
 

@@ -32,6 +32,7 @@ mod moto;
 mod post_policy;
 mod properties;
 mod provider;
+mod proxies;
 mod redaction;
 #[cfg(all(feature = "reqwest", feature = "gateway"))]
 mod reqwest;

@@ -609,3 +609,23 @@ fn a_header_signed_request_may_repeat_an_ordinary_x_amz_expires_parameter() {
         .verify_at(&req, Payload::Bytes(b""), common::suite_time())
         .unwrap();
 }
+
+/// The query as the README, the reqwest docs and the CLI describe it: `+` is a space, `%XY`
+/// escapes are decoded, then each name and value is percent-encoded once (a pre-encoded `%3D`
+/// is not encoded again) and a value keeps every `=` after the first; the request goes out with
+/// the query it was signed with.
+#[test]
+fn a_query_is_sent_in_the_form_it_was_signed_in() {
+    let creds = awssig::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    let signer = awssig::Signer::new(creds, "us-east-1", "execute-api");
+    let url = "https://abc.execute-api.us-east-1.amazonaws.com/prod?q=a+b&y=c=d&z=%3D";
+    let mut req = http::Request::get(url).body(&b""[..]).unwrap();
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_764_000_000);
+    let explained = signer
+        .explain_at(&req, awssig::Payload::Bytes(b""), time)
+        .unwrap();
+    signer.sign_at(&mut req, time).unwrap();
+    assert_eq!(req.uri().query(), Some("q=a%20b&y=c%3Dd&z=%3D"));
+    let canonical_query = explained.canonical_request().lines().nth(2).unwrap();
+    assert_eq!(canonical_query, "q=a%20b&y=c%3Dd&z=%3D");
+}
