@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use awssig::gateway::{Gateway, GatewayConfig};
-use awssig::{Credentials, Settings, Verifier, verify::CanonicalDisplay};
+use awssig::verify::{CanonicalDisplay, UnsignedPayload};
+use awssig::{Credentials, Settings, Verifier};
 
-use crate::common::BoxError;
+use crate::common::{BoxError, EXAMPLE_CREDENTIALS};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -17,15 +18,19 @@ The first line on standard output is the URL it listens on.
 
 Examples:
   awssig gateway --listen 127.0.0.1:8080 --credentials AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+  awssig gateway --credentials AKID:SECRET:SESSION_TOKEN   # temporary credentials: the token must match
+  awssig gateway --service s3 --allow-unsigned-payload    # an S3 stand-in
   awssig gateway --upstream http://127.0.0.1:3000/   # forward verified requests to your app
   awssig gateway --clock-offset 600                  # test how a client copes with a skewed server clock")]
 pub(crate) struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: SocketAddr,
-    /// Accepted credentials, ACCESS_KEY_ID:SECRET (repeatable). Default: the credentials of the
-    /// standard AWS chain (environment, --profile).
-    #[arg(long = "credentials", value_name = "ID:SECRET")]
+    /// Accepted credentials, ACCESS_KEY_ID:SECRET or ACCESS_KEY_ID:SECRET:SESSION_TOKEN
+    /// (repeatable; with a token, requests must carry it). Default: the credentials of the
+    /// standard AWS chain (environment, --profile), else the AWS documentation's example pair
+    /// AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY.
+    #[arg(long = "credentials", value_name = "ID:SECRET[:TOKEN]")]
     credentials: Vec<String>,
     /// Named profile for the default credentials.
     #[arg(long)]
@@ -56,31 +61,69 @@ pub(crate) struct Args {
     /// Do not quote the canonical request in signature-mismatch answers (as Lambda URLs).
     #[arg(long)]
     no_canonical: bool,
+    /// Accept bodies signed as UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER (as S3
+    /// does; API Gateway refuses them).
+    #[arg(long)]
+    allow_unsigned_payload: bool,
+}
+
+/// `ID:SECRET` or `ID:SECRET:TOKEN`. Access key ids and secrets hold no `:`; a session token
+/// is everything after the second one.
+fn parse_credentials(pair: &str) -> Result<Credentials, BoxError> {
+    let mut parts = pair.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(id), Some(secret), token) if !id.is_empty() && !secret.is_empty() => {
+            let creds = Credentials::new(id, secret);
+            Ok(match token {
+                Some(t) if !t.is_empty() => creds.with_session_token(t),
+                Some(_) => {
+                    return Err(
+                        "--credentials: the session token after the second `:` is empty".into(),
+                    );
+                }
+                None => creds,
+            })
+        }
+        _ => Err(
+            "--credentials takes ACCESS_KEY_ID:SECRET or ACCESS_KEY_ID:SECRET:SESSION_TOKEN".into(),
+        ),
+    }
 }
 
 pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     let mut accepted = Vec::new();
     for pair in &args.credentials {
-        let (id, secret) = pair
-            .split_once(':')
-            .ok_or("--credentials takes ACCESS_KEY_ID:SECRET")?;
-        accepted.push(Credentials::new(id, secret));
+        accepted.push(parse_credentials(pair)?);
     }
     if accepted.is_empty() {
         let chain = awssig::provider::aws_config::load_default_chain(args.profile.as_deref()).await;
-        let creds = chain.into_cache().credentials_async().await.map_err(|e| -> BoxError {
-            format!("{e}\n  (pass --credentials ID:SECRET, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)").into()
-        })?;
-        accepted.push((*creds).clone());
+        match chain.into_cache().credentials_async().await {
+            Ok(creds) => accepted.push((*creds).clone()),
+            Err(_) if args.profile.is_none() => {
+                let (id, secret) = EXAMPLE_CREDENTIALS;
+                eprintln!(
+                    "awssig gateway: no AWS credentials found; accepting the AWS example pair {id}:{secret} (--credentials sets others)"
+                );
+                accepted.push(Credentials::new(id, secret));
+            }
+            Err(e) => {
+                return Err(format!("--profile {}: {e}", args.profile.unwrap_or_default()).into());
+            }
+        }
     }
-    let settings = if args.service == "s3" {
-        Settings::s3()
-    } else {
-        Settings::default()
+    let settings = match args.service.as_str() {
+        "s3" | "s3-object-lambda" => Settings::s3(),
+        "lambda" => Settings::lambda(),
+        _ => Settings::default(),
     };
     let verifier = Verifier::new(accepted, args.region.clone(), args.service.clone())
         .with_max_skew(Duration::from_secs(args.max_skew))
-        .with_settings(settings);
+        .with_settings(settings)
+        .with_unsigned_payload(if args.allow_unsigned_payload {
+            UnsignedPayload::Allowed
+        } else {
+            UnsignedPayload::Rejected
+        });
     let mut config = GatewayConfig::new(verifier)
         .with_clock_offset(time::Duration::seconds(args.clock_offset))
         .with_body_timeout(Duration::from_secs(args.body_timeout))
@@ -104,4 +147,20 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
     );
     Arc::new(Gateway::new(config)).serve(listener).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_take_an_optional_session_token_after_the_second_colon() {
+        let c = parse_credentials("AKID:SECRET").unwrap();
+        assert_eq!((c.access_key_id(), c.session_token()), ("AKID", None));
+        let c = parse_credentials("AKID:SECRET:IQoJb3Jp+Z2luX2Vj/EN==").unwrap();
+        assert_eq!(c.session_token(), Some("IQoJb3Jp+Z2luX2Vj/EN=="));
+        for bad in ["AKID", "AKID:", ":SECRET", "AKID:SECRET:"] {
+            assert!(parse_credentials(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod curl;
 mod diagnose;
 mod gateway;
 mod presign;
+mod upload;
 
 /// Exit status for an HTTP response of 400 or more (as `curl --fail`).
 const EXIT_HTTP_ERROR: u8 = 22;

@@ -15,7 +15,12 @@ With temporary credentials the URL stops working when the session token expires,
 --expires says.")]
 pub(crate) struct Args {
     /// Lifetime in seconds (1 to 604800).
-    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    #[arg(
+        long,
+        default_value_t = 900,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=604_800)
+    )]
     expires: u64,
     /// The method the URL is for.
     #[arg(
