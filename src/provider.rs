@@ -202,10 +202,12 @@ impl CredentialsCache {
         self.refresh_before
     }
 
-    fn is_fresh(&self, c: &Credentials, now: SystemTime) -> bool {
+    fn is_fresh(&self, c: &Credentials, now: SigningTime) -> bool {
         c.expiry().is_none_or(|e| {
-            now.checked_add(self.refresh_before)
-                .is_some_and(|t| SigningTime::from(t) < e)
+            time::Duration::try_from(self.refresh_before)
+                .ok()
+                .and_then(|margin| now.checked_add(margin))
+                .is_some_and(|t| t < e)
         })
     }
 
@@ -216,7 +218,11 @@ impl CredentialsCache {
     /// [`ProviderError::ExpiredCredentials`] when the provider returns credentials already expired;
     /// [`ProviderError::AsyncProvider`] when the provider is asynchronous (use
     /// [`credentials_async_at`](Self::credentials_async_at)).
-    pub fn credentials_at(&self, now: SystemTime) -> Result<Arc<Credentials>, ProviderError> {
+    pub fn credentials_at(
+        &self,
+        now: impl Into<SigningTime>,
+    ) -> Result<Arc<Credentials>, ProviderError> {
+        let now = now.into();
         let mut current = lock(&self.current);
         if let Some(c) = current.as_ref().filter(|c| self.is_fresh(c, now)) {
             return Ok(Arc::clone(c));
@@ -244,8 +250,9 @@ impl CredentialsCache {
     /// As [`credentials_at`](Self::credentials_at), less the asynchronous-provider case.
     pub async fn credentials_async_at(
         &self,
-        now: SystemTime,
+        now: impl Into<SigningTime>,
     ) -> Result<Arc<Credentials>, ProviderError> {
+        let now = now.into();
         if let Some(c) = lock(&self.current)
             .as_ref()
             .filter(|c| self.is_fresh(c, now))
@@ -273,9 +280,9 @@ impl CredentialsCache {
 fn store(
     current: &mut Option<Arc<Credentials>>,
     fetched: Result<Credentials, ProviderError>,
-    now: SystemTime,
+    now: SigningTime,
 ) -> Result<Arc<Credentials>, ProviderError> {
-    let usable = |c: &Credentials| c.expiry().is_none_or(|e| SigningTime::from(now) < e);
+    let usable = |c: &Credentials| c.expiry().is_none_or(|e| now < e);
     match fetched {
         Ok(new) if usable(&new) => {
             let new = Arc::new(new);
@@ -405,7 +412,7 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// As [`CredentialsCache::credentials_at`].
-    pub fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, ProviderError> {
+    pub fn signer_at(&self, now: impl Into<SigningTime>) -> Result<Arc<Signer>, ProviderError> {
         Ok(self.signer_for(self.cache.credentials_at(now)?))
     }
 
@@ -413,7 +420,10 @@ impl ProvidedSigner {
     ///
     /// # Errors
     /// As [`CredentialsCache::credentials_async_at`].
-    pub async fn signer_async_at(&self, now: SystemTime) -> Result<Arc<Signer>, ProviderError> {
+    pub async fn signer_async_at(
+        &self,
+        now: impl Into<SigningTime>,
+    ) -> Result<Arc<Signer>, ProviderError> {
         Ok(self.signer_for(self.cache.credentials_async_at(now).await?))
     }
 
@@ -457,7 +467,10 @@ impl SignerSource {
     ///
     /// # Errors
     /// As [`ProvidedSigner::signer_async_at`].
-    pub async fn signer_at(&self, now: SystemTime) -> Result<Arc<Signer>, ProviderError> {
+    pub async fn signer_at(
+        &self,
+        now: impl Into<SigningTime>,
+    ) -> Result<Arc<Signer>, ProviderError> {
         match self {
             Self::Fixed(s) => Ok(Arc::clone(s)),
             Self::Provided(p) => p.signer_async_at(now).await,

@@ -15,6 +15,8 @@ use crate::prelude::*;
 
 #[cfg(feature = "http")]
 mod http;
+#[cfg(feature = "std")]
+mod now;
 mod plan;
 mod signed;
 

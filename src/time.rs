@@ -22,7 +22,8 @@ pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
 /// The time a request is signed at: any of [`SystemTime`], [`OffsetDateTime`] (in any offset) or
 /// [`time::UtcDateTime`], taken as seconds since the Unix epoch.
 ///
-/// Every `Signer::*_at` method takes `impl Into<SigningTime>`, so `SystemTime::now()` and
+/// Every `*_at` method (`Signer`, `Verifier`, `ProvidedSigner`, `CredentialsCache`) takes
+/// `impl Into<SigningTime>`, so `SystemTime::now()` and
 /// `time::OffsetDateTime::now_utc()` are both passed as they are. A `SystemTime` is read
 /// without the calendar arithmetic converting it to an `OffsetDateTime` would cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
