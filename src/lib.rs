@@ -109,7 +109,8 @@
 //! | `std` (default) | `SystemTime` as a signing time, `Credentials::from_env`, expiring credentials, credential providers and caches, `CredentialsLookup` for `HashMap`, the signing-key caches shared by a `Signer`'s and a `Verifier`'s clones (lock-free reads, `arc-swap`) |
 //! | `http` (default, needs `std`) | `http::Request` in and out (`Signer::sign`, `Verifier::verify_at`, ...), `diagnose`, `streaming` (`aws-chunked`); every feature below turns it on |
 //! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible), both streaming `aws-chunked` uploads (`streaming::ChunkedBody`, `streaming::DecodedBody`) |
-//! | `reqwest` | `reqwest::sign`, `reqwest::sign_chunked_at` (a streamed `aws-chunked` upload) and a `reqwest-middleware` middleware |
+//! | `reqwest` | reqwest 0.13: `reqwest::sign`, `reqwest::sign_chunked_at` (a streamed `aws-chunked` upload) and a `reqwest-middleware` 0.5 middleware |
+//! | `reqwest-012` | the same for reqwest 0.12 and `reqwest-middleware` 0.4, in `reqwest012` |
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `s3` | `s3`: S3 browser-upload POST policies, signed (`Signer::sign_post_policy_at`) and checked (`Verifier::verify_post_form_at`); `serde_json` reads a submitted policy |
@@ -285,6 +286,9 @@ pub mod tower;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
+#[cfg(feature = "reqwest-012")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest-012")))]
+pub mod reqwest012;
 
 pub use credentials::Credentials;
 pub use error::{ProviderError, SignError};

@@ -36,6 +36,8 @@ mod proxies;
 mod redaction;
 #[cfg(all(feature = "reqwest", feature = "gateway"))]
 mod reqwest;
+#[cfg(all(feature = "reqwest-012", feature = "gateway"))]
+mod reqwest012;
 mod roundtrip;
 #[cfg(feature = "interop")]
 mod s3s_fs;
