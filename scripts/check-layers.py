@@ -16,7 +16,7 @@ LAYERS = [
     ("streaming", ["streaming"]),
     ("s3", ["s3"]),
     ("diagnose", ["diagnose"]),
-    ("integrations", ["provider", "tower", "reqwest", "gateway", "body"]),
+    ("integrations", ["provider", "tower", "reqwest", "reqwest012", "http02", "gateway", "body"]),
 ]
 rank = {m: i for i, (_, modules) in enumerate(LAYERS) for m in modules}
 

@@ -111,6 +111,7 @@
 //! | `tower` | `tower::SignLayer` (client) and `tower::VerifyLayer` (server, axum-compatible), both streaming `aws-chunked` uploads (`streaming::ChunkedBody`, `streaming::DecodedBody`) |
 //! | `reqwest` | reqwest 0.13: `reqwest::sign`, `reqwest::sign_chunked_at` (a streamed `aws-chunked` upload) and a `reqwest-middleware` 0.5 middleware |
 //! | `reqwest-012` | the same for reqwest 0.12 and `reqwest-middleware` 0.4, in `reqwest012` |
+//! | `http02` | `http02`: sign, presign and verify `http` 0.2 requests (hyper 0.14, reqwest 0.11, actix-web 4) |
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `s3` | `s3`: S3 browser-upload POST policies, signed (`Signer::sign_post_policy_at`) and checked (`Verifier::verify_post_form_at`); `serde_json` reads a submitted policy |
@@ -283,6 +284,9 @@ pub mod verify;
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 
+#[cfg(feature = "http02")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http02")))]
+pub mod http02;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;

@@ -25,6 +25,8 @@ mod event_stream;
 #[cfg(feature = "gateway")]
 mod gateway;
 mod hot_path;
+#[cfg(feature = "http02")]
+mod http02;
 mod http_layer;
 #[cfg(feature = "interop")]
 mod moto;
