@@ -27,6 +27,9 @@
 use ::reqwest;
 use ::reqwest_middleware;
 
-#[allow(clippy::duplicate_mod, reason = "one file, compiled once per reqwest major")]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "one file, compiled once per reqwest major"
+)]
 mod adapter;
 pub use adapter::*;

@@ -21,7 +21,10 @@
 use ::reqwest_middleware04 as reqwest_middleware;
 use ::reqwest012 as reqwest;
 
-#[allow(clippy::duplicate_mod, reason = "one file, compiled once per reqwest major")]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "one file, compiled once per reqwest major"
+)]
 #[path = "reqwest/adapter.rs"]
 mod adapter;
 pub use adapter::*;

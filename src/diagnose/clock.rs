@@ -3,11 +3,16 @@
 //! The sources: API Gateway's `Signature expired` / `Signature not yet current` messages, S3's
 //! `<ServerTime>`, or the `Date` response header. The result feeds
 //! [`Signer::with_clock_offset`](crate::Signer::with_clock_offset).
+//!
+//! S3's XML is read with `quick-xml` (through `error_body`). HTTP dates are read by the crate's
+//! own parser in `time`, which the `#![no_std]` verifier also uses for a request's `Date`
+//! header; it reads the one form HTTP senders must produce (IMF-fixdate).
 
 use crate::prelude::*;
 
 use time::OffsetDateTime;
 
+use super::error_body::xml_fields;
 use crate::time::{AmzDate, parse_http_date, parse_iso};
 
 /// Where a clock offset was read from.
@@ -92,12 +97,17 @@ pub(crate) fn from_message(text: &str) -> Option<ClockOffset> {
 
 /// S3: `RequestTimeTooSkewed` or `Request is not yet valid`, with `<ServerTime>`.
 fn from_s3_xml(text: &str, sent_at: OffsetDateTime) -> Option<ClockOffset> {
-    let server = parse_iso(xml_text(text, "ServerTime")?)?;
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let fields = xml_fields(text, &["ServerTime", "RequestTime", "X-Amz-Date"]).values;
+    let xml_text = |i: usize| fields[i].as_deref().map(str::trim);
+    let server = parse_iso(xml_text(0)?)?;
     let request = if text.contains("<Code>RequestTimeTooSkewed</Code>") {
-        xml_text(text, "RequestTime").and_then(|t| amz(t).or_else(|| parse_http_date(t)))
+        xml_text(1).and_then(|t| amz(t).or_else(|| parse_http_date(t)))
     } else if text.contains("Request is not yet valid") {
         // S3 echoes X-Amz-Date as epoch milliseconds here.
-        xml_text(text, "X-Amz-Date").and_then(|t| {
+        xml_text(2).and_then(|t| {
             let ms: i64 = t.trim().parse().ok()?;
             OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).ok()
         })
@@ -108,15 +118,6 @@ fn from_s3_xml(text: &str, sent_at: OffsetDateTime) -> Option<ClockOffset> {
         offset: server - request.unwrap_or(sent_at),
         source: ClockSource::ServerTime,
     })
-}
-
-/// The text between `<tag>` and `</tag>`.
-fn xml_text<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let start = text.find(&open)? + open.len();
-    let len = text[start..].find(&close)?;
-    Some(text[start..start + len].trim())
 }
 
 fn amz(s: &str) -> Option<OffsetDateTime> {

@@ -4,6 +4,10 @@
 //! `detailedMessage`), S3 and query-protocol XML (`<Error><Code>`, `<Message>`,
 //! `<CanonicalRequest>`, `<StringToSign>` and their `...Bytes` hex dumps in AWS's and
 //! LocalStack's layouts), or plain text.
+//!
+//! JSON is read with `serde_json` and XML with `quick-xml` (entities, CDATA, malformed input);
+//! the code here only picks the fields and decodes what no library knows: S3's byte dumps and
+//! API Gateway's canonical block inside its message.
 
 use crate::prelude::*;
 
@@ -35,9 +39,6 @@ pub struct ErrorBody {
 const CANONICAL_INTRO: &str = "The Canonical String for this request should have been\n'";
 /// Between the canonical request and the string to sign.
 const STS_INTRO: &str = crate::verify::aws_response::STRING_TO_SIGN_INTRO;
-
-/// The deepest JSON nesting looked into.
-const MAX_DEPTH: usize = 32;
 
 impl ErrorBody {
     /// Parses an error body of any known shape; unknown shapes give the text as the message.
@@ -91,176 +92,24 @@ fn split_canonical_block(message: &str) -> Option<(String, Option<String>)> {
 
 // ---- JSON --------------------------------------------------------------------------------
 
-/// A JSON value, keeping only what an error body needs.
-#[derive(Debug)]
-enum Json {
-    Str(String),
-    Obj(Vec<(String, Json)>),
-    Other,
-}
-
-struct JsonParser<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl JsonParser<'_> {
-    fn ws(&mut self) {
-        while self
-            .s
-            .get(self.i)
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            self.i += 1;
-        }
-    }
-
-    fn eat(&mut self, b: u8) -> Option<()> {
-        self.ws();
-        (self.s.get(self.i) == Some(&b)).then(|| self.i += 1)
-    }
-
-    fn value(&mut self, depth: usize) -> Option<Json> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        self.ws();
-        match *self.s.get(self.i)? {
-            b'"' => self.string().map(Json::Str),
-            b'{' => {
-                self.i += 1;
-                let mut fields = Vec::new();
-                if self.eat(b'}').is_some() {
-                    return Some(Json::Obj(fields));
-                }
-                loop {
-                    self.ws();
-                    let key = self.string()?;
-                    self.eat(b':')?;
-                    let v = self.value(depth + 1)?;
-                    fields.push((key, v));
-                    if self.eat(b',').is_some() {
-                        continue;
-                    }
-                    self.eat(b'}')?;
-                    return Some(Json::Obj(fields));
-                }
-            }
-            b'[' => {
-                self.i += 1;
-                if self.eat(b']').is_some() {
-                    return Some(Json::Other);
-                }
-                loop {
-                    self.value(depth + 1)?;
-                    if self.eat(b',').is_some() {
-                        continue;
-                    }
-                    self.eat(b']')?;
-                    return Some(Json::Other);
-                }
-            }
-            _ => {
-                let start = self.i;
-                while self
-                    .s
-                    .get(self.i)
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
-                {
-                    self.i += 1;
-                }
-                (self.i > start).then_some(Json::Other)
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.s.get(self.i..self.i + 4)?;
-        let text = std::str::from_utf8(digits).ok()?;
-        let v = u32::from_str_radix(text, 16).ok()?;
-        self.i += 4;
-        Some(v)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        if self.s.get(self.i) != Some(&b'"') {
-            return None;
-        }
-        self.i += 1;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let b = *self.s.get(self.i)?;
-            self.i += 1;
-            match b {
-                b'"' => return Some(String::from_utf8_lossy(&out).into_owned()),
-                b'\\' => {
-                    let e = *self.s.get(self.i)?;
-                    self.i += 1;
-                    let c = match e {
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'/' => '/',
-                        b'\\' => '\\',
-                        b'"' => '"',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi)
-                                && self.s.get(self.i..self.i + 2) == Some(b"\\u")
-                            {
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                } else {
-                                    0xFFFD
-                                }
-                            } else {
-                                hi
-                            };
-                            char::from_u32(code).unwrap_or('\u{FFFD}')
-                        }
-                        _ => return None,
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                b => out.push(b),
-            }
-        }
-    }
-}
-
 fn parse_json(text: &str) -> ErrorBody {
-    let mut p = JsonParser {
-        s: text.as_bytes(),
-        i: 0,
-    };
-    let Some(Json::Obj(fields)) = p.value(0) else {
+    // serde_json refuses nesting deeper than 128 levels (an error, not a stack overflow); any
+    // body it cannot read is kept as the message.
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
         return ErrorBody {
             message: Some(text.to_string()),
             ..ErrorBody::default()
         };
     };
-    let field = |names: &[&str]| {
-        names.iter().find_map(|n| {
-            fields.iter().find_map(|(k, v)| match v {
-                Json::Str(s) if k == n => Some(s.clone()),
-                _ => None,
-            })
-        })
-    };
+    let string = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    let field = |names: &[&str]| names.iter().find_map(|n| fields.get(*n).and_then(string));
     let nested_message = || {
-        fields.iter().find_map(|(k, v)| match v {
-            Json::Obj(inner) if k == "error" || k == "Error" => {
-                inner.iter().find_map(|(k, v)| match v {
-                    Json::Str(s) if k == "message" || k == "Message" => Some(s.clone()),
-                    _ => None,
-                })
-            }
-            _ => None,
+        ["error", "Error"].iter().find_map(|k| {
+            let inner = fields.get(*k)?.as_object()?;
+            ["message", "Message"]
+                .iter()
+                .find_map(|m| inner.get(*m).and_then(string))
         })
     };
     let code = field(&["__type", "code", "Code"]).map(|c| strip_code(&c));
@@ -282,55 +131,79 @@ pub(crate) fn strip_code(code: &str) -> String {
 
 // ---- XML ---------------------------------------------------------------------------------
 
-/// The text of the first `<tag>...</tag>`, unescaped (CDATA kept verbatim).
-fn xml_field(text: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let start = text.find(&open)? + open.len();
-    let len = text[start..].find(&close)?;
-    Some(xml_unescape(&text[start..start + len]))
+/// The unescaped text (entities resolved, CDATA kept verbatim) of the first element named by
+/// each of `tags`, and the first element's name that is not `Error` or `ErrorResponse`, read
+/// with `quick-xml`. Reading stops at the first malformed part; what was read by then counts.
+pub(crate) struct XmlFields {
+    pub(crate) values: Vec<Option<String>>,
+    pub(crate) root: Option<String>,
 }
 
-/// Resolves `&lt; &gt; &amp; &quot; &apos; &#N; &#xN;` and unwraps `<![CDATA[...]]>`.
-pub(crate) fn xml_unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").unwrap_or(after.len());
-            out.push_str(&after[..end]);
-            rest = after.get(end + 3..).unwrap_or("");
-            continue;
-        }
-        let Some(c) = rest.chars().next() else { break };
-        if c == '&'
-            && let Some(semi) = rest[1..].find(';').filter(|&n| n <= 10)
-        {
-            let entity = &rest[1..=semi];
-            let decoded = match entity {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                e => e
-                    .strip_prefix("#x")
-                    .or_else(|| e.strip_prefix("#X"))
-                    .map(|h| u32::from_str_radix(h, 16))
-                    .or_else(|| e.strip_prefix('#').map(str::parse::<u32>))
-                    .and_then(Result::ok)
-                    .and_then(char::from_u32),
-            };
-            if let Some(d) = decoded {
-                out.push(d);
-                rest = &rest[semi + 2..];
-                continue;
+pub(crate) fn xml_fields(text: &str, tags: &[&str]) -> XmlFields {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut out = XmlFields {
+        values: vec![None; tags.len()],
+        root: None,
+    };
+    // The field being read (its index in `tags`) and its text so far.
+    let mut open: Option<(usize, String)> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if out.root.is_none() && name != "Error" && name != "ErrorResponse" {
+                    out.root = Some(name.clone());
+                }
+                if open.is_none()
+                    && let Some(i) = tags.iter().position(|t| *t == name)
+                    && out.values[i].is_none()
+                {
+                    open = Some((i, String::new()));
+                }
             }
+            Ok(Event::Text(t)) => {
+                if let Some((_, buf)) = open.as_mut() {
+                    match t.decode() {
+                        Ok(raw) => buf.push_str(&unescape_or_keep(&raw)),
+                        Err(_) => buf.push_str(&String::from_utf8_lossy(&t)),
+                    }
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some((_, buf)) = open.as_mut() {
+                    let name = String::from_utf8_lossy(&r).into_owned();
+                    buf.push_str(&unescape_or_keep(&format!("&{name};")));
+                }
+            }
+            Ok(Event::CData(c)) => {
+                if let Some((_, buf)) = open.as_mut() {
+                    buf.push_str(&String::from_utf8_lossy(&c));
+                }
+            }
+            Ok(Event::End(e)) => {
+                if let Some((i, buf)) = open.take() {
+                    if tags[i].as_bytes() == e.name().as_ref() {
+                        out.values[i] = Some(buf);
+                    } else {
+                        open = Some((i, buf));
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
         }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Text with its XML entities resolved, or as it is when one is not a known entity.
+fn unescape_or_keep(raw: &str) -> String {
+    match quick_xml::escape::unescape(raw) {
+        Ok(text) => text.into_owned(),
+        Err(_) => raw.to_string(),
+    }
 }
 
 /// Decodes a byte dump: hex groups separated by whitespace, one byte per group (AWS, lowercase)
@@ -349,42 +222,45 @@ pub(crate) fn decode_byte_dump(dump: &str) -> Option<Vec<u8>> {
 }
 
 fn parse_xml(text: &str) -> ErrorBody {
-    let from_dump = |tag: &str| {
-        xml_field(text, tag)
-            .and_then(|d| decode_byte_dump(&d))
+    const TAGS: [&str; 10] = [
+        "Code",
+        "Message",
+        "CanonicalRequestBytes",
+        "CanonicalRequest",
+        "StringToSignBytes",
+        "StringToSign",
+        "ServerTime",
+        "RequestTime",
+        "Region",
+        "HeadersNotSigned",
+    ];
+    let XmlFields { values, root } = xml_fields(text, &TAGS);
+    let [
+        code,
+        message,
+        creq_dump,
+        creq,
+        sts_dump,
+        sts,
+        server_time,
+        request_time,
+        region,
+        headers_not_signed,
+    ] = <[Option<String>; 10]>::try_from(values).unwrap_or_default();
+    let from_dump = |dump: Option<String>| {
+        dump.and_then(|d| decode_byte_dump(&d))
             .map(|b| String::from_utf8_lossy(&b).into_owned())
     };
-    let code = xml_field(text, "Code")
-        .or_else(|| root_element(text))
-        .map(|c| strip_code(&c));
     ErrorBody {
-        code,
-        message: xml_field(text, "Message"),
-        canonical_request: from_dump("CanonicalRequestBytes")
-            .or_else(|| xml_field(text, "CanonicalRequest")),
-        string_to_sign: from_dump("StringToSignBytes").or_else(|| xml_field(text, "StringToSign")),
-        server_time: xml_field(text, "ServerTime"),
-        request_time: xml_field(text, "RequestTime"),
-        region: xml_field(text, "Region"),
-        headers_not_signed: xml_field(text, "HeadersNotSigned"),
+        code: code.or(root).map(|c| strip_code(&c)),
+        message,
+        canonical_request: from_dump(creq_dump).or(creq),
+        string_to_sign: from_dump(sts_dump).or(sts),
+        server_time,
+        request_time,
+        region,
+        headers_not_signed,
     }
-}
-
-/// The name of the first element that is not the XML declaration, `Error` or `ErrorResponse`
-/// (AGCOD answers `<InvalidSignatureException><Message>...`).
-fn root_element(text: &str) -> Option<String> {
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-            .collect();
-        if !name.is_empty() && name != "Error" && name != "ErrorResponse" {
-            return Some(name);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -410,11 +286,24 @@ mod tests {
 
     #[test]
     fn xml_entities_and_cdata_unescape() {
-        assert_eq!(
-            xml_unescape("a&lt;b&gt;&amp;&quot;&apos;&#65;&#x42;&bogus;"),
-            "a<b>&\"'AB&bogus;"
+        let body = "<Error><Message>a&lt;b&gt;&amp;&quot;&apos;&#65;&#x42;</Message>\
+                    <Code><![CDATA[x<y]]>z</Code></Error>";
+        let b = ErrorBody::parse(body.as_bytes());
+        assert_eq!(b.message.as_deref(), Some("a<b>&\"'AB"));
+        assert_eq!(b.code.as_deref(), Some("x<yz"));
+    }
+
+    #[test]
+    fn broken_xml_keeps_what_was_read_before_it_broke() {
+        let b =
+            ErrorBody::parse(b"<Error><Code>SignatureDoesNotMatch</Code><Message>bad &bogus; <");
+        assert_eq!(b.code.as_deref(), Some("SignatureDoesNotMatch"));
+        // A body with no <Error> wrapper: the first element names the error.
+        let b = ErrorBody::parse(
+            b"<InvalidSignatureException><Message>m</Message></InvalidSignatureException>",
         );
-        assert_eq!(xml_unescape("<![CDATA[x<y]]>z"), "x<yz");
+        assert_eq!(b.code.as_deref(), Some("InvalidSignatureException"));
+        assert_eq!(b.message.as_deref(), Some("m"));
     }
 
     #[test]

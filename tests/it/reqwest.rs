@@ -6,6 +6,9 @@ use ::reqwest;
 use ::reqwest_middleware;
 use awssig::reqwest as adapter;
 
-#[allow(clippy::duplicate_mod, reason = "one file, compiled once per reqwest major")]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "one file, compiled once per reqwest major"
+)]
 #[path = "reqwest/cases.rs"]
 mod cases;

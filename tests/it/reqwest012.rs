@@ -5,6 +5,9 @@ use ::reqwest_middleware04 as reqwest_middleware;
 use ::reqwest012 as reqwest;
 use awssig::reqwest012 as adapter;
 
-#[allow(clippy::duplicate_mod, reason = "one file, compiled once per reqwest major")]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "one file, compiled once per reqwest major"
+)]
 #[path = "reqwest/cases.rs"]
 mod cases;
