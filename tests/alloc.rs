@@ -5,7 +5,9 @@
 //! Header signing of an `http::Request` allocates once per header value it writes (the bytes of
 //! each `http::HeaderValue`) and nothing else: the session token's value is made once per
 //! `Signer` and shared. [`Signer::sign_into`] allocates nothing. A verification with a cached
-//! key allocates the two strings `Verified` keeps.
+//! key allocates the two strings `Verified` keeps. Streaming allocates nothing per chunk
+//! (`aws-chunked`, every form, both sides) or per message (event streams) once the first has
+//! sized its buffers.
 
 // The integration binary's shared helpers (tests/it/common.rs and tests/it/common/), reached the
 // way tests/it/main.rs declares them.
