@@ -16,6 +16,8 @@ examples=(
   s3_presign
   browser_upload
   verify_service
+  s3_streaming_upload
+  s3_receive_upload
 )
 features_flag="--features full"
 

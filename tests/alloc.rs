@@ -5,7 +5,9 @@
 //! Header signing of an `http::Request` allocates once per header value it writes (the bytes of
 //! each `http::HeaderValue`) and nothing else: the session token's value is made once per
 //! `Signer` and shared. [`Signer::sign_into`] allocates nothing. A verification with a cached
-//! key allocates the two strings `Verified` keeps.
+//! key allocates the two strings `Verified` keeps. Streaming allocates nothing per chunk
+//! (`aws-chunked`, every form, both sides) or per message (event streams) once the first has
+//! sized its buffers.
 
 // The integration binary's shared helpers (tests/it/common.rs and tests/it/common/), reached the
 // way tests/it/main.rs declares them.
@@ -262,46 +264,158 @@ fn verification_allocates_only_what_verified_keeps() {
     assert_eq!(n, 1, "API Gateway POST");
 }
 
+/// Every `aws-chunked` form: signed without a trailer, signed with each trailing checksum, and
+/// unsigned with each trailing checksum.
+fn chunked_uploads(len: u64, chunk: usize) -> Vec<awssig::streaming::ChunkedUpload> {
+    use awssig::streaming::{Checksum, ChunkedUpload};
+    let mut all = vec![ChunkedUpload::signed(len).chunk_size(chunk)];
+    for c in Checksum::ALL {
+        all.push(ChunkedUpload::signed(len).chunk_size(chunk).trailer(c));
+    }
+    for c in Checksum::ALL {
+        all.push(ChunkedUpload::unsigned(len).chunk_size(chunk).trailer(c));
+    }
+    all
+}
+
+/// Signing: once the first chunk is written, every later chunk, the final chunk and the
+/// trailer (with its signature) allocate nothing, written into a buffer with room. Decoding:
+/// once the first chunk has sized the decoder's buffer, the rest of the body allocates nothing,
+/// whether fed in pieces that straddle chunks (1000 bytes), byte by byte, or whole (where each
+/// chunk is checked where it lies in the input), into an output with room. Checked for all 11
+/// forms; the decoded data and the trailing checksum are checked too, so the counts are of
+/// real work.
 #[test]
 fn aws_chunked_signing_and_decoding_allocate_nothing_per_chunk() {
-    use awssig::streaming::{Checksum, ChunkedUpload};
+    use awssig::verify::UnsignedPayload;
     use awssig::{Settings, Verifier};
     let creds = Credentials::new(common::AKID, common::SECRET);
     let signer = Signer::new(creds.clone(), "us-east-1", "s3").with_settings(Settings::s3());
-    let chunk = vec![7u8; 8192];
+    let verifier = Verifier::new(creds, "us-east-1", "s3")
+        .with_settings(Settings::s3())
+        .with_unsigned_payload(UnsignedPayload::Allowed);
+    let chunk = 8192;
     let chunks = 8;
-    let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key")
+    // Not one repeated byte, and a short last chunk.
+    let data: Vec<u8> = (0..chunks * chunk - 100).map(|i| (i % 251) as u8).collect();
+    let uploads = chunked_uploads(data.len() as u64, chunk);
+    assert_eq!(uploads.len(), 11);
+    for upload in uploads {
+        let mut req = http::Request::put("https://bucket.s3.amazonaws.com/key")
+            .body(())
+            .expect("request");
+        let mut up = signer
+            .sign_chunked_at(&mut req, upload, time())
+            .expect("signed");
+        let mut wire = Vec::with_capacity(upload.encoded_len().expect("fits") as usize);
+        let mut pieces = data.chunks(chunk);
+        up.write_chunk(pieces.next().expect("a chunk"), &mut wire)
+            .expect("first chunk");
+        let n = count(|| {
+            for piece in pieces {
+                up.write_chunk(piece, &mut wire).expect("chunk");
+            }
+            up.finish(&mut wire).expect("finish");
+        });
+        assert_eq!(n, 0, "signing a chunk allocates: {upload:?}");
+        assert_eq!(wire.len() as u64, upload.encoded_len().expect("fits"));
+
+        // The first chunk and a little more: the decoder's buffers are sized by then.
+        let first = chunk + 100;
+        for split in [1000, 1, wire.len()] {
+            let mut decoder = verifier.verify_chunked_at(&req, time()).expect("seed");
+            let mut out = Vec::with_capacity(data.len());
+            decoder.feed(&wire[..first], &mut out).expect("first chunk");
+            let n = count(|| {
+                for piece in wire[first..].chunks(split) {
+                    decoder.feed(piece, &mut out).expect("chunk");
+                }
+            });
+            assert_eq!(
+                n, 0,
+                "decoding a chunk allocates: {upload:?}, pieces of {split}"
+            );
+            let done = decoder.finish().expect("complete");
+            assert_eq!(out, data, "{upload:?}, pieces of {split}");
+            if let Some(c) = upload.trailer_checksum() {
+                assert_eq!(done.checksum(), Some((c, c.compute(&data).as_str())));
+            }
+        }
+    }
+}
+
+/// Event streams: once the first message has been signed (the day's key is derived and kept
+/// then), `write_message` into a buffer with room allocates nothing per message, and
+/// `sign_message`, which returns a new `Vec`, allocates exactly that one. Decoding with
+/// `feed_with` (each message lent as a slice) allocates nothing per message once the first
+/// envelope has sized the decoder's buffer; `feed` allocates the one `Vec` per message it
+/// hands back (and whatever growing the caller's `Vec<Vec<u8>>` takes).
+#[test]
+fn event_stream_signing_and_decoding_allocate_nothing_per_message() {
+    use awssig::Verifier;
+    let creds = Credentials::new(common::AKID, common::SECRET);
+    let signer = Signer::new(creds.clone(), "us-east-1", "transcribe");
+    let verifier = Verifier::new(creds, "us-east-1", "transcribe");
+    let messages: Vec<Vec<u8>> = (0..16)
+        .map(|i| (0..1600 - 37 * i).map(|j| (i + j) as u8).collect())
+        .collect();
+    let mut req = http::Request::post("https://transcribestreaming.us-east-1.amazonaws.com/stream")
         .body(())
         .expect("request");
-    let upload = ChunkedUpload::signed((chunks * chunk.len()) as u64)
-        .chunk_size(chunk.len())
-        .trailer(Checksum::Crc32c);
-    let mut up = signer
-        .sign_chunked_at(&mut req, upload, time())
+    let mut es = signer
+        .sign_event_stream_at(&mut req, time())
         .expect("signed");
-    let mut wire = Vec::with_capacity(upload.encoded_len().expect("fits") as usize);
-    up.write_chunk(&chunk, &mut wire).expect("first chunk");
-    // Every chunk after the first, the final chunk and the trailer: into a buffer with room.
+    let mut wire = Vec::with_capacity(64 * 1024);
+    es.write_message(&messages[0], time(), &mut wire)
+        .expect("first message");
+    let first_len = wire.len();
     let n = count(|| {
-        for _ in 1..chunks {
-            up.write_chunk(&chunk, &mut wire).expect("chunk");
+        for m in &messages[1..messages.len() - 1] {
+            es.write_message(m, time(), &mut wire).expect("message");
         }
-        up.finish(&mut wire).expect("finish");
     });
-    assert_eq!(n, 0, "signing a chunk allocates");
+    assert_eq!(n, 0, "write_message allocates");
+    let last = messages.last().expect("a message");
+    let mut envelope = None;
+    assert_eq!(
+        count(|| envelope = Some(es.sign_message(last, time()).expect("message"))),
+        1,
+        "sign_message allocates its Vec only"
+    );
+    wire.extend_from_slice(&envelope.expect("signed"));
+    wire.extend_from_slice(&es.finish(time()).expect("end frame"));
 
-    let verifier = Verifier::new(creds, "us-east-1", "s3").with_settings(Settings::s3());
-    let mut decoder = verifier.verify_chunked_at(&req, time()).expect("seed");
-    let mut out = Vec::with_capacity(chunks * chunk.len());
-    // The first chunk sizes the decoder's one buffer; the rest reuse it.
-    let first = chunk.len() + 100;
-    decoder.feed(&wire[..first], &mut out).expect("first chunk");
-    let n = count(|| {
-        for piece in wire[first..].chunks(1000) {
-            decoder.feed(piece, &mut out).expect("chunk");
-        }
-    });
-    assert_eq!(n, 0, "decoding a chunk allocates");
-    decoder.finish().expect("complete");
-    assert_eq!(out.len(), chunks * chunk.len());
+    // The first envelope is the largest (the messages shrink), so once it is decoded the
+    // decoder's frame buffer has room for every later one.
+    for split in [1000, 1, wire.len()] {
+        let mut decoder = verifier
+            .verify_event_stream_at(&req, time())
+            .expect("request");
+        let mut got: Vec<Vec<u8>> = Vec::new();
+        decoder
+            .feed(&wire[..first_len], time(), &mut got)
+            .expect("first");
+        let mut seen = 0usize;
+        let mut sum = 0usize;
+        let n = count(|| {
+            for piece in wire[first_len..].chunks(split) {
+                decoder
+                    .feed_with(piece, time(), |m| {
+                        seen += 1;
+                        sum += m.iter().map(|b| usize::from(*b)).sum::<usize>();
+                    })
+                    .expect("message");
+            }
+        });
+        decoder.finish().expect("complete");
+        assert_eq!(seen, messages.len() - 1, "pieces of {split}");
+        let expected: usize = messages[1..]
+            .iter()
+            .flatten()
+            .map(|b| usize::from(*b))
+            .sum();
+        assert_eq!(sum, expected, "pieces of {split}");
+        assert_eq!(got, messages[..1], "pieces of {split}");
+        assert_eq!(n, 0, "decoding a message allocates: pieces of {split}");
+    }
 }

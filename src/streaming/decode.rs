@@ -486,17 +486,28 @@ impl ChunkedDecoder {
                         .unwrap_or(usize::MAX)
                         .min(input.len());
                     let (piece, rest) = input.split_at(n);
-                    input = rest;
+                    let remaining = remaining - n as u64;
                     if self.chain.is_some() {
-                        self.data.extend_from_slice(piece);
                         self.hasher.update(piece);
+                        // The chunk ends in this input, CRLF included: its last bytes go out
+                        // from the input itself once the signature checks, and only what came
+                        // in earlier pieces was held (a chunk inside one piece is never
+                        // copied but into `out`). Anything else takes the general path, which
+                        // also says what is wrong with a bad CRLF.
+                        if remaining == 0 && rest.starts_with(b"\r\n") {
+                            input = &rest[2..];
+                            self.end_chunk(out, piece)?;
+                            self.state = State::Size;
+                            continue;
+                        }
+                        self.data.extend_from_slice(piece);
                     } else {
                         out.put_slice(piece);
                         if let Some(c) = &mut self.checksum {
                             c.update(piece);
                         }
                     }
-                    let remaining = remaining - n as u64;
+                    input = rest;
                     self.state = if remaining == 0 {
                         State::DataEnd { seen: 0 }
                     } else {
@@ -514,7 +525,7 @@ impl ChunkedDecoder {
                     if seen == 0 {
                         self.state = State::DataEnd { seen: 1 };
                     } else {
-                        self.end_chunk(out)?;
+                        self.end_chunk(out, &[])?;
                         self.state = State::Size;
                     }
                 }
@@ -620,16 +631,19 @@ impl ChunkedDecoder {
         Ok(())
     }
 
-    /// After a chunk's data and CRLF: checks a signed chunk and writes it out.
-    fn end_chunk(&mut self, out: &mut impl BufMut) -> Result<(), ChunkedVerifyError> {
+    /// After a chunk's data and CRLF: checks a signed chunk (already hashed) and writes it out:
+    /// the bytes held from earlier pieces, then `tail`, its last bytes still in the input.
+    fn end_chunk(&mut self, out: &mut impl BufMut, tail: &[u8]) -> Result<(), ChunkedVerifyError> {
         let Some(chain) = &mut self.chain else {
             return Ok(());
         };
         let digest = core::mem::replace(&mut self.hasher, Hasher::new()).finish();
         next_signature(chain, &self.claimed, &digest)?;
         out.put_slice(&self.data);
+        out.put_slice(tail);
         if let Some(c) = &mut self.checksum {
             c.update(&self.data);
+            c.update(tail);
         }
         self.data.clear();
         Ok(())

@@ -53,6 +53,7 @@ use crate::sign::event_stream::{
 use crate::sign::key::{Signature, SigningKey};
 use crate::sign::string_to_sign::{Region, Scope};
 use crate::signer::Signer;
+use crate::sink::Sink;
 use crate::spec::{STREAMING_EVENTS, header};
 use crate::time::{AmzDate, SigningTime};
 use crate::verify::{SIGNATURE_MISMATCH_MESSAGE, Streaming, Verified, Verifier, VerifyError};
@@ -233,15 +234,24 @@ impl EventStreamSigner {
             &date_header,
             payload,
         );
-        let mut frame = Vec::with_capacity(payload.len() + ENVELOPE_OVERHEAD);
-        if stage::write_envelope(&mut frame, &signature, &date_header, payload).is_none() {
+        // Straight into `out`, without a frame of its own: `write_envelope` refuses an
+        // oversized payload before it writes a byte, so nothing is written on an error.
+        if stage::write_envelope(&mut PutSink(out), &signature, &date_header, payload).is_none() {
             return Err(EventStreamSignError::MessageTooLarge {
                 size: payload.len(),
             });
         }
-        out.put_slice(&frame);
         self.previous = signature;
         Ok(())
+    }
+}
+
+/// A [`BufMut`] as the [`Sink`] the envelope stage writes into.
+struct PutSink<'a, B: BufMut>(&'a mut B);
+
+impl<B: BufMut> Sink for PutSink<'_, B> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put_slice(bytes);
     }
 }
 
@@ -482,9 +492,42 @@ impl EventStreamDecoder {
     /// An [`EventStreamVerifyError`]; messages verified before the bad envelope are in `out`.
     pub fn feed(
         &mut self,
-        mut bytes: &[u8],
+        bytes: &[u8],
         now: impl Into<SigningTime>,
         out: &mut Vec<Vec<u8>>,
+    ) -> Result<(), EventStreamVerifyError> {
+        self.feed_with(bytes, now, |message| out.push(message.to_vec()))
+    }
+
+    /// [`EventStreamDecoder::feed`] that lends each verified inner message to `each` instead
+    /// of copying it into a `Vec`: the slice is the decoder's own frame buffer, valid for the
+    /// call. Once that buffer has grown to the largest envelope, decoding allocates nothing.
+    ///
+    /// ```
+    /// use awssig::{Credentials, Signer, Verifier};
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    /// let now = time::OffsetDateTime::now_utc();
+    /// let mut req = http::Request::post("https://example.amazonaws.com/stream").body(())?;
+    /// let mut es = Signer::new(creds.clone(), "us-east-1", "svc").sign_event_stream_at(&mut req, now)?;
+    /// let mut wire = es.sign_message(b"hello", now)?;
+    /// wire.extend(es.finish(now)?);
+    ///
+    /// let mut decoder = Verifier::new(creds, "us-east-1", "svc").verify_event_stream_at(&req, now)?;
+    /// let mut total = 0;
+    /// decoder.feed_with(&wire, now, |message| total += message.len())?;
+    /// decoder.finish()?;
+    /// assert_eq!(total, 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`EventStreamDecoder::feed`]; `each` has seen the messages verified before the bad
+    /// envelope.
+    pub fn feed_with(
+        &mut self,
+        mut bytes: &[u8],
+        now: impl Into<SigningTime>,
+        mut each: impl FnMut(&[u8]),
     ) -> Result<(), EventStreamVerifyError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
@@ -515,7 +558,7 @@ impl EventStreamDecoder {
             if self.frame.len() > PRELUDE_LEN && self.frame.len() == need {
                 let frame = core::mem::take(&mut self.frame);
                 match self.check_frame(&frame, now) {
-                    Ok(Some(message)) => out.push(message.to_vec()),
+                    Ok(Some(message)) => each(message),
                     Ok(None) => self.ended = true,
                     Err(e) => return self.fail(e),
                 }

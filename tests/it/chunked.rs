@@ -658,6 +658,40 @@ fn nothing_unverified_is_written() {
         ChunkedVerifyError::ChunkSignatureMismatch
     );
     assert!(out.is_empty());
+
+    // The chunk whole inside one piece (the decoder hashes it where it lies and would write it
+    // straight from the input), and split inside its data (the first part held, the rest
+    // read from the input): refused, nothing written, either way.
+    let mid = frames[0].len() / 2;
+    for cuts in [&[][..], &[mid][..]] {
+        let mut d = verifier().verify_chunked_at(&req, example_time()).unwrap();
+        let mut out = Vec::new();
+        let mut from = 0;
+        let mut result = Ok(());
+        for to in cuts.iter().copied().chain([wire.len()]) {
+            result = result.and_then(|()| d.feed(&wire[from..to], &mut out));
+            from = to;
+        }
+        assert_eq!(
+            result.unwrap_err(),
+            ChunkedVerifyError::ChunkSignatureMismatch,
+            "cut at {cuts:?}"
+        );
+        assert!(out.is_empty(), "cut at {cuts:?}");
+    }
+    // Unchanged, the same two feeds give the data back.
+    let wire = frames.concat();
+    for cuts in [&[][..], &[mid][..]] {
+        let mut d = verifier().verify_chunked_at(&req, example_time()).unwrap();
+        let mut out = Vec::new();
+        let mut from = 0;
+        for to in cuts.iter().copied().chain([wire.len()]) {
+            d.feed(&wire[from..to], &mut out).unwrap();
+            from = to;
+        }
+        d.finish().unwrap();
+        assert_eq!(out, data, "cut at {cuts:?}");
+    }
 }
 
 fn arb_upload() -> impl Strategy<Value = (Vec<u8>, usize, Option<usize>, Vec<usize>)> {
