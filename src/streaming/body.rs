@@ -53,6 +53,8 @@ pub struct DecodedBody<B> {
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     verified: Option<ChunkedVerified>,
     failed: bool,
+    /// An error found after some chunks of the same read verified: given once they are out.
+    pending: Option<DecodedBodyError>,
 }
 
 impl<B> fmt::Debug for DecodedBody<B> {
@@ -77,6 +79,7 @@ impl<B> DecodedBody<B> {
             deadline: None,
             verified: None,
             failed: false,
+            pending: None,
         }
     }
 
@@ -118,6 +121,9 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, DecodedBodyError>>> {
         let this = self.get_mut();
         loop {
+            if let Some(e) = this.pending.take() {
+                return this.fail(e);
+            }
             if this.failed || this.verified.is_some() {
                 return Poll::Ready(None);
             }
@@ -144,7 +150,15 @@ where
                         let piece = data.chunk();
                         let n = piece.len();
                         if let Err(e) = decoder.feed(piece, &mut this.out) {
-                            return this.fail(e.into());
+                            // The chunks verified before the bad one are handed over first;
+                            // the error comes with the next poll.
+                            if this.out.is_empty() {
+                                return this.fail(e.into());
+                            }
+                            this.decoder = None;
+                            this.pending = Some(e.into());
+                            let out = this.out.split().freeze();
+                            return Poll::Ready(Some(Ok(Frame::data(out))));
                         }
                         data.advance(n);
                     }
@@ -171,7 +185,7 @@ where
     }
 
     fn is_end_stream(&self) -> bool {
-        self.failed || self.verified.is_some()
+        (self.failed || self.verified.is_some()) && self.pending.is_none()
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -609,21 +609,26 @@ mod chunked {
         let mut third = frames[2].to_vec();
         third[100] ^= 0x20;
         frames[2] = Bytes::from(third);
-        let decoder = verifier()
-            .verify_chunked_at(&head, SystemTime::now())
-            .unwrap();
-        let mut body = DecodedBody::new(Frames(frames.into()), decoder);
-        let mut got = Vec::new();
-        let err = loop {
-            match body.frame().await {
-                Some(Ok(f)) => got.extend_from_slice(&f.into_data().unwrap()),
-                Some(Err(e)) => break e,
-                None => panic!("a corrupted body ended without an error"),
-            }
-        };
-        assert!(matches!(err, DecodedBodyError::Verify(_)), "{err}");
-        assert_eq!(got, data[..2 * 8192]);
-        assert!(body.frame().await.is_none());
+        // One wire frame per chunk, and the whole body in one frame: the two chunks that
+        // verified before the corrupted one are handed over either way, then the error.
+        let whole: Vec<u8> = frames.iter().flat_map(|f| f.to_vec()).collect();
+        for frames in [frames, vec![Bytes::from(whole)]] {
+            let decoder = verifier()
+                .verify_chunked_at(&head, SystemTime::now())
+                .unwrap();
+            let mut body = DecodedBody::new(Frames(frames.into()), decoder);
+            let mut got = Vec::new();
+            let err = loop {
+                match body.frame().await {
+                    Some(Ok(f)) => got.extend_from_slice(&f.into_data().unwrap()),
+                    Some(Err(e)) => break e,
+                    None => panic!("a corrupted body ended without an error"),
+                }
+            };
+            assert!(matches!(err, DecodedBodyError::Verify(_)), "{err}");
+            assert_eq!(got, data[..2 * 8192]);
+            assert!(body.frame().await.is_none());
+        }
     }
 
     /// Several MiB through a decoder that may hold one 64 KiB chunk: every frame it yields is
