@@ -42,7 +42,6 @@ use core::fmt;
 use bytes::BufMut;
 
 use crate::credentials::Credentials;
-use crate::crypto;
 use crate::error::SignError;
 use crate::payload::Payload;
 use crate::request::SignableRequest;
@@ -602,7 +601,7 @@ impl EventStreamDecoder {
         let date_header = stage::date_header(millis);
         let signature =
             stage::message_signature(key, &date, scope, &previous, &date_header, payload);
-        if !crypto::ct_eq32(signature.as_bytes(), &claimed) {
+        if !signature.ct_eq(&Signature::hmac(claimed)) {
             return Err(EventStreamVerifyError::MessageSignatureMismatch);
         }
         self.previous = signature;

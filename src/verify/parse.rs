@@ -858,7 +858,7 @@ mod tests {
     fn signatures_decode_lowercase_hex_only() {
         let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
         let decoded = parse_signature(good).unwrap();
-        assert_eq!(decoded.0.to_vec(), hex::decode(good).unwrap());
+        assert_eq!(decoded.as_bytes().to_vec(), hex::decode(good).unwrap());
         for at in 0..64 {
             for c in 0..=255u8 {
                 let mut bytes = good.as_bytes().to_vec();
@@ -867,7 +867,7 @@ mod tests {
                 let ours = parse_signature_bytes(&bytes);
                 assert_eq!(ours.is_ok(), readable, "{at} {c}");
                 if let Ok(sig) = ours {
-                    assert_eq!(sig.0.to_vec(), hex::decode(&bytes).unwrap());
+                    assert_eq!(sig.as_bytes().to_vec(), hex::decode(&bytes).unwrap());
                 }
             }
         }
