@@ -292,8 +292,11 @@ impl EcdsaKey {
     /// same key and message always give the same bytes, as `aws-sigv4` signs).
     pub(crate) fn sign_sha256_der(&self, message: &[u8]) -> DerSignature {
         let digest = Sha256::digest(message);
-        let (signature, _) =
-            ecdsa::hazmat::sign_prehashed_rfc6979::<p256::NistP256, Sha256>(&self.scalar, &digest, &[]);
+        let (signature, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<p256::NistP256, Sha256>(
+            &self.scalar,
+            &digest,
+            &[],
+        );
         DerSignature::new(signature.to_der().as_bytes())
     }
 }

@@ -134,6 +134,7 @@ impl Signer {
         policy: &PostPolicy,
         time: impl Into<SigningTime>,
     ) -> Result<PostForm, SignError> {
+        self.require_sigv4("a POST policy")?;
         self.validate()?;
         let signed_at = self.corrected(time.into())?;
         let date = AmzDate::new(signed_at)?;

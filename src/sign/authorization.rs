@@ -102,9 +102,14 @@ pub(crate) fn write_presign_params<S: Sink + ?Sized>(p: &mut S, params: &Presign
         Region::One(r) => Some(r),
         Region::Set(_) => None,
     };
-    for part in [Some(scope.date), region, Some(scope.service), Some(SCOPE_TERMINATOR)]
-        .into_iter()
-        .flatten()
+    for part in [
+        Some(scope.date),
+        region,
+        Some(scope.service),
+        Some(SCOPE_TERMINATOR),
+    ]
+    .into_iter()
+    .flatten()
     {
         p.put(b"%2F");
         p.put(part.as_bytes());

@@ -163,6 +163,16 @@ pub(crate) enum RequestKey {
     Ecdsa(Arc<EcdsaSigningKey>),
 }
 
+impl RequestKey {
+    /// Signs a string to sign with either key.
+    pub(crate) fn sign(&self, string_to_sign: &[u8]) -> Signature {
+        match self {
+            Self::Hmac(k) => k.sign(string_to_sign),
+            Self::Ecdsa(k) => k.sign(string_to_sign),
+        }
+    }
+}
+
 /// A request signature: SigV4's HMAC-SHA256 (32 bytes, 64 lowercase hex digits) or SigV4a's
 /// ECDSA P-256 signature (DER, 70 to 72 bytes, hex in lowercase).
 ///

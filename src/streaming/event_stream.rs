@@ -118,6 +118,7 @@ impl Signer {
         req: &mut http::Request<B>,
         time: impl Into<SigningTime>,
     ) -> Result<EventStreamSigner, SignError> {
+        self.require_sigv4("an event stream")?;
         req.headers_mut().insert(
             http::HeaderName::from_static(header::X_AMZ_CONTENT_SHA256),
             http::HeaderValue::from_static(STREAMING_EVENTS),

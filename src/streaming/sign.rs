@@ -235,6 +235,7 @@ impl Signer {
         upload: ChunkedUpload,
         time: impl Into<SigningTime>,
     ) -> Result<ChunkedSigner, ChunkedSignError> {
+        self.require_sigv4("aws-chunked signing")?;
         if upload.chunk_size < MIN_CHUNK_SIZE {
             return Err(ChunkedSignError::ChunkSizeTooSmall {
                 chunk_size: upload.chunk_size,

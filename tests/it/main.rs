@@ -38,6 +38,7 @@ mod reqwest;
 mod roundtrip;
 #[cfg(feature = "interop")]
 mod s3s_fs;
+mod sigv4a;
 mod suite;
 mod surface;
 #[cfg(all(feature = "tower", feature = "gateway"))]
