@@ -163,6 +163,7 @@ pub(crate) enum RequestKey {
     Ecdsa(Arc<EcdsaSigningKey>),
 }
 
+#[cfg(test)]
 impl RequestKey {
     /// Signs a string to sign with either key.
     pub(crate) fn sign(&self, string_to_sign: &[u8]) -> Signature {

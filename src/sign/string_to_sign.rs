@@ -39,15 +39,6 @@ impl<'a> Region<'a> {
             Region::One(r) | Region::Set(r) => r,
         }
     }
-
-    /// The region set, for a SigV4a scope.
-    #[inline]
-    pub(crate) fn set(&self) -> Option<&'a str> {
-        match *self {
-            Region::One(_) => None,
-            Region::Set(r) => Some(r),
-        }
-    }
 }
 
 impl Scope<'_> {

@@ -18,10 +18,22 @@ use super::{Claims, KnownHeaders, Verifier};
 impl Verifier {
     pub(super) fn check_scope(&self, claims: &Claims<'_>) -> Result<(), VerifyError> {
         let c = &claims.credential;
-        if !self.regions.iter().any(|r| r == c.region) {
-            return Err(VerifyError::WrongRegion {
-                region: c.region.to_string(),
-            });
+        match claims.region_set {
+            // SigV4a: the region set must include one of this verifier's regions.
+            Some(set) => {
+                if !self.regions.iter().any(|r| region_set_includes(set, r)) {
+                    return Err(VerifyError::WrongRegion {
+                        region: set.to_string(),
+                    });
+                }
+            }
+            None => {
+                if !self.regions.iter().any(|r| r == c.region) {
+                    return Err(VerifyError::WrongRegion {
+                        region: c.region.to_string(),
+                    });
+                }
+            }
         }
         if c.service != self.service {
             return Err(VerifyError::WrongService {
@@ -318,4 +330,38 @@ mod tests {
             proptest::prop_assert_eq!(list_has(list.as_bytes(), name.as_bytes()), split);
         }
     }
+}
+
+/// Whether a SigV4a region set (`*`, or a comma list whose names may hold `*` for any run of
+/// characters, as in `us-*`) includes `region`.
+pub(crate) fn region_set_includes(set: &str, region: &str) -> bool {
+    set.split(',')
+        .any(|pattern| glob_matches(pattern.trim().as_bytes(), region.as_bytes()))
+}
+
+/// `*`-only glob matching, iterative (linear in practice, no recursion on untrusted input).
+fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
 }
