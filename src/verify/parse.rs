@@ -645,6 +645,7 @@ impl PresignedQuery {
         // A repeated parameter makes a presigned URL ambiguous; in a request signed in its
         // `Authorization` header these are ordinary parameters, and may repeat.
         let mut repeated = false;
+        let mut region_set_repeated = false;
         const NAMES: [&str; 8] = [
             param::ALGORITHM,
             param::CREDENTIAL,
@@ -663,7 +664,12 @@ impl PresignedQuery {
             let key = percent_encoding::percent_decode(p.key).decode_utf8_lossy();
             if let Some(i) = NAMES.iter().position(|n| *n == key) {
                 if found[i].is_some() {
-                    repeated = true;
+                    // SigV4 does not read `X-Amz-Region-Set`: a repeat matters to SigV4a only.
+                    if NAMES[i] == param::REGION_SET {
+                        region_set_repeated = true;
+                    } else {
+                        repeated = true;
+                    }
                     continue;
                 }
                 found[i] = Some(
@@ -707,6 +713,7 @@ impl PresignedQuery {
         // ordinary one).
         let region_set = match algorithm_name {
             Algorithm::HmacSha256 => None,
+            _ if region_set_repeated => return Err(VerifyError::MissingQueryParameters),
             _ => Some(region_set.ok_or(VerifyError::MissingQueryParameters)?),
         };
         let credential = CredentialRef::parse_for(&credential, algorithm_name)?.into();

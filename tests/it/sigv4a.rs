@@ -1014,3 +1014,58 @@ fn the_verifier_derives_a_sigv4a_public_key_once_per_access_key() {
         );
     }
 }
+
+#[test]
+fn sigv4a_authorization_and_presigned_query_parse_without_a_region() {
+    use awssig::verify::{AuthorizationHeader, PresignedQuery};
+    let dir = common::suites().aws_c_auth_v4a.join("get-vanilla");
+    let signed = RawRequest::parse(&read(&dir, "header-signed-request.txt"));
+    let a = AuthorizationHeader::parse(header(&signed, "authorization")).unwrap();
+    assert_eq!(a.algorithm(), Algorithm::EcdsaP256Sha256);
+    let c = a.credential();
+    assert_eq!(
+        (c.access_key_id(), c.date(), c.region(), c.service()),
+        ("AKIDEXAMPLE", "20150830", "", "service")
+    );
+    assert_eq!(c.scope(), "20150830/service/aws4_request");
+    assert_eq!(a.signature().algorithm(), Algorithm::EcdsaP256Sha256);
+    assert_eq!(
+        a.signed_headers(),
+        ["host", "x-amz-date", "x-amz-region-set"]
+    );
+
+    let presigned = RawRequest::parse(&read(&dir, "query-signed-request.txt"));
+    let (_, query) = presigned.target.split_once('?').unwrap();
+    let q = PresignedQuery::parse(query).unwrap().unwrap();
+    assert_eq!(q.algorithm(), Algorithm::EcdsaP256Sha256);
+    assert_eq!(q.region_set(), Some("us-east-1"));
+    assert_eq!(q.credential().region(), "");
+    // Without its region set a SigV4a presigned URL is incomplete; SigV4 has none to read.
+    let without: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.starts_with("X-Amz-Region-Set="))
+        .collect();
+    assert_eq!(
+        PresignedQuery::parse(&without.join("&")).err(),
+        Some(awssig::VerifyError::MissingQueryParameters)
+    );
+    // A SigV4a credential with a region (five parts) is malformed.
+    let five =
+        header(&signed, "authorization").replace("20150830/service", "20150830/us-east-1/service");
+    assert!(matches!(
+        AuthorizationHeader::parse(&five),
+        Err(awssig::VerifyError::MalformedCredential { .. })
+    ));
+    // A SigV4 signature (64 hex digits) parses as DER hex too, and then never verifies; an
+    // odd number of digits or an uppercase one is malformed.
+    for bad in ["abc", "3045ABCD"] {
+        let value = format!(
+            "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host, Signature={bad}"
+        );
+        assert_eq!(
+            AuthorizationHeader::parse(&value).err(),
+            Some(awssig::VerifyError::MalformedSignature),
+            "{bad}"
+        );
+    }
+}
