@@ -51,6 +51,8 @@ use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
+use crate::sign::key::Claimed;
+#[cfg(feature = "http")]
 use crate::sign::key::Signature;
 #[cfg(feature = "http")]
 use crate::sign::key::SigningKey;
@@ -304,7 +306,7 @@ struct Claims<'a> {
     credential: CredentialRef<'a>,
     /// Lowercase, sorted, without repeats, `;`-joined.
     signed_headers: Cow<'a, str>,
-    signature: Signature,
+    signature: Claimed,
     amz_date: AmzDate,
     /// `amz_date` in seconds since the Unix epoch, when its parse computed them.
     signed_at: Option<i64>,
@@ -393,7 +395,7 @@ impl<'r> KnownHeaders<'r> {
 struct KeptClaims {
     algorithm: Algorithm,
     credential: Credential,
-    signature: Signature,
+    signature: Claimed,
     amz_date: AmzDate,
     presigned: bool,
     region_set: Option<Box<str>>,
@@ -789,16 +791,16 @@ impl Verifier {
         source: &'a AuthSource<'_>,
     ) -> Result<Claims<'a>, VerifyError> {
         match source {
-            AuthSource::Exact(raw, value) => {
-                Self::header_claims(known, Ok(*raw), || String::from_utf8_lossy(value).into())
-            }
+            AuthSource::Exact(raw, value) => Self::header_claims(known, Ok(raw.clone()), || {
+                String::from_utf8_lossy(value).into()
+            }),
             AuthSource::Header(value) => {
                 Self::header_claims(known, RawAuthorization::parse(value), || value.to_string())
             }
             AuthSource::Query(q) => Ok(Claims {
                 algorithm: q.algorithm(),
                 signed_headers: Cow::Owned(sorted(q.signed_headers()).join(";")),
-                signature: q.signature(),
+                signature: Claimed::from_signature(&q.signature()),
                 credential: q.credential().borrowed(),
                 amz_date: q.amz_date(),
                 signed_at: None,
@@ -1207,7 +1209,7 @@ impl Authenticated {
         let mut scope = Vec::with_capacity(64);
         claims.scope().write(&mut scope);
         Ok(Seed {
-            signature: claims.signature,
+            signature: claims.signature.signature(),
             key: signing_key,
             scope: scope.into_boxed_slice(),
             streaming,
@@ -1246,7 +1248,7 @@ impl Authenticated {
         let mut scope = Vec::with_capacity(64);
         claims.scope().write(&mut scope);
         Ok(EventSeed {
-            signature: claims.signature,
+            signature: claims.signature.signature(),
             key: signing_key,
             scope: scope.into_boxed_slice(),
             verified: claims.verified(PayloadKind::Signed),

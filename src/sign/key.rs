@@ -321,31 +321,7 @@ impl Signature {
     /// signatures as strings, so an uppercase digit is not the same signature).
     #[inline]
     pub(crate) fn from_lower_hex(hex: &[u8]) -> Option<Self> {
-        let hex = <&[u8; 64]>::try_from(hex).ok()?;
-        // Every digit's value, then the pairs: two fixed-length loops without branches, which
-        // the compiler turns into vector code. `bad` collects a byte that is neither `0-9` nor
-        // `a-f`.
-        let mut nibbles = [0u8; 64];
-        let mut bad = 0u8;
-        for (n, &c) in nibbles.iter_mut().zip(hex) {
-            let digit = c.wrapping_sub(b'0');
-            let letter = c.wrapping_sub(b'a');
-            let is_digit = digit < 10;
-            bad |= u8::from(!is_digit && letter >= 6);
-            *n = if is_digit {
-                digit
-            } else {
-                letter.wrapping_add(10)
-            };
-        }
-        if bad != 0 {
-            return None;
-        }
-        let mut out = [0u8; 32];
-        for (o, pair) in out.iter_mut().zip(nibbles.as_chunks::<2>().0) {
-            *o = (pair[0] << 4) | (pair[1] & 0x0f);
-        }
-        Some(Self::hmac(out))
+        decode_lower_hex32(hex).map(Self::hmac)
     }
 
     /// Compares in constant time (two signatures of different algorithms, or DER encodings
@@ -355,6 +331,65 @@ impl Signature {
             (Repr::Hmac(a), Repr::Hmac(b)) => crypto::ct_eq32(a, b),
             (Repr::Ecdsa(a), Repr::Ecdsa(b)) => crypto::ct_eq(a.as_bytes(), b.as_bytes()),
             _ => false,
+        }
+    }
+}
+
+/// 64 lowercase hex digits decoded, or `None` (see [`Signature::from_lower_hex`]).
+#[inline]
+pub(crate) fn decode_lower_hex32(hex: &[u8]) -> Option<[u8; 32]> {
+    let hex = <&[u8; 64]>::try_from(hex).ok()?;
+    // Every digit's value, then the pairs: two fixed-length loops without branches, which
+    // the compiler turns into vector code. `bad` collects a byte that is neither `0-9` nor
+    // `a-f`.
+    let mut nibbles = [0u8; 64];
+    let mut bad = 0u8;
+    for (n, &c) in nibbles.iter_mut().zip(hex) {
+        let digit = c.wrapping_sub(b'0');
+        let letter = c.wrapping_sub(b'a');
+        let is_digit = digit < 10;
+        bad |= u8::from(!is_digit && letter >= 6);
+        *n = if is_digit {
+            digit
+        } else {
+            letter.wrapping_add(10)
+        };
+    }
+    if bad != 0 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(nibbles.as_chunks::<2>().0) {
+        *o = (pair[0] << 4) | (pair[1] & 0x0f);
+    }
+    Some(out)
+}
+
+/// A signature a request claims, as the verifier carries it: SigV4's 32 bytes inline (a
+/// small value on the verifier's hot path, moved from the parse to the comparison), SigV4a's
+/// DER on the heap (its verification costs far more than the allocation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Claimed {
+    /// SigV4: HMAC-SHA256.
+    Hmac([u8; 32]),
+    /// SigV4a: ECDSA, DER-encoded.
+    Der(Box<[u8]>),
+}
+
+impl Claimed {
+    /// The public form.
+    pub(crate) fn signature(&self) -> Signature {
+        match self {
+            Self::Hmac(b) => Signature::hmac(*b),
+            Self::Der(d) => Signature(Repr::Ecdsa(crypto::DerSignature::new(d))),
+        }
+    }
+
+    /// A signature as the verifier carries it.
+    pub(crate) fn from_signature(s: &Signature) -> Self {
+        match &s.0 {
+            Repr::Hmac(b) => Self::Hmac(*b),
+            Repr::Ecdsa(d) => Self::Der(d.as_bytes().into()),
         }
     }
 }

@@ -43,7 +43,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::crypto;
-use crate::sign::key::{EcdsaSigningKey, Signature, SigningKey};
+use crate::sign::key::{Claimed, EcdsaSigningKey, SigningKey};
 use crate::sign::string_to_sign::{self, Region, Scope, StringToSign, Template};
 use crate::spec::Algorithm;
 use crate::time::AmzDate;
@@ -140,21 +140,34 @@ impl HeldKey {
         date: &AmzDate,
         scope: &Scope<'_>,
         creq_digest: &[u8; 32],
-        claimed: &Signature,
+        claimed: &Claimed,
     ) -> bool {
         let e = &*self.entry;
         let sts = || string_to_sign::string_to_sign(algorithm, date, scope, creq_digest);
-        match (&e.key, &e.template) {
-            (EntryKey::Hmac(key), Some((a, template))) if *a == algorithm => key
-                .sign_padded(&template.fill(date, creq_digest))
-                .ct_eq(claimed),
-            (EntryKey::Hmac(key), _) => key.sign(&sts()).ct_eq(claimed),
-            (EntryKey::Ecdsa(Some(public)), _) if e.algorithm == algorithm => {
-                public.verify_der(&sts(), claimed.as_bytes())
+        match (&e.key, claimed) {
+            (EntryKey::Hmac(key), Claimed::Hmac(claimed)) => {
+                let signature = match &e.template {
+                    Some((a, template)) if *a == algorithm => {
+                        key.sign_padded(&template.fill(date, creq_digest))
+                    }
+                    _ => key.sign(&sts()),
+                };
+                signature
+                    .hmac_bytes()
+                    .is_some_and(|s| crypto::ct_eq32(s, claimed))
             }
-            (EntryKey::Ecdsa(_), _) => false,
+            (EntryKey::Ecdsa(Some(public)), Claimed::Der(der)) if e.algorithm == algorithm => {
+                verify_ecdsa(public, &sts(), der)
+            }
+            _ => false,
         }
     }
+}
+
+/// One ECDSA verification, out of line: the SigV4 path above stays small.
+#[inline(never)]
+fn verify_ecdsa(public: &crypto::EcdsaPublicKey, string_to_sign: &[u8], der: &[u8]) -> bool {
+    public.verify_der(string_to_sign, der)
 }
 
 impl Entry {

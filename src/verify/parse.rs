@@ -10,7 +10,7 @@ use core::fmt;
 use zeroize::Zeroizing;
 
 use crate::sign::canonical::parse_query;
-use crate::sign::key::Signature;
+use crate::sign::key::{Claimed, Signature, decode_lower_hex32};
 use crate::sign::string_to_sign::{Region, Scope};
 use crate::spec::{Algorithm, MAX_PRESIGN_EXPIRY, SCOPE_TERMINATOR as TERMINATOR, param};
 use crate::time::AmzDate;
@@ -397,15 +397,20 @@ pub(crate) fn sorted_signed_headers(list: &str, in_order: bool) -> Cow<'_, str> 
 
 /// The signature of `algorithm`: 64 lowercase hex digits (SigV4) or the lowercase hex of a DER
 /// encoding (SigV4a).
-fn parse_signature(hex: &str, algorithm: Algorithm) -> Result<Signature, VerifyError> {
+fn parse_signature(hex: &str, algorithm: Algorithm) -> Result<Claimed, VerifyError> {
     match algorithm {
         Algorithm::HmacSha256 => parse_signature_bytes(hex.as_bytes()),
-        _ => Signature::from_lower_der_hex(hex.as_bytes()).ok_or(VerifyError::MalformedSignature),
+        _ => Signature::from_lower_der_hex(hex.as_bytes())
+            .map(|s| Claimed::from_signature(&s))
+            .ok_or(VerifyError::MalformedSignature),
     }
 }
 
-fn parse_signature_bytes(hex: &[u8]) -> Result<Signature, VerifyError> {
-    Signature::from_lower_hex(hex).ok_or(VerifyError::MalformedSignature)
+#[inline]
+fn parse_signature_bytes(hex: &[u8]) -> Result<Claimed, VerifyError> {
+    decode_lower_hex32(hex)
+        .map(Claimed::Hmac)
+        .ok_or(VerifyError::MalformedSignature)
 }
 
 /// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`
@@ -458,7 +463,7 @@ impl AuthorizationHeader {
             algorithm: raw.algorithm,
             credential: raw.credential.into(),
             signed_headers: parse_signed_headers(raw.signed_headers)?,
-            signature: raw.signature,
+            signature: raw.signature.signature(),
         })
     }
 
@@ -485,7 +490,7 @@ impl AuthorizationHeader {
 
 /// An `Authorization` header's parameters, borrowed from its value: what the verifier reads on
 /// every request. [`AuthorizationHeader::parse`] makes the owned form from it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct RawAuthorization<'a> {
     pub(crate) algorithm: Algorithm,
     pub(crate) credential: CredentialRef<'a>,
@@ -493,7 +498,7 @@ pub(crate) struct RawAuthorization<'a> {
     pub(crate) signed_headers: &'a str,
     /// Whether they are lowercase and strictly sorted.
     pub(crate) signed_headers_in_order: bool,
-    pub(crate) signature: Signature,
+    pub(crate) signature: Claimed,
 }
 
 impl<'a> RawAuthorization<'a> {
@@ -731,7 +736,7 @@ impl PresignedQuery {
             amz_date,
             expires,
             signed_headers: parse_signed_headers(&signed)?,
-            signature: parse_signature(&signature, algorithm_name)?,
+            signature: parse_signature(&signature, algorithm_name)?.signature(),
             security_token: token.map(Zeroizing::new),
             region_set,
         }))
@@ -944,7 +949,9 @@ mod tests {
     #[test]
     fn signatures_decode_lowercase_hex_only() {
         let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
-        let decoded = parse_signature(good, Algorithm::HmacSha256).unwrap();
+        let decoded = parse_signature(good, Algorithm::HmacSha256)
+            .unwrap()
+            .signature();
         assert_eq!(decoded.as_bytes().to_vec(), hex::decode(good).unwrap());
         for at in 0..64 {
             for c in 0..=255u8 {
@@ -954,7 +961,10 @@ mod tests {
                 let ours = parse_signature_bytes(&bytes);
                 assert_eq!(ours.is_ok(), readable, "{at} {c}");
                 if let Ok(sig) = ours {
-                    assert_eq!(sig.as_bytes().to_vec(), hex::decode(&bytes).unwrap());
+                    assert_eq!(
+                        sig.signature().as_bytes().to_vec(),
+                        hex::decode(&bytes).unwrap()
+                    );
                 }
             }
         }
@@ -1006,7 +1016,7 @@ mod tests {
             [c.text, c.access_key_id, c.date, c.region, c.service],
             a.signed_headers,
             a.signed_headers_in_order,
-            a.signature,
+            a.signature.signature(),
         )
     }
 
