@@ -293,7 +293,7 @@ impl Signature {
         Self::from_lower_der_hex(hex.as_bytes()).or_else(|| {
             let mut buf = [0u8; crypto::MAX_DER_SIGNATURE];
             let n = hex.len() / 2;
-            if hex.len() % 2 != 0 || n == 0 || n > buf.len() {
+            if !hex.len().is_multiple_of(2) || n == 0 || n > buf.len() {
                 return None;
             }
             hex::decode_to_slice(hex, &mut buf[..n]).ok()?;
@@ -305,7 +305,7 @@ impl Signature {
     /// 144, `0-9a-f` only (AWS compares signatures as strings).
     pub(crate) fn from_lower_der_hex(hex: &[u8]) -> Option<Self> {
         let n = hex.len() / 2;
-        if hex.len() % 2 != 0 || n == 0 || n > crypto::MAX_DER_SIGNATURE {
+        if !hex.len().is_multiple_of(2) || n == 0 || n > crypto::MAX_DER_SIGNATURE {
             return None;
         }
         let lower = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
@@ -319,6 +319,7 @@ impl Signature {
 
     /// Parses exactly 64 lowercase hex digits, the one spelling SigV4 writes (AWS compares
     /// signatures as strings, so an uppercase digit is not the same signature).
+    #[cfg(feature = "http")]
     #[inline]
     pub(crate) fn from_lower_hex(hex: &[u8]) -> Option<Self> {
         decode_lower_hex32(hex).map(Self::hmac)

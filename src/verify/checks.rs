@@ -300,38 +300,6 @@ fn list_has(list: &[u8], name: &[u8]) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn x_amz_prefixes_are_told_apart() {
-        for n in 0..=255u8 {
-            for at in 0..6 {
-                let mut name = *b"x-amz-date";
-                name[at] = n;
-                let readable = name[..6].eq_ignore_ascii_case(b"x-amz-");
-                assert_eq!(is_x_amz(&name), readable, "{name:?}");
-            }
-        }
-        assert!(!is_x_amz(b"x-amz"));
-    }
-
-    proptest::proptest! {
-        /// The walk against the readable form: split at `;`, compare each name.
-        #[test]
-        fn list_has_finds_exactly_the_names_of_the_list(
-            list in "[a-cA-C;-]{0,12}",
-            name in "[a-cA-C-]{0,4}",
-        ) {
-            let split = list
-                .split(';')
-                .any(|s| s.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
-            proptest::prop_assert_eq!(list_has(list.as_bytes(), name.as_bytes()), split);
-        }
-    }
-}
-
 /// Whether a SigV4a region set (`*`, or a comma list whose names may hold `*` for any run of
 /// characters, as in `us-*`) includes `region`.
 pub(crate) fn region_set_includes(set: &str, region: &str) -> bool {
@@ -364,4 +332,62 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
         }
     }
     pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x_amz_prefixes_are_told_apart() {
+        for n in 0..=255u8 {
+            for at in 0..6 {
+                let mut name = *b"x-amz-date";
+                name[at] = n;
+                let readable = name[..6].eq_ignore_ascii_case(b"x-amz-");
+                assert_eq!(is_x_amz(&name), readable, "{name:?}");
+            }
+        }
+        assert!(!is_x_amz(b"x-amz"));
+    }
+
+    proptest::proptest! {
+        /// The walk against the readable form: split at `;`, compare each name.
+        #[test]
+        fn list_has_finds_exactly_the_names_of_the_list(
+            list in "[a-cA-C;-]{0,12}",
+            name in "[a-cA-C-]{0,4}",
+        ) {
+            let split = list
+                .split(';')
+                .any(|s| s.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
+            proptest::prop_assert_eq!(list_has(list.as_bytes(), name.as_bytes()), split);
+        }
+    }
+
+    #[test]
+    fn region_sets_include_regions_by_name_or_wildcard() {
+        use super::region_set_includes;
+        for (set, region, included) in [
+            ("*", "us-east-1", true),
+            ("us-east-1", "us-east-1", true),
+            ("us-east-1", "us-east-12", false),
+            ("us-east-1,us-west-2", "us-west-2", true),
+            ("us-east-1, us-west-2", "us-west-2", true),
+            ("us-*", "us-gov-west-1", true),
+            ("us-*", "eu-west-1", false),
+            ("*-west-2", "us-west-2", true),
+            ("*-west-2", "us-west-1", false),
+            ("**", "x", true),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "aXbY", false),
+            ("", "us-east-1", false),
+        ] {
+            assert_eq!(region_set_includes(set, region), included, "{set} {region}");
+        }
+        // Adversarial patterns stay cheap: no exponential backtracking.
+        let pattern = "*a".repeat(200);
+        let text = "a".repeat(199);
+        assert!(!region_set_includes(&pattern, &text));
+    }
 }
