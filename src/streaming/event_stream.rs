@@ -112,7 +112,8 @@ impl Signer {
     /// signs the messages, chained on this signature.
     ///
     /// # Errors
-    /// The request's [`SignError`].
+    /// The request's [`SignError`]; [`SignError::NotForSigV4a`] from a SigV4a signer (event
+    /// streams are chained on SigV4 signatures).
     pub fn sign_event_stream_at<B>(
         &self,
         req: &mut http::Request<B>,

@@ -228,7 +228,7 @@ impl Signer {
     ///
     /// # Errors
     /// [`ChunkedSignError::ChunkSizeTooSmall`] under 8 KiB, [`ChunkedSignError::TooLong`], or
-    /// the request's [`SignError`].
+    /// the request's [`SignError`] ([`SignError::NotForSigV4a`] from a SigV4a signer).
     pub fn sign_chunked_at<B>(
         &self,
         req: &mut http::Request<B>,

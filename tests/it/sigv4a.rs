@@ -1069,3 +1069,46 @@ fn sigv4a_authorization_and_presigned_query_parse_without_a_region() {
         );
     }
 }
+
+#[test]
+fn sigv4a_signers_refuse_the_sigv4_only_forms() {
+    use awssig::streaming::{ChunkedSignError, ChunkedUpload};
+    let signer = Signer::new_v4a(
+        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        "*",
+        "s3",
+    );
+    let now = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    let mut req = http::Request::put("https://b.s3.amazonaws.com/k")
+        .body(())
+        .unwrap();
+    let e = signer
+        .sign_chunked_at(&mut req, ChunkedUpload::signed(10), now)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ChunkedSignError::Sign(awssig::SignError::NotForSigV4a { .. })
+        ),
+        "{e}"
+    );
+    let e = signer.sign_event_stream_at(&mut req, now).unwrap_err();
+    assert!(matches!(e, awssig::SignError::NotForSigV4a { .. }), "{e}");
+    assert!(e.to_string().contains("Signer::new"), "{e}");
+    // An invalid region set is refused with a message that says what a set looks like.
+    let bad = Signer::new_v4a(
+        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        "us-east-1, us-west-2",
+        "s3",
+    );
+    let e = bad
+        .sign_payload_at(&mut req, Payload::Unsigned, now)
+        .unwrap_err();
+    assert_eq!(
+        e,
+        awssig::SignError::InvalidRegionSet {
+            region_set: "us-east-1, us-west-2".to_string()
+        }
+    );
+    assert!(e.to_string().contains("us-east-1,us-west-2"), "{e}");
+}
