@@ -1,10 +1,10 @@
-//! The crypto seam: the only module whose code touches a signing cryptography crate (SHA-256, HMAC).
+//! The crypto seam: the only module whose code touches a signing cryptography crate (SHA-256, HMAC, P-256 ECDSA).
 //!
 //! (The trailing checksums of aws-chunked bodies, CRCs and SHA-1, are data checksums, not
 //! signing: `streaming::checksum` computes them with their own crates, and SHA-256 through here.)
 //!
-//! It picks a backend by `cfg` and gives the rest of the crate SHA-256, HMAC-SHA256,
-//! constant-time comparison and wiping.
+//! It picks a backend by `cfg` and gives the rest of the crate SHA-256, HMAC-SHA256, P-256
+//! ECDSA over SHA-256 (SigV4a), constant-time comparison and wiping.
 //!
 //! # Layering
 //!
@@ -27,10 +27,17 @@
 //! | `struct Hasher` | a streaming SHA-256: `Hasher::new() -> Hasher`, `Hasher::update(&mut self, &[u8])`, `Hasher::finish(self) -> [u8; 32]`. `update` is called with many small pieces (`\n`, a header name), so it should not pay a function call or a second buffer per piece |
 //! | `struct MacKey: Clone` | an HMAC-SHA256 key ready to use: `MacKey::new(&[u8]) -> MacKey` does the per-key work once (the RFC 2104 pad states); `MacKey::mac(&self, &[u8]) -> [u8; 32]`. It holds key material: wipe it on drop and never print it |
 //! | `MacKey::start(&self) -> Hasher`, `MacKey::finish(&self, Hasher) -> [u8; 32]` | a streamed MAC: the message is written into the `Hasher` that `start` returns and `finish` gives the MAC. A library whose HMAC stream is not its SHA-256 stream makes `Hasher` hold either |
+//! | `struct EcdsaKey: Clone` | a P-256 private key (SigV4a): `EcdsaKey::from_be_bytes(&[u8; 32]) -> Option<EcdsaKey>` takes the big-endian scalar and is `None` unless `1 <= scalar < n` (the group order), checked in constant time; `EcdsaKey::sign_sha256_der(&self, message: &[u8]) -> DerSignature` is the ECDSA signature of SHA-256(`message`), DER-encoded. RustCrypto's nonce is RFC 6979's (deterministic: the bytes equal `aws-sigv4`'s); a backend with random nonces is fine, its signatures are verified, never compared. Holds key material: wipe it on drop and never print it |
+//! | `struct EcdsaPublicKey: Clone` | a P-256 public key, ready to verify: `EcdsaPublicKey::from_key(&EcdsaKey)` (the scalar multiplication, done once and cached by callers), `EcdsaPublicKey::from_sec1_bytes(&[u8]) -> Option<_>` (`None` for bytes that are not a point), `to_sec1_uncompressed(&self) -> [u8; 65]` (`04 \|\| X \|\| Y`), and `verify_der(&self, message: &[u8], signature: &[u8]) -> bool`, which hashes `message` with SHA-256 and is `false` for any malformed DER |
 //! | `struct Padded: Clone` | a message of fixed length to MAC many times with bytes rewritten in place (the string to sign of one day): `Padded::new(&[u8]) -> Option<Padded>` (`None` when the message is longer than the backend lays out; callers then stream it), `Padded::message_mut(&mut self) -> &mut [u8]`, and `MacKey::mac_padded(&self, &Padded) -> [u8; 32]`. A backend without access to the hash's blocks keeps the plain bytes here |
 //!
-//! [`ct_eq32`] and [`wipe`] are the same for every backend and live here, and so is [`ct_eq`]
-//! for RustCrypto (AWS-LC brings its own).
+//! [`ct_eq32`], [`wipe`] and [`DerSignature`] (a DER signature's bytes, at most 72) are the
+//! same for every backend and live here, and so is [`ct_eq`] for RustCrypto (AWS-LC brings its
+//! own).
+//!
+//! The `aws_lc` backend does not provide the two ECDSA types yet: with `aws-lc` on, SigV4a's
+//! ECDSA still comes from `rustcrypto` (compiled for those two types only), until `aws_lc.rs`
+//! provides them.
 //!
 //! Two backends:
 //!
@@ -46,7 +53,8 @@
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
-#[cfg(not(feature = "aws-lc"))]
+// With `aws-lc` only its ECDSA types are used (see the module docs).
+#[cfg_attr(feature = "aws-lc", allow(dead_code))]
 mod rustcrypto;
 
 #[cfg(feature = "aws-lc")]
@@ -55,6 +63,39 @@ use aws_lc as backend;
 use rustcrypto as backend;
 
 pub(crate) use backend::{Hasher, MacKey, Padded, hmac_sha256, sha256};
+// P-256 ECDSA: RustCrypto in every build for now (`aws_lc.rs` does not provide it yet).
+pub(crate) use rustcrypto::{EcdsaKey, EcdsaPublicKey};
+
+/// The longest DER encoding of a P-256 ECDSA signature: `SEQUENCE { INTEGER r, INTEGER s }`
+/// with each integer 33 bytes (a leading zero) is 2 + 2 × (2 + 33) = 72 bytes.
+pub(crate) const MAX_DER_SIGNATURE: usize = 72;
+
+/// A DER-encoded ECDSA signature, held inline (at most [`MAX_DER_SIGNATURE`] bytes).
+#[derive(Clone, Copy)]
+pub(crate) struct DerSignature {
+    bytes: [u8; MAX_DER_SIGNATURE],
+    len: u8,
+}
+
+impl DerSignature {
+    /// Copies `der` (a backend's output, never longer than [`MAX_DER_SIGNATURE`]; longer input
+    /// is cut, and then never verifies).
+    pub(crate) fn new(der: &[u8]) -> Self {
+        let len = der.len().min(MAX_DER_SIGNATURE);
+        let mut bytes = [0u8; MAX_DER_SIGNATURE];
+        bytes[..len].copy_from_slice(&der[..len]);
+        // At most 72, so the cast cannot truncate.
+        Self {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    /// The DER bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
 
 /// The crypto backend this build signs and verifies with: `"rustcrypto"` (the default),
 /// `"aws-lc"` (feature `aws-lc`) or `"aws-lc-fips"` (feature `fips`).
@@ -126,6 +167,14 @@ const CONTRACT: () = {
     cloned::<Padded>();
     let _: fn(&[u8]) -> Option<Padded> = Padded::new;
     let _: fn(&mut Padded) -> &mut [u8] = Padded::message_mut;
+    cloned::<EcdsaKey>();
+    let _: fn(&[u8; 32]) -> Option<EcdsaKey> = EcdsaKey::from_be_bytes;
+    let _: fn(&EcdsaKey, &[u8]) -> DerSignature = EcdsaKey::sign_sha256_der;
+    cloned::<EcdsaPublicKey>();
+    let _: fn(&EcdsaKey) -> EcdsaPublicKey = EcdsaPublicKey::from_key;
+    let _: fn(&[u8]) -> Option<EcdsaPublicKey> = EcdsaPublicKey::from_sec1_bytes;
+    let _: fn(&EcdsaPublicKey) -> [u8; 65] = EcdsaPublicKey::to_sec1_uncompressed;
+    let _: fn(&EcdsaPublicKey, &[u8], &[u8]) -> bool = EcdsaPublicKey::verify_der;
 };
 
 const _: () = CONTRACT;

@@ -14,6 +14,7 @@
 //! | `[{bucket}.]s3[-fips][.dualstack].{region}.amazonaws.com`, `s3-{region}` (legacy) | `s3` | `{region}` |
 //! | `{name}-{account}.s3-accesspoint[-fips][.dualstack].{region}.amazonaws.com` | `s3` | `{region}` |
 //! | `{domain}.{region}.es.amazonaws.com`, `{id}.{region}.aoss.amazonaws.com` | `es`, `aoss` | `{region}` |
+//! | `{alias}.mrap.accesspoint.s3-global.amazonaws.com` (Multi-Region Access Points) | `s3`, SigV4a | region set `*` |
 //!
 //! Where the endpoint prefix differs from the signing name (`email` is signed as `ses`,
 //! `bedrock-runtime` as `bedrock`, `appsync-api` as `appsync`, ...), the signing name is returned.
@@ -27,14 +28,17 @@ use crate::error::SignError;
 use crate::request::SignableRequest;
 use crate::settings::Settings;
 use crate::signer::Signer;
+use crate::spec::{ANY_REGION, Algorithm};
 
-/// The region and service (signing name) an AWS host name implies, and which service's
-/// canonicalisation rules apply.
+/// The region and service (signing name) an AWS host name implies, which service's
+/// canonicalisation rules apply, and the algorithm: SigV4, or SigV4a for an S3 Multi-Region
+/// Access Point (whose "region" is then the region set `*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InferredScope {
     region: String,
     service: String,
     rules: Rules,
+    algorithm: Algorithm,
 }
 
 /// Which [`Settings`] preset an endpoint takes.
@@ -47,9 +51,15 @@ enum Rules {
 }
 
 impl InferredScope {
-    /// The region, such as `us-east-1`.
+    /// The region, such as `us-east-1`; for SigV4a, the region set (`*`).
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// The algorithm the endpoint takes: [`Algorithm::HmacSha256`], or
+    /// [`Algorithm::EcdsaP256Sha256`] for a Multi-Region Access Point.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
     }
 
     /// The signing name, such as `execute-api`, `lambda` or `s3`.
@@ -121,14 +131,19 @@ pub fn infer_scope(host: &str) -> Result<InferredScope, SignError> {
 impl Signer {
     /// A signer whose region and service are inferred from the URL's host (see [`infer_scope`]),
     /// with [`Settings::s3()`] for S3 endpoints and [`Settings::lambda()`] for Lambda function
-    /// URLs ([`InferredScope::settings`]).
+    /// URLs ([`InferredScope::settings`]). A Multi-Region Access Point gives a SigV4a signer
+    /// ([`Signer::new_v4a`]) for S3 with the region set `*`.
     ///
     /// ```
-    /// use awssig::{Credentials, Signer};
+    /// use awssig::{Credentials, Signer, spec::Algorithm};
     /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-    /// let signer = Signer::for_url(creds, "https://abc.lambda-url.us-east-2.on.aws/path")?;
+    /// let signer = Signer::for_url(creds.clone(), "https://abc.lambda-url.us-east-2.on.aws/path")?;
     /// assert_eq!((signer.region(), signer.service()), ("us-east-2", "lambda"));
     /// assert_eq!(signer.settings(), &awssig::Settings::lambda());
+    /// let mrap = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/object";
+    /// let signer = Signer::for_url(creds, mrap)?;
+    /// assert_eq!(signer.algorithm(), Algorithm::EcdsaP256Sha256);
+    /// assert_eq!((signer.region_set(), signer.service()), (Some("*"), "s3"));
     /// # Ok::<(), awssig::SignError>(())
     /// ```
     ///
@@ -142,7 +157,11 @@ impl Signer {
             .ok_or(SignError::MissingHost)?;
         let scope = infer_scope(&host)?;
         let settings = scope.settings();
-        Ok(Signer::new(credentials, scope.region, scope.service).with_settings(settings))
+        let signer = match scope.algorithm {
+            Algorithm::HmacSha256 => Signer::new(credentials, scope.region, scope.service),
+            _ => Signer::new_v4a(credentials, scope.region, scope.service),
+        };
+        Ok(signer.with_settings(settings))
     }
 }
 
@@ -176,6 +195,7 @@ fn found(region: &str, service: &str, s3: bool) -> Result<InferredScope, &'stati
         region: region.to_string(),
         service: service.to_string(),
         rules: if s3 { Rules::S3 } else { Rules::Default },
+        algorithm: Algorithm::HmacSha256,
     })
 }
 
@@ -203,6 +223,7 @@ fn infer(host: &str) -> Result<InferredScope, &'static str> {
                 region: region.to_string(),
                 service: "lambda".to_string(),
                 rules: Rules::LambdaUrl,
+                algorithm: Algorithm::HmacSha256,
             }),
             _ => Err(
                 "only Lambda function URLs ({id}.lambda-url.{region}.on.aws) are recognised under on.aws",
@@ -225,10 +246,30 @@ fn infer(host: &str) -> Result<InferredScope, &'static str> {
         };
     }
 
+    // S3 Multi-Region Access Points: {alias}.mrap.accesspoint.s3-global.amazonaws.com, signed
+    // with SigV4a for every region (the request may be routed to any of the point's buckets).
     if labels.last() == Some(&"s3-global") {
-        return Err(
-            "S3 Multi-Region Access Points are signed with SigV4A, which this crate does not implement",
-        );
+        return match labels.as_slice() {
+            [alias, "mrap", "accesspoint", "s3-global"] if suffix == ".amazonaws.com" => {
+                if !alias
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                {
+                    return Err(
+                        "a Multi-Region Access Point alias is lowercase letters and digits",
+                    );
+                }
+                Ok(InferredScope {
+                    region: ANY_REGION.to_string(),
+                    service: "s3".to_string(),
+                    rules: Rules::S3,
+                    algorithm: Algorithm::EcdsaP256Sha256,
+                })
+            }
+            _ => Err(
+                "only Multi-Region Access Points ({alias}.mrap.accesspoint.s3-global.amazonaws.com) are recognised under s3-global",
+            ),
+        };
     }
 
     // Regionless names: the S3 global endpoint and global services.

@@ -65,6 +65,31 @@ pub enum SignError {
         region: String,
     },
 
+    /// A SigV4a region set is not `*`, one region or a comma list of regions.
+    #[error(
+        "invalid SigV4a region set `{region_set}`: use `*` (every region), one region such as `us-east-1`, or a comma list such as `us-east-1,us-west-2` (lowercase letters, digits, `-`, and `*` as a wildcard; no spaces)"
+    )]
+    InvalidRegionSet {
+        /// The region set as given.
+        region_set: String,
+    },
+
+    /// No SigV4a key could be derived from the credentials: every one of the 254 candidates
+    /// of the key derivation was out of range (a chance of about 2^-8000 per secret).
+    #[error(
+        "no SigV4a (ECDSA P-256) key can be derived from these credentials: every candidate of the key derivation was out of range; use other credentials"
+    )]
+    SigV4aKeyDerivation,
+
+    /// A signing form that exists for SigV4 (HMAC-SHA256) only was asked of a SigV4a signer.
+    #[error(
+        "{what} is signed with SigV4 (AWS4-HMAC-SHA256) only: use a signer made by Signer::new for it"
+    )]
+    NotForSigV4a {
+        /// What was asked: `aws-chunked signing`, `an event stream`, `a POST policy`.
+        what: &'static str,
+    },
+
     /// The service name is empty or uses characters outside `[a-z0-9-]`.
     #[error(
         "invalid service `{service}`: a signing name is lowercase letters, digits and `-`, such as `execute-api`, `lambda` or `s3`"

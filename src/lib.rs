@@ -2,9 +2,10 @@
 //! `http::Request` exactly as AWS does, presign URLs, verify the requests your service
 //! receives, and see every intermediate value when AWS answers 403.
 //!
-//! - **Exact.** Every case of the official AWS suites (aws-c-auth v4 in header and query mode,
-//!   the classic 2015 suite, the smithy-rs extras) passes byte for byte, and so do the project's
-//!   own vectors, whose expected values come from botocore and `@smithy/signature-v4`.
+//! - **Exact.** Every case of the official AWS suites (aws-c-auth v4 and v4a in header and
+//!   query mode, the classic 2015 suite, the smithy-rs extras) passes byte for byte, and so do
+//!   the project's own vectors, whose expected values come from botocore and
+//!   `@smithy/signature-v4`; SigV4a signatures equal `aws-sigv4`'s.
 //! - **Plain.** One module per SigV4 stage (canonical request → string to sign → signing key →
 //!   headers), one HMAC-SHA256 core behind a crypto seam, `#![forbid(unsafe_code)]`, secrets
 //!   zeroized and never printed (`Debug` included).
@@ -79,6 +80,32 @@
 //! 403 asks [`diagnose::diagnose`] why: it diffs the server's canonical request (from API
 //! Gateway's JSON or S3's XML) against the local [`Explanation`] and names the cause.
 //!
+//! # SigV4a: one signature for several regions
+//!
+//! [`Signer::new_v4a`] signs `AWS4-ECDSA-P256-SHA256` for a region set (`*`, one region or a
+//! comma list), through the same methods as SigV4; [`Verifier`] recognises and verifies such
+//! requests (the region set must include one of its regions), and [`verify::Verified::algorithm`]
+//! says which algorithm signed. The ECDSA key is derived once per signer and the verifier
+//! caches the public key per access key. [`Signer::for_url`] gives a SigV4a signer for an S3
+//! Multi-Region Access Point.
+//!
+//! ```
+//! # #[cfg(feature = "http")] { // needs `http::Request`
+//! use awssig::{Credentials, Payload, Signer, Verifier, spec::Algorithm};
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+//! let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_440_938_160);
+//! let mut req = http::Request::get("https://example.amazonaws.com/").body(())?;
+//! Signer::new_v4a(creds.clone(), "*", "service").sign_at(&mut req, now)?;
+//! assert_eq!(req.headers()["x-amz-region-set"], "*");
+//!
+//! let verified = Verifier::new(creds, "ap-south-2", "service")
+//!     .verify_at(&req, Payload::Bytes(b""), now)?;
+//! assert_eq!(verified.algorithm(), Algorithm::EcdsaP256Sha256);
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Where things are
 //!
 //! The root holds what signing or verifying a request needs: [`Signer`], [`Verifier`],
@@ -93,7 +120,7 @@
 //! | [`verify`] | [`Verifier`]'s results ([`verify::Verified`], [`verify::Authenticated`]), [`verify::CredentialsLookup`], the parsed `Authorization` header and presigned query, [`verify::ServerView`] |
 //! | [`diagnose`] (feature `http`) | [`diagnose::diagnose`] and its [`diagnose::Diagnosis`], AWS error bodies, clock offsets |
 //! | [`provider`] (feature `std`) | credentials providers, [`provider::CredentialsCache`], [`provider::ProvidedSigner`] |
-//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`], [`spec::AmzDate`], [`spec::StreamingPayload`] |
+//! | [`spec`] | SigV4's wire constants, [`spec::Algorithm`] (SigV4's HMAC-SHA256, SigV4a's ECDSA P-256), [`spec::AmzDate`], [`spec::StreamingPayload`] |
 //! | [`s3`] (feature `s3`) | S3 browser-upload POST policies: [`s3::PostPolicy`], [`s3::PostForm`], [`s3::SubmittedForm`], [`s3::PostError`] |
 //! | [`streaming`] (feature `http`) | `aws-chunked` uploads: [`streaming::ChunkedUpload`], [`streaming::ChunkedSigner`], [`streaming::ChunkedDecoder`], [`streaming::Checksum`]; event streams: [`streaming::EventStreamSigner`], [`streaming::EventStreamDecoder`] |
 //!
@@ -169,7 +196,8 @@
 //! 9. **integrations**: `provider` (`aws_config`), `tower`, `reqwest`, `gateway`.
 //!
 //! Only the crate's `crypto` module (a small interface over a backend chosen by `cfg`; today
-//! RustCrypto's `hmac` and `sha2`) touches the cryptography that signs and verifies. The
+//! RustCrypto's `hmac`, `sha2` and, for SigV4a, `p256`) touches the cryptography that signs and
+//! verifies. The
 //! trailing checksums of `aws-chunked` bodies (CRCs, and SHA-1 from RustCrypto's `sha1`; SHA-256
 //! through `crypto`) are integrity checks over public data and live in `streaming::checksum`.
 //! Secrets live in [`zeroize::Zeroizing`] buffers and are never printed.

@@ -40,9 +40,9 @@ use crate::request::SignableRequest;
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::authorization;
 use crate::sign::encode;
-use crate::sign::key::SigningKey;
-use crate::sign::key_cache::{DayHint, DayKey, KeyCache};
-use crate::sign::string_to_sign::{self, Region, Scope};
+use crate::sign::key::{EcdsaSigningKey, RequestKey, SigningKey};
+use crate::sign::key_cache::{DayHint, DayKey, KeyCache, KeySource};
+use crate::sign::string_to_sign::{self, Region, Scope, StringToSign};
 use crate::sink::{Sink, SliceSink};
 use crate::spec::Algorithm;
 use crate::spec::MAX_PRESIGN_EXPIRY;
@@ -53,17 +53,26 @@ use crate::time::{AmzDate, SigningTime};
 use plan::{Mode, Plan, wire_query, wire_query_is, write_wire_query};
 use signed::Token;
 
-/// Signs requests for one region and service with one set of credentials.
+/// Signs requests for one region (SigV4, [`Signer::new`]) or one region set (SigV4a,
+/// [`Signer::new_v4a`]) and one service with one set of credentials.
 ///
 /// `Signer` is `Clone + Send + Sync`; share one across threads. It caches the signing key it
 /// derives (valid for one UTC day), and clones share that cache: reading it takes no lock, so
 /// threads signing at once do not wait for each other. Without the `std` feature there is no
-/// cache: each signature derives its key.
+/// cache: each signature derives its key. A SigV4a signer derives its ECDSA key from the
+/// credentials once, when it is made (the key does not depend on the date), and its clones
+/// share it.
 #[derive(Clone)]
 pub struct Signer {
     algorithm: Algorithm,
     credentials: Credentials,
+    /// The region, or SigV4a's region set.
     region: String,
+    /// SigV4a's key, derived from the credentials when the signer is made (`None` for SigV4,
+    /// and if no key could be derived); wiped when the last clone drops it.
+    ecdsa: Option<Arc<EcdsaSigningKey>>,
+    /// SigV4a's region set, shared with each [`Signed`] that must send it.
+    region_set: Option<Arc<str>>,
     service: String,
     settings: Settings,
     keys: Arc<KeyCache>,
@@ -82,6 +91,7 @@ pub struct Signer {
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signer")
+            .field("algorithm", &self.algorithm)
             .field("credentials", &self.credentials)
             .field("region", &self.region)
             .field("service", &self.service)
@@ -106,6 +116,18 @@ static SCOPE_NAME_BYTES: [bool; 256] = {
 /// Whether `s` can be a region or service name in a credential scope.
 fn is_scope_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| SCOPE_NAME_BYTES[usize::from(b)])
+}
+
+/// Whether `s` can be a SigV4a region set: `*`, or comma-separated names of `[a-z0-9-]` in
+/// which `*` may stand for any run of characters (`us-*`), at most 1024 bytes.
+pub(crate) fn is_region_set(s: &str) -> bool {
+    s.len() <= 1024
+        && s.split(',').all(|r| {
+            !r.is_empty()
+                && r.len() <= 64
+                && r.bytes()
+                    .all(|b| b == b'*' || SCOPE_NAME_BYTES[usize::from(b)])
+        })
 }
 
 /// What header signing produced besides the `Authorization` value.
@@ -135,6 +157,8 @@ impl Signer {
         });
         Self {
             algorithm: Algorithm::HmacSha256,
+            ecdsa: None,
+            region_set: None,
             names_ok: is_scope_name(&region) && is_scope_name(&service),
             #[cfg(feature = "http")]
             token_header,
@@ -146,6 +170,55 @@ impl Signer {
             keys: Arc::new(KeyCache::new()),
             clock_offset: time::Duration::ZERO,
         }
+    }
+
+    /// A SigV4a signer (`AWS4-ECDSA-P256-SHA256`): its signatures are valid in every region of
+    /// `region_set`, which is `*` (every region), one region (`us-east-1`) or a comma list
+    /// (`us-east-1,us-west-2`; `*` may end a name, as in `us-*`), and `service`, with
+    /// [`Settings::default()`]. The names are checked when signing
+    /// ([`SignError::InvalidRegionSet`]).
+    ///
+    /// The credential scope has no region (`20150830/s3/aws4_request`); the region set is
+    /// signed as the `x-amz-region-set` header (or the `X-Amz-Region-Set` query parameter of a
+    /// presigned URL). The ECDSA key is derived from the credentials here, once: it does not
+    /// depend on the date, and clones of the signer share it. Signatures are deterministic
+    /// (RFC 6979), so the same request at the same time signs to the same bytes, as
+    /// `aws-sigv4`'s `sigv4a` feature signs them.
+    ///
+    /// SigV4a signs requests (`sign_at`, `sign_payload_at`, `sign_request_at`, `sign_into`),
+    /// presigned URLs and explanations; `aws-chunked` bodies, event streams and POST policies
+    /// stay SigV4's ([`SignError::NotForSigV4a`]).
+    ///
+    /// ```
+    /// use awssig::{Credentials, Payload, SignableRequest, Signer};
+    /// # fn main() -> Result<(), awssig::SignError> {
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    /// let signer = Signer::new_v4a(creds, "us-east-1,us-west-2", "s3");
+    /// let req = SignableRequest::new("GET", "/").header("host", "mybucket.s3.amazonaws.com");
+    /// let signed = signer.sign_request_at(
+    ///     &req,
+    ///     Payload::Unsigned,
+    ///     time::macros::datetime!(2015-08-30 12:36:00 UTC),
+    /// )?;
+    /// assert!(signed.authorization().starts_with(
+    ///     "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/s3/aws4_request, \
+    ///      SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-region-set, Signature=30"
+    /// ));
+    /// assert!(signed.headers().any(|h| h == ("x-amz-region-set", "us-east-1,us-west-2")));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn new_v4a(
+        credentials: Credentials,
+        region_set: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        let mut signer = Self::new(credentials, region_set, service);
+        signer.algorithm = Algorithm::EcdsaP256Sha256;
+        signer.names_ok = is_region_set(&signer.region) && is_scope_name(&signer.service);
+        signer.region_set = Some(Arc::from(signer.region.as_str()));
+        signer.ecdsa = EcdsaSigningKey::derive(&signer.credentials).map(Arc::new);
+        signer
     }
 
     /// Signs with the given time plus `offset`: the difference between the server's clock and
@@ -204,14 +277,47 @@ impl Signer {
         &self.settings
     }
 
-    /// The algorithm it signs with (today always [`Algorithm::HmacSha256`]).
+    /// The algorithm it signs with: [`Algorithm::HmacSha256`] ([`Signer::new`]) or
+    /// [`Algorithm::EcdsaP256Sha256`] ([`Signer::new_v4a`]).
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
-    /// The region in the credential scope.
+    /// The region in the credential scope; for SigV4a, the region set.
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// SigV4a's region set (`None` for SigV4).
+    pub fn region_set(&self) -> Option<&str> {
+        self.region_set.as_deref()
+    }
+
+    /// SigV4a's public key, in uncompressed SEC1 form (`04 || X || Y`, 65 bytes): what a
+    /// verifier that holds no secrets checks the signatures with. `None` for SigV4 (and for
+    /// credentials no key derives from). It costs a P-256 scalar multiplication.
+    pub fn public_key(&self) -> Option<[u8; 65]> {
+        self.ecdsa
+            .as_ref()
+            .map(|k| k.public_key().to_sec1_uncompressed())
+    }
+
+    /// What the day's key is made from.
+    #[inline]
+    fn key_source(&self) -> KeySource<'_> {
+        match &self.ecdsa {
+            Some(key) => KeySource::Ecdsa(key),
+            None => KeySource::Hmac,
+        }
+    }
+
+    /// Refuses a SigV4-only signing form (`what`) on a SigV4a signer.
+    #[cfg(feature = "http")]
+    pub(crate) fn require_sigv4(&self, what: &'static str) -> Result<(), SignError> {
+        match self.algorithm {
+            Algorithm::HmacSha256 => Ok(()),
+            _ => Err(SignError::NotForSigV4a { what }),
+        }
     }
 
     /// The service in the credential scope.
@@ -227,9 +333,18 @@ impl Signer {
     #[inline]
     pub(crate) fn validate(&self) -> Result<(), SignError> {
         if self.names_ok {
+            if self.algorithm != Algorithm::HmacSha256 && self.ecdsa.is_none() {
+                return Err(SignError::SigV4aKeyDerivation);
+            }
             return self.credentials.validate();
         }
-        if !is_scope_name(&self.region) {
+        if self.region_set.is_some() {
+            if !is_region_set(&self.region) {
+                return Err(SignError::InvalidRegionSet {
+                    region_set: self.region.clone(),
+                });
+            }
+        } else if !is_scope_name(&self.region) {
             return Err(SignError::InvalidRegion {
                 region: self.region.clone(),
             });
@@ -258,7 +373,10 @@ impl Signer {
     fn scope<'s>(&'s self, date: &'s AmzDate) -> Scope<'s> {
         Scope {
             date: date.date(),
-            region: Region::One(&self.region),
+            region: match self.region_set {
+                Some(_) => Region::Set(&self.region),
+                None => Region::One(&self.region),
+            },
             service: &self.service,
         }
     }
@@ -278,13 +396,15 @@ impl Signer {
         let digest = hasher.finish();
         self.keys.with(
             day.as_deref(),
-            self.algorithm,
+            self.key_source(),
             &self.credentials,
             &c.scope,
             |day| {
-                let signature = match &day.string_to_sign {
-                    Some(template) => day.key.sign_padded(&template.fill(date, &digest)),
-                    None => day.key.sign_streamed(|mac| {
+                let signature = match (&day.key, &day.string_to_sign) {
+                    (RequestKey::Hmac(key), Some(template)) => {
+                        key.sign_padded(&template.fill(date, &digest))
+                    }
+                    (RequestKey::Hmac(key), None) => key.sign_streamed(|mac| {
                         string_to_sign::write_string_to_sign(
                             mac,
                             self.algorithm,
@@ -293,6 +413,18 @@ impl Signer {
                             &digest,
                         );
                     }),
+                    // ECDSA signs the string to sign itself (its SHA-256 is the backend's).
+                    (RequestKey::Ecdsa(key), _) => {
+                        let mut sts = StringToSign::new();
+                        string_to_sign::write_string_to_sign(
+                            &mut sts,
+                            self.algorithm,
+                            date,
+                            &day.scope,
+                            &digest,
+                        );
+                        key.sign(&sts)
+                    }
                 };
                 f(day, signature)
             },
@@ -341,6 +473,7 @@ impl Signer {
         Ok(Signed {
             authorization: ascii_string(authorization),
             amz_date: dated.0,
+            region_set: self.region_set.clone(),
             signature: signed.signature,
             content_sha256: signed.content_sha256,
             security_token: token.map_or(Token::None, |t| {
@@ -408,6 +541,7 @@ impl Signer {
         Ok(Signed {
             authorization: sink.needed(),
             amz_date: dated.0,
+            region_set: self.region_set.clone(),
             signature: signed.signature,
             content_sha256: signed.content_sha256,
             security_token: match self.credentials.session_token() {
@@ -519,7 +653,13 @@ impl Signer {
                 &c.scope,
                 &crypto::sha256(&creq),
             );
-            let signature = SigningKey::derive(&self.credentials, &c.scope).sign(&sts);
+            // A key derived now, not the signer's: the readable path cross-checks both.
+            let signature = match self.algorithm {
+                Algorithm::HmacSha256 => SigningKey::derive(&self.credentials, &c.scope).sign(&sts),
+                _ => EcdsaSigningKey::derive(&self.credentials)
+                    .ok_or(SignError::SigV4aKeyDerivation)?
+                    .sign(&sts),
+            };
             let authorization = (mode == Mode::Header).then(|| {
                 let mut a = Vec::with_capacity(256);
                 let id = self.credentials.access_key_id();
@@ -533,15 +673,15 @@ impl Signer {
                 );
                 ascii_string(a)
             });
-            Explanation {
+            Ok(Explanation {
                 canonical_request: String::from_utf8_lossy(&creq).into_owned(),
                 string_to_sign: String::from_utf8_lossy(&sts).into_owned(),
                 signature: signature.to_string(),
                 signed_headers: c.request.headers.signed_list(),
                 authorization,
                 amz_date: date,
-            }
-        })
+            })
+        })?
     }
 }
 

@@ -11,14 +11,18 @@ pub use crate::time::AmzDate;
 
 /// A signing algorithm, as the `Authorization` scheme and `X-Amz-Algorithm` name it.
 ///
-/// Today every signature is HMAC-SHA256 (SigV4). The enum is `#[non_exhaustive]`: SigV4a's
-/// ECDSA-P256 and the streaming (`aws-chunked`) variants are values to come, not branches.
+/// SigV4's HMAC-SHA256 and SigV4a's ECDSA-P256. The enum is `#[non_exhaustive]`: another
+/// algorithm is a new value here, not a branch in each stage.
 ///
 /// ```
 /// use awssig::spec::Algorithm;
 /// assert_eq!(Algorithm::HmacSha256.as_str(), "AWS4-HMAC-SHA256");
 /// assert_eq!(Algorithm::from_name("AWS4-HMAC-SHA256"), Some(Algorithm::HmacSha256));
-/// assert_eq!(Algorithm::from_name("AWS4-ECDSA-P256-SHA256"), None);
+/// assert_eq!(
+///     Algorithm::from_name("AWS4-ECDSA-P256-SHA256"),
+///     Some(Algorithm::EcdsaP256Sha256)
+/// );
+/// assert_eq!(Algorithm::from_name("AWS4-HMAC-SHA512"), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -26,13 +30,18 @@ pub enum Algorithm {
     /// `AWS4-HMAC-SHA256`: SigV4, an HMAC-SHA256 signature with a key derived per day, region
     /// and service.
     HmacSha256,
+    /// `AWS4-ECDSA-P256-SHA256`: SigV4a, an ECDSA P-256 signature over the SHA-256 of the string
+    /// to sign, DER-encoded, with a key derived from the credentials alone; the scope has no
+    /// region and the request names its region set (`X-Amz-Region-Set`).
+    EcdsaP256Sha256,
 }
 
 impl Algorithm {
-    /// The name on the wire: `AWS4-HMAC-SHA256`.
+    /// The name on the wire: `AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::HmacSha256 => "AWS4-HMAC-SHA256",
+            Self::EcdsaP256Sha256 => "AWS4-ECDSA-P256-SHA256",
         }
     }
 
@@ -41,6 +50,7 @@ impl Algorithm {
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "AWS4-HMAC-SHA256" => Some(Self::HmacSha256),
+            "AWS4-ECDSA-P256-SHA256" => Some(Self::EcdsaP256Sha256),
             _ => None,
         }
     }
@@ -60,6 +70,12 @@ pub(crate) const SCOPE_TERMINATOR: &str = "aws4_request";
 
 /// The prefix of the secret in the first key-derivation step: `HMAC("AWS4" + secret, date)`.
 pub(crate) const SECRET_PREFIX: &[u8] = b"AWS4";
+
+/// The prefix of the secret in SigV4a's key derivation: the HMAC key is `"AWS4A" + secret`.
+pub(crate) const SECRET_PREFIX_V4A: &[u8] = b"AWS4A";
+
+/// The region set that matches every region, `*`.
+pub const ANY_REGION: &str = "*";
 
 /// The literal AWS uses in place of a payload hash when the body is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -167,6 +183,8 @@ pub(crate) mod header {
     pub(crate) const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
     /// The payload hash the request states (S3 requires it).
     pub(crate) const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+    /// SigV4a's region set, `*` or a comma list (signed).
+    pub(crate) const X_AMZ_REGION_SET: &str = "x-amz-region-set";
     /// The length of an `aws-chunked` body once decoded.
     #[cfg(feature = "http")]
     pub(crate) const X_AMZ_DECODED_CONTENT_LENGTH: &str = "x-amz-decoded-content-length";
@@ -194,6 +212,8 @@ pub(crate) mod param {
     pub(crate) const SIGNATURE: &str = "X-Amz-Signature";
     /// The session token of temporary credentials.
     pub(crate) const SECURITY_TOKEN: &str = "X-Amz-Security-Token";
+    /// SigV4a's region set.
+    pub(crate) const REGION_SET: &str = "X-Amz-Region-Set";
 
     /// The parameters that make a request presigned: a signer refuses a request that already
     /// carries one, and a verifier reads a request with any of them as presigned. The first
@@ -220,5 +240,9 @@ mod tests {
         assert_eq!(Algorithm::HmacSha256.to_string(), ALGORITHM);
         // Exact, as AWS compares it.
         assert_eq!(Algorithm::from_name("aws4-hmac-sha256"), None);
+        for a in [Algorithm::HmacSha256, Algorithm::EcdsaP256Sha256] {
+            assert_eq!(Algorithm::from_name(a.as_str()), Some(a));
+        }
+        assert_eq!(Algorithm::from_name("aws4-ecdsa-p256-sha256"), None);
     }
 }

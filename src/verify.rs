@@ -9,6 +9,12 @@
 //! and `aws_response` (AWS's wire texts and the 403 body, one copy for the gateway and
 //! `tower::VerifyLayer`).
 //!
+//! SigV4a (`AWS4-ECDSA-P256-SHA256`) is recognised from the request: its credential has no
+//! region, its region set comes from the signed `x-amz-region-set` header (or the
+//! `X-Amz-Region-Set` parameter), which must include one of the verifier's regions (`*`
+//! includes every region), and its ECDSA signature is verified with the public key derived
+//! from the looked-up secret, cached per access key.
+//!
 //! Threat model: the 32 signature bytes are compared in constant time, and so are session
 //! tokens (their length is not hidden). Which check failed, and the lengths of inputs, are not
 //! secret. Rejections carry no secret and no value the verifier computed; the server-side
@@ -45,10 +51,12 @@ use crate::payload::{Payload, PayloadHash};
 use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
+use crate::sign::key::Claimed;
+#[cfg(feature = "http")]
 use crate::sign::key::Signature;
 #[cfg(feature = "http")]
 use crate::sign::key::SigningKey;
-use crate::sign::string_to_sign;
+use crate::sign::string_to_sign::{self, Region, Scope};
 use crate::sink::StackBuf;
 use crate::spec::Algorithm;
 use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
@@ -148,7 +156,7 @@ pub enum UnsignedPayload {
     Allowed,
 }
 
-/// Verifies SigV4 signatures for one service and a set of regions.
+/// Verifies SigV4 (and SigV4a) signatures for one service and a set of regions.
 ///
 /// ```
 /// # #[cfg(feature = "http")] { // needs `http::Request`
@@ -204,6 +212,9 @@ pub struct Verified {
     amz_date: AmzDate,
     presigned: bool,
     payload: PayloadKind,
+    algorithm: Algorithm,
+    /// SigV4a's region set.
+    region_set: Option<Box<str>>,
 }
 
 impl fmt::Debug for Verified {
@@ -214,6 +225,8 @@ impl fmt::Debug for Verified {
             .field("amz_date", &self.amz_date)
             .field("presigned", &self.presigned)
             .field("payload", &self.payload)
+            .field("algorithm", &self.algorithm)
+            .field("region_set", &self.region_set)
             .finish()
     }
 }
@@ -272,6 +285,18 @@ impl Verified {
     pub fn payload(&self) -> PayloadKind {
         self.payload
     }
+
+    /// The algorithm that signed the request: [`Algorithm::HmacSha256`] (SigV4) or
+    /// [`Algorithm::EcdsaP256Sha256`] (SigV4a).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The region set a SigV4a signature is valid in (it includes one of the verifier's
+    /// regions), as signed; `None` for SigV4.
+    pub fn region_set(&self) -> Option<&str> {
+        self.region_set.as_deref()
+    }
 }
 
 /// What the request claims, from its `Authorization` header or presigned query, borrowed
@@ -281,12 +306,30 @@ struct Claims<'a> {
     credential: CredentialRef<'a>,
     /// Lowercase, sorted, without repeats, `;`-joined.
     signed_headers: Cow<'a, str>,
-    signature: Signature,
+    signature: Claimed,
     amz_date: AmzDate,
     /// `amz_date` in seconds since the Unix epoch, when its parse computed them.
     signed_at: Option<i64>,
     /// `X-Amz-Expires` and `X-Amz-Security-Token` of a presigned URL.
     presign: Option<(u64, Option<&'a str>)>,
+    /// SigV4a's region set (`x-amz-region-set` or `X-Amz-Region-Set`).
+    region_set: Option<&'a str>,
+}
+
+impl<'a> Claims<'a> {
+    /// The credential scope: SigV4's region, or SigV4a's region set.
+    fn scope(&self) -> Scope<'a> {
+        scope_of(self.credential, self.region_set)
+    }
+}
+
+/// The scope of a credential, with SigV4a's region set when there is one.
+fn scope_of<'a>(credential: CredentialRef<'a>, region_set: Option<&'a str>) -> Scope<'a> {
+    let mut scope = credential.scope();
+    if let Some(set) = region_set {
+        scope.region = Region::Set(set);
+    }
+    scope
 }
 
 /// Where the claims come from: the `Authorization` header's value, already read when it is in
@@ -311,6 +354,7 @@ struct KnownHeaders<'r> {
     date: Option<&'r [u8]>,
     security_token: Option<&'r [u8]>,
     content_sha256: Option<&'r [u8]>,
+    region_set: Option<&'r [u8]>,
 }
 
 impl<'r> KnownHeaders<'r> {
@@ -332,6 +376,7 @@ impl<'r> KnownHeaders<'r> {
                     k.authorizations += 1;
                     &mut k.authorization
                 }
+                16 if is(b"x-amz-region-set") => &mut k.region_set,
                 20 if is(b"x-amz-security-token") => &mut k.security_token,
                 20 if is(b"x-amz-content-sha256") => &mut k.content_sha256,
                 _ => continue,
@@ -350,9 +395,29 @@ impl<'r> KnownHeaders<'r> {
 struct KeptClaims {
     algorithm: Algorithm,
     credential: Credential,
-    signature: Signature,
+    signature: Claimed,
     amz_date: AmzDate,
     presigned: bool,
+    region_set: Option<Box<str>>,
+}
+
+impl KeptClaims {
+    /// The credential scope, with SigV4a's region set.
+    fn scope(&self) -> Scope<'_> {
+        scope_of(self.credential.borrowed(), self.region_set.as_deref())
+    }
+
+    /// What a verified request proved, with `payload`.
+    fn verified(self, payload: PayloadKind) -> Verified {
+        Verified {
+            credential: self.credential,
+            amz_date: self.amz_date,
+            presigned: self.presigned,
+            payload,
+            algorithm: self.algorithm,
+            region_set: self.region_set,
+        }
+    }
 }
 
 impl Verifier {
@@ -557,17 +622,17 @@ impl Verifier {
             return Err(VerifyError::MissingContentSha256);
         }
         let payload = self.payload_claim(&known, &claims)?;
+        // aws-chunked bodies and event streams are chained on SigV4 signatures only.
+        let sigv4 = claims.algorithm == Algorithm::HmacSha256;
         let accepted = match payload {
-            PayloadClaim::Streaming(_) => streaming == Streaming::accepted_chunked(),
-            PayloadClaim::Events => streaming == Streaming::accepted_events(),
+            PayloadClaim::Streaming(_) => sigv4 && streaming == Streaming::accepted_chunked(),
+            PayloadClaim::Events => sigv4 && streaming == Streaming::accepted_events(),
             _ => true,
         };
         if !accepted {
             return Err(VerifyError::InvalidContentSha256);
         }
-        let key = self
-            .keys
-            .key(&creds, claims.algorithm, &claims.credential.scope());
+        let key = self.keys.key(&creds, claims.algorithm, &claims.scope());
         Ok(Authenticated {
             claims: KeptClaims {
                 algorithm: claims.algorithm,
@@ -575,6 +640,7 @@ impl Verifier {
                 signature: claims.signature,
                 amz_date: claims.amz_date,
                 presigned: claims.presign.is_some(),
+                region_set: claims.region_set.map(Box::from),
             },
             key,
             payload,
@@ -616,7 +682,7 @@ impl Verifier {
                 v
             },
         );
-        let scope = claims.credential.scope();
+        let scope = claims.scope();
         let sts = string_to_sign::string_to_sign(
             claims.algorithm,
             &claims.amz_date,
@@ -726,20 +792,21 @@ impl Verifier {
         source: &'a AuthSource<'_>,
     ) -> Result<Claims<'a>, VerifyError> {
         match source {
-            AuthSource::Exact(raw, value) => {
-                Self::header_claims(known, Ok(*raw), || String::from_utf8_lossy(value).into())
-            }
+            AuthSource::Exact(raw, value) => Self::header_claims(known, Ok(raw.clone()), || {
+                String::from_utf8_lossy(value).into()
+            }),
             AuthSource::Header(value) => {
                 Self::header_claims(known, RawAuthorization::parse(value), || value.to_string())
             }
             AuthSource::Query(q) => Ok(Claims {
                 algorithm: q.algorithm(),
                 signed_headers: Cow::Owned(sorted(q.signed_headers()).join(";")),
-                signature: q.signature(),
+                signature: Claimed::from_signature(&q.signature()),
                 credential: q.credential().borrowed(),
                 amz_date: q.amz_date(),
                 signed_at: None,
                 presign: Some((q.expires(), q.security_token())),
+                region_set: q.region_set(),
             }),
         }
     }
@@ -795,6 +862,17 @@ impl Verifier {
                 });
             }
         };
+        // SigV4a names its region set in a (signed) header.
+        let region_set = match parsed.algorithm {
+            Algorithm::HmacSha256 => None,
+            _ => Some(
+                known
+                    .region_set
+                    .and_then(|r| core::str::from_utf8(r).ok())
+                    .map(str::trim)
+                    .ok_or(VerifyError::MissingRegionSet)?,
+            ),
+        };
         Ok(Claims {
             algorithm: parsed.algorithm,
             signed_headers: sorted_signed_headers(
@@ -806,6 +884,7 @@ impl Verifier {
             amz_date,
             signed_at,
             presign: None,
+            region_set,
         })
     }
 
@@ -1107,12 +1186,7 @@ impl Authenticated {
         let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
         check_signature(req, &claims, &key, &rules, &payload_line)?;
         key.keep();
-        Ok(Verified {
-            credential: claims.credential,
-            amz_date: claims.amz_date,
-            presigned: claims.presigned,
-            payload: payload_kind,
-        })
+        Ok(claims.verified(payload_kind))
     }
 
     /// The header half of an `aws-chunked` request: checks the seed signature (over the
@@ -1130,25 +1204,21 @@ impl Authenticated {
         };
         let line = PayloadLine::Literal(streaming.as_str());
         check_signature(req, &claims, &key, &rules, &line)?;
-        let signing_key = key.signing_key();
+        // Chunks chain on a SigV4 key (authenticate refuses SigV4a aws-chunked claims).
+        let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
         key.keep();
         let mut scope = Vec::with_capacity(64);
-        claims.credential.borrowed().scope().write(&mut scope);
+        claims.scope().write(&mut scope);
         Ok(Seed {
-            signature: claims.signature,
+            signature: claims.signature.signature(),
             key: signing_key,
             scope: scope.into_boxed_slice(),
             streaming,
-            verified: Verified {
-                credential: claims.credential,
-                amz_date: claims.amz_date,
-                presigned: claims.presigned,
-                payload: if streaming.signed() {
-                    PayloadKind::Signed
-                } else {
-                    PayloadKind::Unsigned
-                },
-            },
+            verified: claims.verified(if streaming.signed() {
+                PayloadKind::Signed
+            } else {
+                PayloadKind::Unsigned
+            }),
         })
     }
 }
@@ -1173,20 +1243,16 @@ impl Authenticated {
         };
         let line = PayloadLine::Literal(STREAMING_EVENTS);
         check_signature(req, &claims, &key, &rules, &line)?;
-        let signing_key = key.signing_key();
+        // Messages chain on a SigV4 key (authenticate refuses SigV4a event streams).
+        let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
         key.keep();
         let mut scope = Vec::with_capacity(64);
-        claims.credential.borrowed().scope().write(&mut scope);
+        claims.scope().write(&mut scope);
         Ok(EventSeed {
-            signature: claims.signature,
+            signature: claims.signature.signature(),
             key: signing_key,
             scope: scope.into_boxed_slice(),
-            verified: Verified {
-                credential: claims.credential,
-                amz_date: claims.amz_date,
-                presigned: claims.presigned,
-                payload: PayloadKind::Signed,
-            },
+            verified: claims.verified(PayloadKind::Signed),
         })
     }
 }
@@ -1231,13 +1297,13 @@ fn check_signature(
             hasher.finish()
         },
     );
-    let signature = key.sign(
+    let matches = key.verifies(
         claims.algorithm,
         &claims.amz_date,
-        &claims.credential.borrowed().scope(),
+        &claims.scope(),
         &digest,
+        &claims.signature,
     );
-    let matches = signature.ct_eq(&claims.signature);
     // A claimed header that was not sent is an error even if the signature matches.
     if !matches || absent {
         return Err(VerifyError::SignatureMismatch);

@@ -23,8 +23,9 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(Some(parsed)) = PresignedQuery::parse(query) {
         let mut written = format!(
-            "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={}&X-Amz-Date={}&X-Amz-Expires={}\
+            "X-Amz-Algorithm={}&X-Amz-Credential={}&X-Amz-Date={}&X-Amz-Expires={}\
              &X-Amz-SignedHeaders={}&X-Amz-Signature={}",
+            parsed.algorithm(),
             encode(&parsed.credential().to_string()),
             parsed.amz_date(),
             parsed.expires(),
@@ -34,6 +35,10 @@ fuzz_target!(|data: &[u8]| {
         if let Some(t) = parsed.security_token() {
             written.push_str("&X-Amz-Security-Token=");
             written.push_str(&encode(t));
+        }
+        if let Some(r) = parsed.region_set() {
+            written.push_str("&X-Amz-Region-Set=");
+            written.push_str(&encode(r));
         }
         let again = PresignedQuery::parse(&written)
             .unwrap_or_else(|e| {
@@ -51,6 +56,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.signed_headers(), parsed.signed_headers());
         assert_eq!(again.signature(), parsed.signature());
         assert_eq!(again.security_token(), parsed.security_token());
+        assert_eq!(again.region_set(), parsed.region_set());
+        assert_eq!(again.algorithm(), parsed.algorithm());
     }
     let target = format!("/path?{query}");
     let verifier = Verifier::new(

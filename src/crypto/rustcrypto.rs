@@ -1,12 +1,15 @@
-//! The RustCrypto crypto backend, the hot core: the only code that touches `hmac` and `sha2`.
+//! The RustCrypto crypto backend, the hot core: the only code that touches `hmac`, `sha2` and `p256`.
 //!
 //! SHA-256 and HMAC-SHA256 over `sha2`'s block function, with an HMAC key kept as its pad
-//! states and the string to sign laid out in whole blocks (the midstate fast path). It
-//! provides the interface [`crate::crypto`] documents and imports nothing else of the crate.
+//! states and the string to sign laid out in whole blocks (the midstate fast path), and P-256
+//! ECDSA (SigV4a) over `p256`/`ecdsa`. It provides the interface [`crate::crypto`] documents
+//! and imports nothing else of the crate but that module's [`DerSignature`].
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
+
+use super::DerSignature;
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3).
 const IV: [u32; 8] = [
@@ -269,6 +272,87 @@ impl Drop for MacKey {
     }
 }
 
+/// A P-256 private key (SigV4a): the secret scalar, wiped on drop and never printed.
+#[derive(Clone)]
+pub(crate) struct EcdsaKey {
+    scalar: p256::NonZeroScalar,
+}
+
+impl EcdsaKey {
+    /// The key whose scalar is `bytes` (big-endian), or `None` unless `1 <= bytes < n`, the
+    /// group order (checked in constant time).
+    pub(crate) fn from_be_bytes(bytes: &[u8; 32]) -> Option<Self> {
+        let mut repr = p256::FieldBytes::from(*bytes);
+        let scalar = p256::NonZeroScalar::from_repr(repr).into_option();
+        repr.zeroize();
+        scalar.map(|scalar| Self { scalar })
+    }
+
+    /// The ECDSA signature of SHA-256(`message`), DER-encoded, with the nonce of RFC 6979 (the
+    /// same key and message always give the same bytes, as `aws-sigv4` signs).
+    pub(crate) fn sign_sha256_der(&self, message: &[u8]) -> DerSignature {
+        let digest = Sha256::digest(message);
+        let (signature, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<p256::NistP256, Sha256>(
+            &self.scalar,
+            &digest,
+            &[],
+        );
+        DerSignature::new(signature.to_der().as_bytes())
+    }
+}
+
+impl Drop for EcdsaKey {
+    fn drop(&mut self) {
+        self.scalar.zeroize();
+    }
+}
+
+/// A P-256 public key, ready to verify (the point is computed once: deriving it from the
+/// private key is the expensive scalar multiplication).
+#[derive(Clone)]
+pub(crate) struct EcdsaPublicKey {
+    key: p256::ecdsa::VerifyingKey,
+}
+
+impl EcdsaPublicKey {
+    /// The public key of `key`.
+    pub(crate) fn from_key(key: &EcdsaKey) -> Self {
+        Self {
+            key: p256::ecdsa::VerifyingKey::from(p256::PublicKey::from_secret_scalar(&key.scalar)),
+        }
+    }
+
+    /// A public key from its SEC1 encoding (`04 || X || Y`, or compressed), or `None` for bytes
+    /// that are not a point of the curve.
+    pub(crate) fn from_sec1_bytes(bytes: &[u8]) -> Option<Self> {
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+            .ok()
+            .map(|key| Self { key })
+    }
+
+    /// The uncompressed SEC1 encoding, `04 || X || Y`.
+    pub(crate) fn to_sec1_uncompressed(&self) -> [u8; 65] {
+        let mut out = [0u8; 65];
+        let point = self.key.to_sec1_point(false);
+        let bytes = point.as_bytes();
+        if bytes.len() == out.len() {
+            out.copy_from_slice(bytes);
+        }
+        out
+    }
+
+    /// Whether `signature` (DER) is this key's ECDSA signature of SHA-256(`message`). Any
+    /// malformed DER is `false`.
+    pub(crate) fn verify_der(&self, message: &[u8], signature: &[u8]) -> bool {
+        use ecdsa::signature::hazmat::PrehashVerifier;
+        let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else {
+            return false;
+        };
+        let digest = Sha256::digest(message);
+        self.key.verify_prehash(&digest, &signature).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,5 +472,64 @@ mod tests {
             }
         }
         assert!(Padded::new(&data[..64 * PADDED_BLOCKS - 8]).is_none());
+    }
+
+    /// RFC 6979 A.2.5: P-256, SHA-256, message "sample".
+    const RFC6979_X: &str = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721";
+
+    fn rfc6979_key() -> EcdsaKey {
+        let x: [u8; 32] = hex::decode(RFC6979_X).unwrap().try_into().unwrap();
+        EcdsaKey::from_be_bytes(&x).unwrap()
+    }
+
+    #[test]
+    fn ecdsa_signs_rfc6979_appendix_a25_deterministically_in_der() {
+        let key = rfc6979_key();
+        let sig = key.sign_sha256_der(b"sample");
+        // r and s from the RFC, each with a leading zero (their top bit is set).
+        let r = "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716";
+        let s = "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8";
+        assert_eq!(
+            hex::encode(sig.as_bytes()),
+            format!("3046022100{r}022100{s}")
+        );
+        assert_eq!(key.sign_sha256_der(b"sample").as_bytes(), sig.as_bytes());
+    }
+
+    #[test]
+    fn ecdsa_public_key_is_the_rfc6979_one_and_verifies_only_the_signed_message() {
+        let key = rfc6979_key();
+        let public = EcdsaPublicKey::from_key(&key);
+        let ux = "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6";
+        let uy = "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299";
+        let sec1 = public.to_sec1_uncompressed();
+        assert_eq!(hex::encode(sec1), format!("04{ux}{uy}"));
+        let parsed = EcdsaPublicKey::from_sec1_bytes(&sec1).unwrap();
+        let sig = key.sign_sha256_der(b"sample");
+        assert!(parsed.verify_der(b"sample", sig.as_bytes()));
+        assert!(!parsed.verify_der(b"samplf", sig.as_bytes()));
+        for at in 0..sig.as_bytes().len() {
+            let mut bad = sig.as_bytes().to_vec();
+            bad[at] ^= 1;
+            assert!(!parsed.verify_der(b"sample", &bad), "byte {at}");
+        }
+        assert!(!parsed.verify_der(b"sample", &[]));
+        assert!(EcdsaPublicKey::from_sec1_bytes(&sec1[..64]).is_none());
+    }
+
+    #[test]
+    fn ecdsa_private_scalars_outside_one_to_n_minus_one_are_refused() {
+        let n = hex::decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551")
+            .unwrap();
+        let n: [u8; 32] = n.try_into().unwrap();
+        let mut n_minus_1 = n;
+        n_minus_1[31] -= 1;
+        assert!(EcdsaKey::from_be_bytes(&[0; 32]).is_none());
+        assert!(EcdsaKey::from_be_bytes(&n).is_none());
+        assert!(EcdsaKey::from_be_bytes(&[0xff; 32]).is_none());
+        assert!(EcdsaKey::from_be_bytes(&n_minus_1).is_some());
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        assert!(EcdsaKey::from_be_bytes(&one).is_some());
     }
 }

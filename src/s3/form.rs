@@ -128,12 +128,13 @@ impl Signer {
     ///
     /// # Errors
     /// [`SignError`] for an invalid region, service or credentials, a time `X-Amz-Date` cannot
-    /// hold or an expiration past year 9999.
+    /// hold or an expiration past year 9999; [`SignError::NotForSigV4a`] from a SigV4a signer.
     pub fn sign_post_policy_at(
         &self,
         policy: &PostPolicy,
         time: impl Into<SigningTime>,
     ) -> Result<PostForm, SignError> {
+        self.require_sigv4("a POST policy")?;
         self.validate()?;
         let signed_at = self.corrected(time.into())?;
         let date = AmzDate::new(signed_at)?;

@@ -7,7 +7,7 @@
 use crate::sign::canonical::CanonicalHeaders;
 use crate::sign::encode::{self, EncodeSink};
 use crate::sign::key::Signature;
-use crate::sign::string_to_sign::Scope;
+use crate::sign::string_to_sign::{Region, Scope};
 use crate::sink::{Decimal, Sink};
 use crate::spec::{Algorithm, SCOPE_TERMINATOR, param};
 use crate::time::AmzDate;
@@ -49,7 +49,7 @@ pub(crate) fn write_authorization_rest<S: Sink + ?Sized>(
 ) {
     headers.write_signed(sink);
     sink.put(b", Signature=");
-    sink.put(&signature.to_hex());
+    signature.write_hex(sink);
 }
 
 /// Writes `AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=a;b, Signature=hex`.
@@ -96,13 +96,21 @@ pub(crate) fn write_presign_params<S: Sink + ?Sized>(p: &mut S, params: &Presign
     p.put(params.algorithm.as_str().as_bytes());
     put_param(p, param::CREDENTIAL, false);
     encode::encode_into(p, params.access_key_id.as_bytes(), false);
-    // Scope names are checked to be unreserved bytes before signing.
+    // Scope names are checked to be unreserved bytes before signing; a region set is not part
+    // of the scope.
+    let region = match scope.region {
+        Region::One(r) => Some(r),
+        Region::Set(_) => None,
+    };
     for part in [
-        scope.date,
-        scope.region.as_str(),
-        scope.service,
-        SCOPE_TERMINATOR,
-    ] {
+        Some(scope.date),
+        region,
+        Some(scope.service),
+        Some(SCOPE_TERMINATOR),
+    ]
+    .into_iter()
+    .flatten()
+    {
         p.put(b"%2F");
         p.put(part.as_bytes());
     }
@@ -110,6 +118,12 @@ pub(crate) fn write_presign_params<S: Sink + ?Sized>(p: &mut S, params: &Presign
     p.put(params.date.bytes());
     put_param(p, param::EXPIRES, false);
     p.put(Decimal::new(params.expires).as_bytes());
+    // SigV4a: the region set, after the lifetime as aws-c-auth and aws-sigv4 write it (its
+    // commas and `*` percent-encoded).
+    if let Region::Set(set) = scope.region {
+        put_param(p, param::REGION_SET, false);
+        encode::encode_into(p, set.as_bytes(), false);
+    }
     put_param(p, param::SIGNED_HEADERS, false);
     params.headers.write_signed(&mut EncodeSink(p));
     if let Some(token) = params.signed_token {
@@ -126,7 +140,7 @@ pub(crate) fn write_presign_signature<S: Sink + ?Sized>(
     unsigned_token: Option<&[u8]>,
 ) {
     put_param(out, param::SIGNATURE, false);
-    out.put(&signature.to_hex());
+    signature.write_hex(out);
     if let Some(token) = unsigned_token {
         put_param(out, param::SECURITY_TOKEN, false);
         out.put(token);

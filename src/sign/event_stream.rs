@@ -59,7 +59,10 @@ pub(crate) fn signature_header(signature: &Signature) -> [u8; SIGNATURE_HEADER_L
     b[1..17].copy_from_slice(SIGNATURE_HEADER);
     b[17] = TYPE_BYTE_ARRAY;
     b[18..20].copy_from_slice(&32u16.to_be_bytes());
-    b[20..].copy_from_slice(signature.as_bytes());
+    // Message signatures are SigV4's (HMAC-SHA256): always 32 bytes.
+    if let Some(bytes) = signature.hmac_bytes() {
+        b[20..].copy_from_slice(bytes);
+    }
     b
 }
 
@@ -137,7 +140,7 @@ mod tests {
         // previous signature sha256("last message sts"), the payload an encoded message
         // ("some-header: value", "test payload") whose SHA-256 the vector's last line is.
         let date = AmzDate::parse("19731129T213309Z").unwrap();
-        let previous = Signature(crypto::sha256(b"last message sts"));
+        let previous = Signature::hmac(crypto::sha256(b"last message sts"));
         let payload_sha256: [u8; 32] = hex::FromHex::from_hex(
             "f2eba0f2e95967ee9fbc6db5e678d2fd599229c0d04b11e4fc8e0f2a02a806c6",
         )
@@ -173,7 +176,7 @@ mod tests {
         let key = SigningKey::derive(&creds, &scope);
         let date = AmzDate::parse("19731129T213309Z").unwrap();
         let dh = date_header(123_456_789_000);
-        let sig = message_signature(&key, &date, b"s", &Signature([0; 32]), &dh, b"xyz");
+        let sig = message_signature(&key, &date, b"s", &Signature::hmac([0; 32]), &dh, b"xyz");
         let mut out = Vec::new();
         write_envelope(&mut out, &sig, &dh, b"xyz").unwrap();
         assert_eq!(out.len(), ENVELOPE_OVERHEAD + 3);

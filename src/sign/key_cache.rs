@@ -23,7 +23,7 @@ use arc_swap::ArcSwapOption;
 
 use crate::credentials::Credentials;
 use crate::sign::authorization::write_authorization_prefix;
-use crate::sign::key::SigningKey;
+use crate::sign::key::{EcdsaSigningKey, RequestKey, SigningKey};
 use crate::sign::string_to_sign::{Region, Scope, Template};
 use crate::spec::Algorithm;
 use crate::time::{AmzDate, SigningTime};
@@ -38,18 +38,53 @@ pub(crate) struct DayKey {
     region: Box<str>,
     region_set: bool,
     service: Box<str>,
-    /// `kSigning`, keyed into an HMAC state.
-    pub(crate) key: SigningKey,
+    /// SigV4's `kSigning`, keyed into an HMAC state, or SigV4a's key (the signer's, shared).
+    pub(crate) key: RequestKey,
     /// `20150830/us-east-1/service/aws4_request`.
     pub(crate) scope: Box<[u8]>,
     /// `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=`.
     pub(crate) authorization_prefix: Box<[u8]>,
-    /// The day's string to sign, laid out for hashing (`None` for a scope too long for it).
+    /// The day's string to sign, laid out for hashing (`None` for a scope too long for it, and
+    /// for SigV4a, whose signature takes the string to sign itself).
     pub(crate) string_to_sign: Option<Template>,
 }
 
+/// What a day's key is made from: SigV4 derives it from the credentials and the scope; SigV4a
+/// reuses the signer's key, derived from the credentials once (it serves every day).
+#[derive(Clone, Copy)]
+pub(crate) enum KeySource<'a> {
+    /// `AWS4-HMAC-SHA256`.
+    Hmac,
+    /// `AWS4-ECDSA-P256-SHA256`, with the credentials' key.
+    Ecdsa(&'a Arc<EcdsaSigningKey>),
+}
+
+impl KeySource<'_> {
+    /// The algorithm it signs with.
+    #[inline]
+    pub(crate) fn algorithm(self) -> Algorithm {
+        match self {
+            Self::Hmac => Algorithm::HmacSha256,
+            Self::Ecdsa(_) => Algorithm::EcdsaP256Sha256,
+        }
+    }
+
+    fn key(self, creds: &Credentials, scope: &Scope<'_>) -> RequestKey {
+        match self {
+            Self::Hmac => RequestKey::Hmac(SigningKey::derive(creds, scope)),
+            Self::Ecdsa(key) => RequestKey::Ecdsa(Arc::clone(key)),
+        }
+    }
+}
+
 impl DayKey {
-    fn derive(algorithm: Algorithm, creds: &Credentials, scope: &Scope<'_>, date: [u8; 8]) -> Self {
+    fn derive(
+        source: KeySource<'_>,
+        creds: &Credentials,
+        scope: &Scope<'_>,
+        date: [u8; 8],
+    ) -> Self {
+        let algorithm = source.algorithm();
         let mut scope_bytes = Vec::new();
         scope.write(&mut scope_bytes);
         let mut prefix = Vec::new();
@@ -66,8 +101,11 @@ impl DayKey {
             region: scope.region.as_str().into(),
             region_set: matches!(scope.region, Region::Set(_)),
             service: scope.service.into(),
-            key: SigningKey::derive(creds, scope),
-            string_to_sign: Template::new(algorithm, &scope_bytes),
+            key: source.key(creds, scope),
+            string_to_sign: match source {
+                KeySource::Hmac => Template::new(algorithm, &scope_bytes),
+                KeySource::Ecdsa(_) => None,
+            },
             scope: scope_bytes.into(),
             authorization_prefix: prefix.into(),
         }
@@ -131,11 +169,12 @@ impl KeyCache {
     pub(crate) fn with<R>(
         &self,
         read: Option<&DayKey>,
-        algorithm: Algorithm,
+        source: KeySource<'_>,
         creds: &Credentials,
         scope: &Scope<'_>,
         f: impl FnOnce(&DayKey) -> R,
     ) -> R {
+        let algorithm = source.algorithm();
         if let Some(day) = read.filter(|d| d.serves(algorithm, creds, scope)) {
             return f(day);
         }
@@ -149,22 +188,22 @@ impl KeyCache {
                 return f(day);
             }
         }
-        self.derive_and_run(algorithm, creds, scope, f)
+        self.derive_and_run(source, creds, scope, f)
     }
 
     #[cold]
     fn derive_and_run<R>(
         &self,
-        algorithm: Algorithm,
+        source: KeySource<'_>,
         creds: &Credentials,
         scope: &Scope<'_>,
         f: impl FnOnce(&DayKey) -> R,
     ) -> R {
         let Ok(date) = <[u8; 8]>::try_from(scope.date.as_bytes()) else {
             // Not a scope date (an AmzDate always gives 8 digits): use a key, but do not cache.
-            return f(&DayKey::derive(algorithm, creds, scope, [0; 8]));
+            return f(&DayKey::derive(source, creds, scope, [0; 8]));
         };
-        let day = Arc::new(DayKey::derive(algorithm, creds, scope, date));
+        let day = Arc::new(DayKey::derive(source, creds, scope, date));
         let out = f(&day);
         // Threads that miss at the same moment each derive the same key; the last store wins.
         #[cfg(feature = "std")]
@@ -207,9 +246,7 @@ mod tests {
     }
 
     fn cached(cache: &KeyCache, creds: &Credentials, scope: &Scope<'_>, sts: &[u8]) -> Signature {
-        cache.with(None, Algorithm::HmacSha256, creds, scope, |day| {
-            day.key.sign(sts)
-        })
+        cache.with(None, KeySource::Hmac, creds, scope, |day| day.key.sign(sts))
     }
 
     #[test]
@@ -234,7 +271,7 @@ mod tests {
         let cache = KeyCache::new();
         let (scope_line, prefix) = cache.with(
             None,
-            Algorithm::HmacSha256,
+            KeySource::Hmac,
             &creds,
             &scope("20150830", "us-east-1"),
             |day| (day.scope.to_vec(), day.authorization_prefix.to_vec()),
@@ -296,7 +333,7 @@ mod tests {
                 service,
                 ..scope("20150830", "us-east-1")
             };
-            cache.with(None, Algorithm::HmacSha256, &creds, &s, |day| {
+            cache.with(None, KeySource::Hmac, &creds, &s, |day| {
                 day.string_to_sign.is_some()
             })
         };
@@ -312,7 +349,7 @@ mod tests {
         let cache = KeyCache::new();
         cache.with(
             None,
-            Algorithm::HmacSha256,
+            KeySource::Hmac,
             &creds,
             &scope("20150830", "us-east-1"),
             |_| (),

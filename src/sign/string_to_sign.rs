@@ -20,14 +20,14 @@ pub(crate) struct Scope<'a> {
 }
 
 /// What a scope is valid in: one region (SigV4), or a region set (SigV4a's `X-Amz-Region-Set`,
-/// such as `us-east-1,us-west-2` or `*`). Both are written as they are for now; SigV4a's
-/// signer gives the set its own place when it lands.
+/// such as `us-east-1,us-west-2` or `*`). A region is part of the credential scope; a region
+/// set is not (SigV4a's scope is `date/service/aws4_request`): it travels in its own signed
+/// header or query parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Region<'a> {
     /// One region, `us-east-1`.
     One(&'a str),
     /// A region set, comma-separated.
-    #[allow(dead_code)] // made by the SigV4a signer, which is next
     Set(&'a str),
 }
 
@@ -42,12 +42,15 @@ impl<'a> Region<'a> {
 }
 
 impl Scope<'_> {
-    /// `20150830/us-east-1/service/aws4_request`.
+    /// `20150830/us-east-1/service/aws4_request`, or `20150830/service/aws4_request` for a
+    /// region set.
     pub(crate) fn write<S: Sink + ?Sized>(&self, sink: &mut S) {
         sink.put(self.date.as_bytes());
         sink.put(b"/");
-        sink.put(self.region.as_str().as_bytes());
-        sink.put(b"/");
+        if let Region::One(region) = self.region {
+            sink.put(region.as_bytes());
+            sink.put(b"/");
+        }
         sink.put(self.service.as_bytes());
         sink.put(b"/");
         sink.put(SCOPE_TERMINATOR.as_bytes());

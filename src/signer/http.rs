@@ -98,6 +98,7 @@ impl Signer {
             req,
             Headers {
                 amz_date: &date,
+                region_set: self.region_set.as_deref(),
                 security_token,
                 content_sha256: signed.content_sha256.as_ref(),
                 authorization: authorization.as_slice(),
@@ -213,10 +214,13 @@ const X_AMZ_SECURITY_TOKEN: http::HeaderName =
     http::HeaderName::from_static(header::X_AMZ_SECURITY_TOKEN);
 const X_AMZ_CONTENT_SHA256: http::HeaderName =
     http::HeaderName::from_static(header::X_AMZ_CONTENT_SHA256);
+const X_AMZ_REGION_SET: http::HeaderName = http::HeaderName::from_static(header::X_AMZ_REGION_SET);
 
 /// The headers of one header signature, ready to put on a request.
 pub(super) struct Headers<'a> {
     pub(super) amz_date: &'a AmzDate,
+    /// SigV4a's region set.
+    pub(super) region_set: Option<&'a str>,
     /// The session token's header value (marked sensitive), when the request must send it.
     pub(super) security_token: Option<http::HeaderValue>,
     pub(super) content_sha256: Option<&'a PayloadHash>,
@@ -224,7 +228,8 @@ pub(super) struct Headers<'a> {
 }
 
 /// Puts a signature's headers on `req` (replacing any it had), in order: `x-amz-date`, then
-/// `x-amz-security-token` and `x-amz-content-sha256` when they apply, then `authorization`
+/// `x-amz-region-set`, `x-amz-security-token` and `x-amz-content-sha256` when they apply, then
+/// `authorization`
 /// (marked sensitive); then replaces the query with `query`, the normalised one, if any.
 pub(super) fn apply<B>(
     req: &mut http::Request<B>,
@@ -237,6 +242,10 @@ pub(super) fn apply<B>(
         X_AMZ_DATE,
         header_value(header::X_AMZ_DATE, signed.amz_date.bytes(), false)?,
     );
+    if let Some(r) = signed.region_set {
+        let v = header_value(header::X_AMZ_REGION_SET, r.as_bytes(), false)?;
+        headers.insert(X_AMZ_REGION_SET, v);
+    }
     if let Some(v) = signed.security_token {
         headers.insert(X_AMZ_SECURITY_TOKEN, v);
     }

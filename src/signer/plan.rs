@@ -51,6 +51,7 @@ enum KnownHeader {
     AmzDate,
     SecurityToken,
     ContentSha256,
+    RegionSet,
     Other,
 }
 
@@ -63,6 +64,7 @@ impl KnownHeader {
             4 if is(header::HOST) => Self::Host,
             10 if is(header::X_AMZ_DATE) => Self::AmzDate,
             13 if is(header::AUTHORIZATION) => Self::Authorization,
+            16 if is(header::X_AMZ_REGION_SET) => Self::RegionSet,
             20 if is(header::X_AMZ_SECURITY_TOKEN) => Self::SecurityToken,
             20 if is(header::X_AMZ_CONTENT_SHA256) => Self::ContentSha256,
             _ => Self::Other,
@@ -108,7 +110,12 @@ impl Signer {
 
         let mut headers = CanonicalHeaders::default();
         let noted = self.keep_signed_headers(req, mode, token.is_some(), &mut headers);
-        refuse_signed(req, mode, noted.has_authorization)?;
+        refuse_signed(
+            req,
+            mode,
+            noted.has_authorization,
+            self.region_set.is_some(),
+        )?;
         if !noted.has_host {
             let host_buf = host_buf.insert(StackBuf::new());
             req.write_host(host_buf).ok_or(SignError::MissingHost)?;
@@ -129,7 +136,13 @@ impl Signer {
                 || payload == Payload::Unsigned);
         if mode == Mode::Header {
             let hash_header = add_hash_header.then_some(payload_hash);
-            add_header_mode_headers(&mut headers, date, signed_token, hash_header);
+            add_header_mode_headers(
+                &mut headers,
+                date,
+                self.region_set.as_deref(),
+                signed_token,
+                hash_header,
+            );
         }
         headers.sort();
         // Filled in place: returning the list's large inline buffer from a constructor costs a
@@ -196,7 +209,13 @@ impl Signer {
                 // a copy the request sends anyway is signed like any other `x-amz-*` header.
                 KnownHeader::AmzDate if mode == Mode::Header => continue,
                 KnownHeader::SecurityToken if has_token && mode == Mode::Header => continue,
-                KnownHeader::AmzDate | KnownHeader::SecurityToken | KnownHeader::Other => {}
+                KnownHeader::RegionSet if self.region_set.is_some() && mode == Mode::Header => {
+                    continue;
+                }
+                KnownHeader::AmzDate
+                | KnownHeader::SecurityToken
+                | KnownHeader::RegionSet
+                | KnownHeader::Other => {}
             }
             if !self.settings.is_excluded(h.name) {
                 headers.push(*h);
@@ -215,6 +234,7 @@ fn refuse_signed(
     req: &SignableRequest<'_>,
     mode: Mode,
     has_authorization: bool,
+    region_set: bool,
 ) -> Result<(), SignError> {
     if mode != Mode::Header && has_authorization {
         return Err(SignError::AlreadySigned);
@@ -223,11 +243,14 @@ fn refuse_signed(
         Mode::Header => &param::AUTH[..3],
         Mode::Query(_) => &param::AUTH[..],
     };
+    // A SigV4a presigned URL adds its region set: a second one would be ambiguous too.
+    let presigned_set = region_set && mode != Mode::Header;
     if req.query.is_some_and(|q| {
         parse_query(q).any(|p| {
             refused
                 .iter()
                 .any(|a| p.key.eq_ignore_ascii_case(a.as_bytes()))
+                || (presigned_set && p.key.eq_ignore_ascii_case(param::REGION_SET.as_bytes()))
         })
     }) {
         return Err(SignError::AlreadySigned);
@@ -235,12 +258,14 @@ fn refuse_signed(
     Ok(())
 }
 
-/// The headers header signing adds and signs: `x-amz-date`, the session token when it is
-/// signed, and `x-amz-content-sha256` when the settings (or an unsigned payload) ask for it.
+/// The headers header signing adds and signs: `x-amz-date`, SigV4a's region set, the session
+/// token when it is signed, and `x-amz-content-sha256` when the settings (or an unsigned
+/// payload) ask for it.
 #[inline]
 fn add_header_mode_headers<'a>(
     headers: &mut CanonicalHeaders<'a>,
     date: &'a AmzDate,
+    region_set: Option<&'a str>,
     signed_token: Option<&'a str>,
     content_sha256: Option<&'a [u8]>,
 ) {
@@ -248,6 +273,12 @@ fn add_header_mode_headers<'a>(
         name: header::X_AMZ_DATE,
         value: date.bytes(),
     });
+    if let Some(r) = region_set {
+        headers.push(Header {
+            name: header::X_AMZ_REGION_SET,
+            value: r.as_bytes(),
+        });
+    }
     if let Some(t) = signed_token {
         headers.push(Header {
             name: header::X_AMZ_SECURITY_TOKEN,

@@ -7,6 +7,7 @@
 
 use crate::prelude::*;
 
+use alloc::sync::Arc;
 use core::fmt;
 
 use zeroize::Zeroizing;
@@ -19,7 +20,8 @@ use crate::spec::header;
 use crate::time::AmzDate;
 
 /// A header signature and what the request must carry with it: `x-amz-date`, and
-/// `x-amz-security-token` / `x-amz-content-sha256` when they apply.
+/// `x-amz-region-set` (SigV4a), `x-amz-security-token` and `x-amz-content-sha256` when they
+/// apply.
 ///
 /// `V` is where the `Authorization` value is: a `String` (from
 /// [`Signer::sign_request_at`](crate::Signer::sign_request_at)), or `usize`, the number of bytes
@@ -29,6 +31,8 @@ use crate::time::AmzDate;
 pub struct Signed<V = String> {
     pub(super) authorization: V,
     pub(super) amz_date: AmzDate,
+    /// SigV4a's region set, sent as `x-amz-region-set`.
+    pub(super) region_set: Option<Arc<str>>,
     pub(super) signature: Signature,
     pub(super) content_sha256: Option<PayloadHash>,
     pub(super) security_token: Token,
@@ -52,9 +56,14 @@ impl<V> Signed<V> {
         self.amz_date
     }
 
-    /// The signature.
+    /// The signature: SigV4's 32 bytes or SigV4a's DER ([`Signature::algorithm`] says which).
     pub fn signature(&self) -> Signature {
         self.signature
+    }
+
+    /// The `x-amz-region-set` value to send (SigV4a), which the signature covers.
+    pub fn region_set(&self) -> Option<&str> {
+        self.region_set.as_deref()
     }
 
     /// The `x-amz-content-sha256` value to send, when the settings (or an unsigned payload)
@@ -79,8 +88,8 @@ impl<V> Signed<V> {
 }
 
 impl Signed<String> {
-    /// The headers to set on the request, in order: `x-amz-date`, then `x-amz-security-token`
-    /// and `x-amz-content-sha256` when they apply, then `authorization`.
+    /// The headers to set on the request, in order: `x-amz-date`, then `x-amz-region-set`,
+    /// `x-amz-security-token` and `x-amz-content-sha256` when they apply, then `authorization`.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let token = match &self.security_token {
             Token::Copied(t) => Some(t.as_str()),
@@ -88,6 +97,7 @@ impl Signed<String> {
         };
         [
             Some((header::X_AMZ_DATE, self.amz_date.as_str())),
+            self.region_set().map(|r| (header::X_AMZ_REGION_SET, r)),
             token.map(|t| (header::X_AMZ_SECURITY_TOKEN, t)),
             self.content_sha256()
                 .map(|h| (header::X_AMZ_CONTENT_SHA256, h)),
@@ -122,6 +132,7 @@ impl Signed<String> {
             req,
             super::http::Headers {
                 amz_date: &self.amz_date,
+                region_set: self.region_set(),
                 security_token: token,
                 content_sha256: self.content_sha256.as_ref(),
                 authorization: self.authorization.as_bytes(),
@@ -147,6 +158,7 @@ impl<V: fmt::Debug> fmt::Debug for Signed<V> {
         };
         f.debug_struct("Signed")
             .field("amz_date", &self.amz_date)
+            .field("region_set", &self.region_set)
             .field("signature", &self.signature)
             .field("security_token", &token)
             .field("content_sha256", &self.content_sha256)

@@ -381,7 +381,7 @@ impl Verifier {
             line: Vec::with_capacity(MAX_LINE),
             data: Vec::new(),
             hasher: Hasher::new(),
-            claimed: Signature([0; 32]),
+            claimed: Signature::hmac([0; 32]),
             small: None,
             trailer_value: None,
             trailer_signature: None,

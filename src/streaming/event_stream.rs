@@ -42,7 +42,6 @@ use core::fmt;
 use bytes::BufMut;
 
 use crate::credentials::Credentials;
-use crate::crypto;
 use crate::error::SignError;
 use crate::payload::Payload;
 use crate::request::SignableRequest;
@@ -114,12 +113,14 @@ impl Signer {
     /// signs the messages, chained on this signature.
     ///
     /// # Errors
-    /// The request's [`SignError`].
+    /// The request's [`SignError`]; [`SignError::NotForSigV4a`] from a SigV4a signer (event
+    /// streams are chained on SigV4 signatures).
     pub fn sign_event_stream_at<B>(
         &self,
         req: &mut http::Request<B>,
         time: impl Into<SigningTime>,
     ) -> Result<EventStreamSigner, SignError> {
+        self.require_sigv4("an event stream")?;
         req.headers_mut().insert(
             http::HeaderName::from_static(header::X_AMZ_CONTENT_SHA256),
             http::HeaderValue::from_static(STREAMING_EVENTS),
@@ -645,7 +646,7 @@ impl EventStreamDecoder {
         let date_header = stage::date_header(millis);
         let signature =
             stage::message_signature(key, &date, scope, &previous, &date_header, payload);
-        if !crypto::ct_eq32(signature.as_bytes(), &claimed) {
+        if !signature.ct_eq(&Signature::hmac(claimed)) {
             return Err(EventStreamVerifyError::MessageSignatureMismatch);
         }
         self.previous = signature;

@@ -228,13 +228,14 @@ impl Signer {
     ///
     /// # Errors
     /// [`ChunkedSignError::ChunkSizeTooSmall`] under 8 KiB, [`ChunkedSignError::TooLong`], or
-    /// the request's [`SignError`].
+    /// the request's [`SignError`] ([`SignError::NotForSigV4a`] from a SigV4a signer).
     pub fn sign_chunked_at<B>(
         &self,
         req: &mut http::Request<B>,
         upload: ChunkedUpload,
         time: impl Into<SigningTime>,
     ) -> Result<ChunkedSigner, ChunkedSignError> {
+        self.require_sigv4("aws-chunked signing")?;
         if upload.chunk_size < MIN_CHUNK_SIZE {
             return Err(ChunkedSignError::ChunkSizeTooSmall {
                 chunk_size: upload.chunk_size,

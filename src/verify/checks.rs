@@ -18,10 +18,22 @@ use super::{Claims, KnownHeaders, Verifier};
 impl Verifier {
     pub(super) fn check_scope(&self, claims: &Claims<'_>) -> Result<(), VerifyError> {
         let c = &claims.credential;
-        if !self.regions.iter().any(|r| r == c.region) {
-            return Err(VerifyError::WrongRegion {
-                region: c.region.to_string(),
-            });
+        match claims.region_set {
+            // SigV4a: the region set must include one of this verifier's regions.
+            Some(set) => {
+                if !self.regions.iter().any(|r| region_set_includes(set, r)) {
+                    return Err(VerifyError::WrongRegion {
+                        region: set.to_string(),
+                    });
+                }
+            }
+            None => {
+                if !self.regions.iter().any(|r| r == c.region) {
+                    return Err(VerifyError::WrongRegion {
+                        region: c.region.to_string(),
+                    });
+                }
+            }
         }
         if c.service != self.service {
             return Err(VerifyError::WrongService {
@@ -288,6 +300,40 @@ fn list_has(list: &[u8], name: &[u8]) -> bool {
     }
 }
 
+/// Whether a SigV4a region set (`*`, or a comma list whose names may hold `*` for any run of
+/// characters, as in `us-*`) includes `region`.
+pub(crate) fn region_set_includes(set: &str, region: &str) -> bool {
+    set.split(',')
+        .any(|pattern| glob_matches(pattern.trim().as_bytes(), region.as_bytes()))
+}
+
+/// `*`-only glob matching, iterative (linear in practice, no recursion on untrusted input).
+fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +363,31 @@ mod tests {
                 .any(|s| s.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
             proptest::prop_assert_eq!(list_has(list.as_bytes(), name.as_bytes()), split);
         }
+    }
+
+    #[test]
+    fn region_sets_include_regions_by_name_or_wildcard() {
+        use super::region_set_includes;
+        for (set, region, included) in [
+            ("*", "us-east-1", true),
+            ("us-east-1", "us-east-1", true),
+            ("us-east-1", "us-east-12", false),
+            ("us-east-1,us-west-2", "us-west-2", true),
+            ("us-east-1, us-west-2", "us-west-2", true),
+            ("us-*", "us-gov-west-1", true),
+            ("us-*", "eu-west-1", false),
+            ("*-west-2", "us-west-2", true),
+            ("*-west-2", "us-west-1", false),
+            ("**", "x", true),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "aXbY", false),
+            ("", "us-east-1", false),
+        ] {
+            assert_eq!(region_set_includes(set, region), included, "{set} {region}");
+        }
+        // Adversarial patterns stay cheap: no exponential backtracking.
+        let pattern = "*a".repeat(200);
+        let text = "a".repeat(199);
+        assert!(!region_set_includes(&pattern, &text));
     }
 }

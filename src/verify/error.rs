@@ -185,6 +185,9 @@ pub enum VerifyError {
     },
     /// S3 header auth without `x-amz-content-sha256`, which S3 requires on every SigV4 request.
     MissingContentSha256,
+    /// A SigV4a (`AWS4-ECDSA-P256-SHA256`) `Authorization` header without the
+    /// `x-amz-region-set` header that names where the signature is valid.
+    MissingRegionSet,
 }
 
 impl VerifyError {
@@ -205,6 +208,7 @@ impl VerifyError {
             | Self::InvalidExpires
             | Self::UnsupportedAlgorithm { .. }
             | Self::MultipleAuthorizationHeaders
+            | Self::MissingRegionSet
             | Self::MultipleAuthMechanisms => "IncompleteSignatureException",
             Self::UnknownAccessKey | Self::InvalidSecurityToken => "UnrecognizedClientException",
             Self::ExpiredToken => "ExpiredTokenException",
@@ -268,6 +272,7 @@ impl VerifyError {
             | Self::ContentSha256Mismatch
             | Self::SignatureMismatch
             | Self::ExpiredToken
+            | Self::MissingRegionSet
             | Self::MultipleAuthorizationHeaders => 403,
         }
     }
@@ -411,6 +416,9 @@ impl fmt::Display for AwsMessage<'_> {
             VerifyError::MissingContentSha256 => {
                 f.write_str("Missing required header for this request: x-amz-content-sha256")
             }
+            VerifyError::MissingRegionSet => {
+                f.write_str("Missing required header for this request: x-amz-region-set")
+            }
         }
     }
 }
@@ -448,9 +456,10 @@ impl fmt::Display for VerifyError {
             Self::MultipleAuthMechanisms => f.write_str(
                 "the request is signed twice: both an `Authorization` header and presigned query parameters",
             ),
-            Self::UnsupportedAlgorithm { algorithm } => {
-                write!(f, "unsupported algorithm `{algorithm}`: only AWS4-HMAC-SHA256 is accepted")
-            }
+            Self::UnsupportedAlgorithm { algorithm } => write!(
+                f,
+                "unsupported algorithm `{algorithm}`: only AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256 are accepted"
+            ),
             Self::MalformedCredential { credential } => write!(
                 f,
                 "malformed credential `{credential}`: expected AKID/YYYYMMDD/region/service/aws4_request"
@@ -477,7 +486,9 @@ impl fmt::Display for VerifyError {
                 f,
                 "invalid X-Amz-Date `{value}`: expected YYYYMMDD'T'HHMMSS'Z'"
             ),
-            Self::MalformedSignature => f.write_str("the signature is not 64 hex digits"),
+            Self::MalformedSignature => f.write_str(
+                "the signature is not 64 lowercase hex digits (SigV4) or the lowercase hex of a DER signature (SigV4a)",
+            ),
             Self::MalformedSignedHeaders { signed_headers } => write!(
                 f,
                 "malformed SignedHeaders `{signed_headers}`: expected lowercase header names separated by `;`"
@@ -545,6 +556,9 @@ impl fmt::Display for VerifyError {
             Self::MissingContentSha256 => {
                 f.write_str("missing x-amz-content-sha256 header, which S3 requires on every request")
             }
+            Self::MissingRegionSet => f.write_str(
+                "missing x-amz-region-set header: a SigV4a (AWS4-ECDSA-P256-SHA256) signature names its region set there, and signs it",
+            ),
         }
     }
 }

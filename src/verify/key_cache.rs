@@ -1,7 +1,11 @@
-//! The verifier's derived-key cache: `kSigning` per (access key id, secret, date, region, service), bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
+//! The verifier's derived-key cache: `kSigning` per (access key id, secret, date, region, service), and SigV4a's public key per (access key id, secret), bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
 //!
 //! A verification then costs one SHA-256 of the canonical request and one HMAC of the string
-//! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]).
+//! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]). For SigV4a
+//! the cached key is the public key ([`EcdsaSigningKey::derive`], then a P-256 scalar
+//! multiplication, the expensive part): it does not depend on the date, region or service, so
+//! one entry serves every request of that access key, and a verification costs the
+//! canonical request's SHA-256 and one ECDSA verification.
 //!
 //! - **Bounded.** The table has [`SLOTS`] slots, each holding at most one key: a slot is chosen
 //!   by a seeded hash (a per-cache random seed) of the key id and scope, and a new key
@@ -39,7 +43,7 @@ use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::crypto;
-use crate::sign::key::{Signature, SigningKey};
+use crate::sign::key::{Claimed, EcdsaSigningKey, SigningKey};
 use crate::sign::string_to_sign::{self, Region, Scope, StringToSign, Template};
 use crate::spec::Algorithm;
 use crate::time::AmzDate;
@@ -75,15 +79,25 @@ impl NoSlot {
     fn store(&self, _: Option<Arc<Entry>>) {}
 }
 
+/// What a verification checks a signature with.
+enum EntryKey {
+    /// SigV4: `kSigning`, which signs again for a constant-time compare.
+    Hmac(SigningKey),
+    /// SigV4a: the public key (`None` in the never-seen case that no key derives from the
+    /// secret: then nothing verifies).
+    Ecdsa(Option<crypto::EcdsaPublicKey>),
+}
+
 /// One derived key and everything it was derived from.
 struct Entry {
+    algorithm: Algorithm,
     access_key_id: Box<str>,
     secret: Zeroizing<String>,
     date: Box<str>,
     region: Box<str>,
     region_set: bool,
     service: Box<str>,
-    key: SigningKey,
+    key: EntryKey,
     /// The string to sign of this scope laid out once (see [`Template`]), and the algorithm it
     /// names; `None` when the scope is too long to lay out.
     template: Option<(Algorithm, Template)>,
@@ -105,43 +119,64 @@ impl HeldKey {
         }
     }
 
-    /// The signing key itself (for chaining `aws-chunked` signatures on the seed).
+    /// The SigV4 signing key itself (for chaining `aws-chunked` signatures on the seed);
+    /// `None` for SigV4a.
     #[cfg(feature = "http")]
-    pub(crate) fn signing_key(&self) -> SigningKey {
-        self.entry.key.clone()
+    pub(crate) fn signing_key(&self) -> Option<SigningKey> {
+        match &self.entry.key {
+            EntryKey::Hmac(key) => Some(key.clone()),
+            EntryKey::Ecdsa(_) => None,
+        }
     }
 
-    /// Signs the string to sign of `date` and the canonical request's digest, laid out from
-    /// the scope's template when there is one for `algorithm`.
+    /// Whether `claimed` is the signature of the string to sign of `date`, `scope` and the
+    /// canonical request's digest. SigV4 signs it again (laid out from the scope's template
+    /// when there is one for `algorithm`) and compares in constant time; SigV4a verifies the
+    /// ECDSA signature with the public key.
     #[inline]
-    pub(crate) fn sign(
+    pub(crate) fn verifies(
         &self,
         algorithm: Algorithm,
         date: &AmzDate,
         scope: &Scope<'_>,
         creq_digest: &[u8; 32],
-    ) -> Signature {
+        claimed: &Claimed,
+    ) -> bool {
         let e = &*self.entry;
-        match &e.template {
-            Some((a, template)) if *a == algorithm => {
-                e.key.sign_padded(&template.fill(date, creq_digest))
+        let sts = || string_to_sign::string_to_sign(algorithm, date, scope, creq_digest);
+        match (&e.key, claimed) {
+            (EntryKey::Hmac(key), Claimed::Hmac(claimed)) => {
+                let signature = match &e.template {
+                    Some((a, template)) if *a == algorithm => {
+                        key.sign_padded(&template.fill(date, creq_digest))
+                    }
+                    _ => key.sign(&sts()),
+                };
+                signature
+                    .hmac_bytes()
+                    .is_some_and(|s| crypto::ct_eq32(s, claimed))
             }
-            _ => e.key.sign(&string_to_sign::string_to_sign(
-                algorithm,
-                date,
-                scope,
-                creq_digest,
-            )),
+            (EntryKey::Ecdsa(Some(public)), Claimed::Der(der)) if e.algorithm == algorithm => {
+                verify_ecdsa(public, &sts(), der)
+            }
+            _ => false,
         }
     }
+}
+
+/// One ECDSA verification, out of line: the SigV4 path above stays small.
+#[inline(never)]
+fn verify_ecdsa(public: &crypto::EcdsaPublicKey, string_to_sign: &[u8], der: &[u8]) -> bool {
+    public.verify_der(string_to_sign, der)
 }
 
 impl Entry {
     /// Whether this key is the one `creds` derive for `scope`. The secret is compared in
     /// constant time; the other parts are not secret.
     #[inline]
-    fn serves(&self, creds: &Credentials, scope: &Scope<'_>) -> bool {
-        let same_scope = *self.access_key_id == *creds.access_key_id()
+    fn serves(&self, creds: &Credentials, algorithm: Algorithm, scope: &Scope<'_>) -> bool {
+        let same_scope = self.algorithm == algorithm
+            && *self.access_key_id == *creds.access_key_id()
             && *self.date == *scope.date
             && *self.region == *scope.region.as_str()
             && self.region_set == matches!(scope.region, Region::Set(_))
@@ -210,8 +245,9 @@ impl VerifyKeyCache {
     }
 
     /// The signing key of `creds` for `scope`: the cached one when it was derived from the
-    /// same key id, secret and scope, else one derived now, which [`VerifyKeyCache::keep`]
-    /// caches once it verified a signature.
+    /// same key id, secret and scope, else one derived now, which [`HeldKey::keep`]
+    /// caches once it verified a signature. A SigV4a key serves every scope (it is derived
+    /// from the credentials alone), so it is cached under an empty one.
     #[inline]
     pub(crate) fn key(
         self: &Arc<Self>,
@@ -219,9 +255,18 @@ impl VerifyKeyCache {
         algorithm: Algorithm,
         scope: &Scope<'_>,
     ) -> HeldKey {
+        let any_scope = Scope {
+            date: "",
+            region: Region::Set(""),
+            service: "",
+        };
+        let scope = match algorithm {
+            Algorithm::HmacSha256 => scope,
+            _ => &any_scope,
+        };
         let slot = self.slot(creds.access_key_id(), scope);
         if let Some(entry) = self.slots[slot].load_full()
-            && entry.serves(creds, scope)
+            && entry.serves(creds, algorithm, scope)
         {
             return HeldKey { entry, slot: None };
         }
@@ -241,16 +286,27 @@ impl VerifyKeyCache {
     ) -> HeldKey {
         let mut scope_bytes = StringToSign::new();
         scope.write(&mut scope_bytes);
+        let (key, template) = match algorithm {
+            Algorithm::HmacSha256 => (
+                EntryKey::Hmac(SigningKey::derive(creds, scope)),
+                Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
+            ),
+            _ => (
+                EntryKey::Ecdsa(EcdsaSigningKey::derive(creds).map(|k| k.public_key())),
+                None,
+            ),
+        };
         HeldKey {
             entry: Arc::new(Entry {
+                algorithm,
                 access_key_id: creds.access_key_id().into(),
                 secret: Zeroizing::new(creds.secret_access_key().to_owned()),
                 date: scope.date.into(),
                 region: scope.region.as_str().into(),
                 region_set: matches!(scope.region, Region::Set(_)),
                 service: scope.service.into(),
-                key: SigningKey::derive(creds, scope),
-                template: Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
+                key,
+                template,
             }),
             slot: Some((Arc::clone(cache), slot)),
         }

@@ -10,7 +10,7 @@ use core::fmt;
 use zeroize::Zeroizing;
 
 use crate::sign::canonical::parse_query;
-use crate::sign::key::Signature;
+use crate::sign::key::{Claimed, Signature, decode_lower_hex32};
 use crate::sign::string_to_sign::{Region, Scope};
 use crate::spec::{Algorithm, MAX_PRESIGN_EXPIRY, SCOPE_TERMINATOR as TERMINATOR, param};
 use crate::time::AmzDate;
@@ -122,6 +122,50 @@ impl<'a> CredentialRef<'a> {
         }
     }
 
+    /// As [`Credential::parse`], borrowing: the credential of `algorithm`, with a region
+    /// (SigV4, five parts) or without (SigV4a, `AKID/YYYYMMDD/service/aws4_request`; the
+    /// region is then empty).
+    pub(crate) fn parse_for(value: &'a str, algorithm: Algorithm) -> Result<Self, VerifyError> {
+        match algorithm {
+            Algorithm::HmacSha256 => Self::parse(value),
+            _ => Self::parse_regionless(value),
+        }
+    }
+
+    /// `AKID/YYYYMMDD/service/aws4_request` (SigV4a).
+    fn parse_regionless(value: &'a str) -> Result<Self, VerifyError> {
+        let malformed = || VerifyError::MalformedCredential {
+            credential: value.to_string(),
+        };
+        let mut parts = value.split('/');
+        let (Some(key), Some(date), Some(service), Some(terminator), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(malformed());
+        };
+        if key.is_empty() || date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(malformed());
+        }
+        if terminator != TERMINATOR {
+            return Err(VerifyError::InvalidTerminator {
+                terminator: terminator.to_string(),
+            });
+        }
+        // The region: empty, where the date ends.
+        let date_end = key.len() + 1 + date.len();
+        Ok(Self {
+            text: value,
+            access_key_id: key,
+            date,
+            region: &value[date_end..date_end],
+            service,
+        })
+    }
+
     /// As [`Credential::parse`], borrowing.
     pub(crate) fn parse(value: &'a str) -> Result<Self, VerifyError> {
         let malformed = || VerifyError::MalformedCredential {
@@ -164,7 +208,9 @@ impl<'a> CredentialRef<'a> {
     }
 }
 
-/// `AKID/YYYYMMDD/region/service/aws4_request`, split into its parts.
+/// `AKID/YYYYMMDD/region/service/aws4_request` (SigV4), or `AKID/YYYYMMDD/service/aws4_request`
+/// (SigV4a, whose scope has no region: [`Credential::region`] is then empty), split into its
+/// parts.
 ///
 /// One heap string (the value as sent) and where its parts end. Inside the crate, the string
 /// may go on past the credential with text its owner keeps there (a
@@ -175,9 +221,11 @@ pub struct Credential {
     text: Box<str>,
     /// Where the access key id ends (the first `/`).
     key_end: usize,
-    /// Where the region ends.
+    /// Where the region starts and ends (both where the date ends, for SigV4a).
+    region_start: usize,
     region_end: usize,
-    /// Where the service ends (the `/` before `aws4_request`).
+    /// Where the service starts and ends (the `/` before `aws4_request`).
+    service_start: usize,
     service_end: usize,
     /// Where the credential ends (after `aws4_request`).
     end: usize,
@@ -210,16 +258,20 @@ impl Credential {
 
     /// `c` in one heap string with `trailing` after it (see [`Credential::trailing`]).
     pub(crate) fn with_trailing(c: CredentialRef<'_>, trailing: &str) -> Self {
-        let key_end = c.access_key_id.len();
-        let region_end = key_end + 1 + c.date.len() + 1 + c.region.len();
+        // Every part is a slice of `c.text`: where it starts there is where it starts here.
+        let offset = |part: &str| (part.as_ptr() as usize).wrapping_sub(c.text.as_ptr() as usize);
+        let region_start = offset(c.region);
+        let service_start = offset(c.service);
         let mut text = String::with_capacity(c.text.len() + trailing.len());
         text.push_str(c.text);
         text.push_str(trailing);
         Self {
             text: text.into_boxed_str(),
-            key_end,
-            region_end,
-            service_end: region_end + 1 + c.service.len(),
+            key_end: c.access_key_id.len(),
+            region_start,
+            region_end: region_start + c.region.len(),
+            service_start,
+            service_end: service_start + c.service.len(),
             end: c.text.len(),
         }
     }
@@ -245,14 +297,18 @@ impl Credential {
         &self.text[self.key_end + 1..self.key_end + 9]
     }
 
-    /// The scope region.
+    /// The scope region (empty for SigV4a, whose scope has none).
     pub fn region(&self) -> &str {
-        &self.text[self.key_end + 10..self.region_end]
+        self.text
+            .get(self.region_start..self.region_end)
+            .unwrap_or_default()
     }
 
     /// The scope service.
     pub fn service(&self) -> &str {
-        &self.text[self.region_end + 1..self.service_end]
+        self.text
+            .get(self.service_start..self.service_end)
+            .unwrap_or_default()
     }
 
     /// The parts, borrowed.
@@ -266,7 +322,7 @@ impl Credential {
         }
     }
 
-    /// `YYYYMMDD/region/service/aws4_request`.
+    /// `YYYYMMDD/region/service/aws4_request` (`YYYYMMDD/service/aws4_request` for SigV4a).
     pub fn scope(&self) -> String {
         self.as_str()[self.key_end + 1..].to_string()
     }
@@ -339,15 +395,27 @@ pub(crate) fn sorted_signed_headers(list: &str, in_order: bool) -> Cow<'_, str> 
     Cow::Owned(names.join(";"))
 }
 
-fn parse_signature(hex: &str) -> Result<Signature, VerifyError> {
-    parse_signature_bytes(hex.as_bytes())
+/// The signature of `algorithm`: 64 lowercase hex digits (SigV4) or the lowercase hex of a DER
+/// encoding (SigV4a).
+fn parse_signature(hex: &str, algorithm: Algorithm) -> Result<Claimed, VerifyError> {
+    match algorithm {
+        Algorithm::HmacSha256 => parse_signature_bytes(hex.as_bytes()),
+        _ => Signature::from_lower_der_hex(hex.as_bytes())
+            .map(|s| Claimed::from_signature(&s))
+            .ok_or(VerifyError::MalformedSignature),
+    }
 }
 
-fn parse_signature_bytes(hex: &[u8]) -> Result<Signature, VerifyError> {
-    Signature::from_lower_hex(hex).ok_or(VerifyError::MalformedSignature)
+#[inline]
+fn parse_signature_bytes(hex: &[u8]) -> Result<Claimed, VerifyError> {
+    decode_lower_hex32(hex)
+        .map(Claimed::Hmac)
+        .ok_or(VerifyError::MalformedSignature)
 }
 
-/// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
+/// A parsed `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`
+/// (or `AWS4-ECDSA-P256-SHA256`, SigV4a, whose credential has no region and whose signature
+/// is DER in hex).
 ///
 /// ```
 /// use awssig::verify::AuthorizationHeader;
@@ -395,11 +463,11 @@ impl AuthorizationHeader {
             algorithm: raw.algorithm,
             credential: raw.credential.into(),
             signed_headers: parse_signed_headers(raw.signed_headers)?,
-            signature: raw.signature,
+            signature: raw.signature.signature(),
         })
     }
 
-    /// The signing algorithm named (`AWS4-HMAC-SHA256`: the only one accepted today).
+    /// The signing algorithm named: `AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
@@ -422,7 +490,7 @@ impl AuthorizationHeader {
 
 /// An `Authorization` header's parameters, borrowed from its value: what the verifier reads on
 /// every request. [`AuthorizationHeader::parse`] makes the owned form from it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct RawAuthorization<'a> {
     pub(crate) algorithm: Algorithm,
     pub(crate) credential: CredentialRef<'a>,
@@ -430,7 +498,7 @@ pub(crate) struct RawAuthorization<'a> {
     pub(crate) signed_headers: &'a str,
     /// Whether they are lowercase and strictly sorted.
     pub(crate) signed_headers_in_order: bool,
-    pub(crate) signature: Signature,
+    pub(crate) signature: Claimed,
 }
 
 impl<'a> RawAuthorization<'a> {
@@ -529,14 +597,14 @@ impl<'a> RawAuthorization<'a> {
                 authorization: value.to_string(),
             });
         };
-        let credential = CredentialRef::parse(credential)?;
+        let credential = CredentialRef::parse_for(credential, algorithm)?;
         let in_order = check_signed_headers_list(signed)?;
         Ok(Self {
             algorithm,
             credential,
             signed_headers: signed,
             signed_headers_in_order: in_order,
-            signature: parse_signature(signature)?,
+            signature: parse_signature(signature, algorithm)?,
         })
     }
 }
@@ -564,6 +632,8 @@ pub struct PresignedQuery {
     signed_headers: Vec<String>,
     signature: Signature,
     security_token: Option<Zeroizing<String>>,
+    /// `X-Amz-Region-Set` (SigV4a).
+    region_set: Option<String>,
 }
 
 impl PresignedQuery {
@@ -576,11 +646,12 @@ impl PresignedQuery {
     /// [`VerifyError::InvalidExpires`], [`VerifyError::ExpiresTooLong`], and the errors of
     /// [`Credential::parse`], a bad `SignedHeaders` list or signature.
     pub fn parse(query: &str) -> Result<Option<Self>, VerifyError> {
-        let mut found: [Option<String>; 7] = Default::default();
+        let mut found: [Option<String>; 8] = Default::default();
         // A repeated parameter makes a presigned URL ambiguous; in a request signed in its
         // `Authorization` header these are ordinary parameters, and may repeat.
         let mut repeated = false;
-        const NAMES: [&str; 7] = [
+        let mut region_set_repeated = false;
+        const NAMES: [&str; 8] = [
             param::ALGORITHM,
             param::CREDENTIAL,
             param::DATE,
@@ -588,6 +659,7 @@ impl PresignedQuery {
             param::SIGNED_HEADERS,
             param::SIGNATURE,
             param::SECURITY_TOKEN,
+            param::REGION_SET,
         ];
         for p in parse_query(query) {
             // Every name starts `X-Amz-`; a key without an escape is its own decoding.
@@ -597,7 +669,12 @@ impl PresignedQuery {
             let key = percent_encoding::percent_decode(p.key).decode_utf8_lossy();
             if let Some(i) = NAMES.iter().position(|n| *n == key) {
                 if found[i].is_some() {
-                    repeated = true;
+                    // SigV4 does not read `X-Amz-Region-Set`: a repeat matters to SigV4a only.
+                    if NAMES[i] == param::REGION_SET {
+                        region_set_repeated = true;
+                    } else {
+                        repeated = true;
+                    }
                     continue;
                 }
                 found[i] = Some(
@@ -615,6 +692,7 @@ impl PresignedQuery {
             signed,
             signature,
             token,
+            region_set,
         ] = found;
         if algorithm.is_none() && credential.is_none() && signature.is_none() {
             return Ok(None);
@@ -636,7 +714,14 @@ impl PresignedQuery {
         let Some(algorithm_name) = Algorithm::from_name(&algorithm) else {
             return Err(VerifyError::UnsupportedAlgorithm { algorithm });
         };
-        let credential = Credential::parse(&credential)?;
+        // SigV4a names its region set; SigV4 has none (a parameter of that name is then an
+        // ordinary one).
+        let region_set = match algorithm_name {
+            Algorithm::HmacSha256 => None,
+            _ if region_set_repeated => return Err(VerifyError::MissingQueryParameters),
+            _ => Some(region_set.ok_or(VerifyError::MissingQueryParameters)?),
+        };
+        let credential = CredentialRef::parse_for(&credential, algorithm_name)?.into();
         let amz_date = AmzDate::parse(&date).ok_or(VerifyError::InvalidDate { value: date })?;
         if expires.is_empty() || !expires.bytes().all(|b| b.is_ascii_digit()) {
             return Err(VerifyError::InvalidExpires);
@@ -651,14 +736,20 @@ impl PresignedQuery {
             amz_date,
             expires,
             signed_headers: parse_signed_headers(&signed)?,
-            signature: parse_signature(&signature)?,
+            signature: parse_signature(&signature, algorithm_name)?.signature(),
             security_token: token.map(Zeroizing::new),
+            region_set,
         }))
     }
 
-    /// The signing algorithm named (`AWS4-HMAC-SHA256`: the only one accepted today).
+    /// The signing algorithm named: `AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
+    }
+
+    /// `X-Amz-Region-Set`, for SigV4a.
+    pub fn region_set(&self) -> Option<&str> {
+        self.region_set.as_deref()
     }
 
     /// The credential and its scope.
@@ -700,6 +791,7 @@ impl fmt::Debug for PresignedQuery {
             .field("expires", &self.expires)
             .field("signed_headers", &self.signed_headers)
             .field("signature", &self.signature)
+            .field("region_set", &self.region_set)
             .field(
                 "security_token",
                 &self.security_token.as_ref().map(|_| "<redacted>"),
@@ -857,8 +949,10 @@ mod tests {
     #[test]
     fn signatures_decode_lowercase_hex_only() {
         let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
-        let decoded = parse_signature(good).unwrap();
-        assert_eq!(decoded.0.to_vec(), hex::decode(good).unwrap());
+        let decoded = parse_signature(good, Algorithm::HmacSha256)
+            .unwrap()
+            .signature();
+        assert_eq!(decoded.as_bytes().to_vec(), hex::decode(good).unwrap());
         for at in 0..64 {
             for c in 0..=255u8 {
                 let mut bytes = good.as_bytes().to_vec();
@@ -867,12 +961,15 @@ mod tests {
                 let ours = parse_signature_bytes(&bytes);
                 assert_eq!(ours.is_ok(), readable, "{at} {c}");
                 if let Ok(sig) = ours {
-                    assert_eq!(sig.0.to_vec(), hex::decode(&bytes).unwrap());
+                    assert_eq!(
+                        sig.signature().as_bytes().to_vec(),
+                        hex::decode(&bytes).unwrap()
+                    );
                 }
             }
         }
-        assert!(parse_signature(&good[1..]).is_err());
-        assert!(parse_signature(&format!("{good}0")).is_err());
+        assert!(parse_signature(&good[1..], Algorithm::HmacSha256).is_err());
+        assert!(parse_signature(&format!("{good}0"), Algorithm::HmacSha256).is_err());
     }
 
     /// The readable form of [`CredentialRef::parse`]: five `/`-separated parts.
@@ -919,7 +1016,7 @@ mod tests {
             [c.text, c.access_key_id, c.date, c.region, c.service],
             a.signed_headers,
             a.signed_headers_in_order,
-            a.signature,
+            a.signature.signature(),
         )
     }
 

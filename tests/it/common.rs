@@ -23,6 +23,8 @@ fn manifest_dir() -> PathBuf {
 pub struct Suites {
     /// aws-c-auth v4 suite: one directory per case.
     pub aws_c_auth_v4: PathBuf,
+    /// aws-c-auth v4a (SigV4a) suite: one directory per case.
+    pub aws_c_auth_v4a: PathBuf,
     /// The classic 2015 suite (botocore's copy).
     pub classic: PathBuf,
     /// smithy-rs extras, in the classic format: `double-url-encode/` and `double-encode-path/`.
@@ -44,6 +46,7 @@ pub fn suites() -> Suites {
     };
     Suites {
         aws_c_auth_v4: suite("aws-c-auth-v4"),
+        aws_c_auth_v4a: suite("aws-c-auth-v4a"),
         classic: suite("aws-sig-v4-test-suite"),
         smithy_extras: suite("smithy-rs-sigv4-extras"),
     }

@@ -358,8 +358,9 @@ fn custom_domains_and_local_names_are_refused_with_advice() {
 #[test]
 fn ambiguous_or_unsigned_aws_names_are_refused() {
     for host in [
-        // Multi-Region Access Points use SigV4A.
-        "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+        // Under s3-global, only Multi-Region Access Points are known.
+        "mfzwi23gnjvgw.s3-global.amazonaws.com",
+        "x.y.mrap.accesspoint.s3-global.amazonaws.com",
         // Website endpoints are never signed.
         "examplebucket.s3-website-us-east-1.amazonaws.com",
         // IoT data plane: iotdata or iotdevicegateway.
@@ -428,4 +429,47 @@ fn for_url_on_a_lambda_function_url_sends_the_payload_hash() {
     )
     .unwrap();
     assert_eq!(invoke.settings(), &Settings::default());
+}
+
+#[test]
+fn multi_region_access_points_give_an_s3_sigv4a_signer_for_every_region() {
+    use awssig::spec::Algorithm;
+    // The host aws-sigv4's own MRAP test signs for (tests/sigv4a_mrap.rs in smithy-rs).
+    let host = "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com";
+    let scope = infer_scope(host).unwrap();
+    assert_eq!(scope.algorithm(), Algorithm::EcdsaP256Sha256);
+    assert_eq!((scope.region(), scope.service()), ("*", "s3"));
+    assert_eq!(scope.settings(), awssig::Settings::s3());
+    assert_eq!(
+        infer_scope(&format!("{}:443", host.to_uppercase())).unwrap(),
+        scope
+    );
+
+    let creds = awssig::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    let signer = awssig::Signer::for_url(creds.clone(), &format!("https://{host}/object")).unwrap();
+    assert_eq!(signer.algorithm(), Algorithm::EcdsaP256Sha256);
+    assert_eq!(signer.region_set(), Some("*"));
+    assert_eq!(signer.service(), "s3");
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_767_225_600);
+    let mut req = http::Request::get(format!("https://{host}/object"))
+        .body(())
+        .unwrap();
+    signer
+        .sign_payload_at(&mut req, awssig::Payload::Unsigned, now)
+        .unwrap();
+    let auth = req.headers()["authorization"].to_str().unwrap();
+    assert!(
+        auth.starts_with(
+            "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20260101/s3/aws4_request, "
+        ),
+        "{auth}"
+    );
+    assert_eq!(req.headers()["x-amz-region-set"], "*");
+    // An S3 verifier in any region accepts it.
+    let verified = awssig::Verifier::new(creds, "eu-west-3", "s3")
+        .with_settings(awssig::Settings::s3())
+        .with_unsigned_payload(awssig::verify::UnsignedPayload::Allowed)
+        .verify_at(&req, awssig::Payload::Unsigned, now)
+        .unwrap();
+    assert_eq!(verified.region_set(), Some("*"));
 }

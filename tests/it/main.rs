@@ -43,6 +43,7 @@ mod reqwest012;
 mod roundtrip;
 #[cfg(feature = "interop")]
 mod s3s_fs;
+mod sigv4a;
 mod suite;
 mod surface;
 #[cfg(all(feature = "tower", feature = "gateway"))]
