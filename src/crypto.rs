@@ -28,16 +28,12 @@
 //! | `struct MacKey: Clone` | an HMAC-SHA256 key ready to use: `MacKey::new(&[u8]) -> MacKey` does the per-key work once (the RFC 2104 pad states); `MacKey::mac(&self, &[u8]) -> [u8; 32]`. It holds key material: wipe it on drop and never print it |
 //! | `MacKey::start(&self) -> Hasher`, `MacKey::finish(&self, Hasher) -> [u8; 32]` | a streamed MAC: the message is written into the `Hasher` that `start` returns and `finish` gives the MAC. A library whose HMAC stream is not its SHA-256 stream makes `Hasher` hold either |
 //! | `struct EcdsaKey: Clone` | a P-256 private key (SigV4a): `EcdsaKey::from_be_bytes(&[u8; 32]) -> Option<EcdsaKey>` takes the big-endian scalar and is `None` unless `1 <= scalar < n` (the group order), checked in constant time; `EcdsaKey::sign_sha256_der(&self, message: &[u8]) -> DerSignature` is the ECDSA signature of SHA-256(`message`), DER-encoded. RustCrypto's nonce is RFC 6979's (deterministic: the bytes equal `aws-sigv4`'s); a backend with random nonces is fine, its signatures are verified, never compared. Holds key material: wipe it on drop and never print it |
-//! | `struct EcdsaPublicKey: Clone` | a P-256 public key, ready to verify: `EcdsaPublicKey::from_key(&EcdsaKey)` (the scalar multiplication, done once and cached by callers), `EcdsaPublicKey::from_sec1_bytes(&[u8]) -> Option<_>` (`None` for bytes that are not a point), `to_sec1_uncompressed(&self) -> [u8; 65]` (`04 \|\| X \|\| Y`), and `verify_der(&self, message: &[u8], signature: &[u8]) -> bool`, which hashes `message` with SHA-256 and is `false` for any malformed DER |
+//! | `struct EcdsaPublicKey: Clone` | a P-256 public key, ready to verify: `EcdsaPublicKey::from_key(&EcdsaKey)` (the scalar multiplication, done once and cached by callers), `EcdsaPublicKey::from_sec1_bytes(&[u8]) -> Option<_>` (`None` for bytes that are not a point; the uncompressed form must be read, RustCrypto also reads the compressed one), `to_sec1_uncompressed(&self) -> [u8; 65]` (`04 \|\| X \|\| Y`), and `verify_der(&self, message: &[u8], signature: &[u8]) -> bool`, which hashes `message` with SHA-256 and is `false` for any malformed DER |
 //! | `struct Padded: Clone` | a message of fixed length to MAC many times with bytes rewritten in place (the string to sign of one day): `Padded::new(&[u8]) -> Option<Padded>` (`None` when the message is longer than the backend lays out; callers then stream it), `Padded::message_mut(&mut self) -> &mut [u8]`, and `MacKey::mac_padded(&self, &Padded) -> [u8; 32]`. A backend without access to the hash's blocks keeps the plain bytes here |
 //!
 //! [`ct_eq32`], [`wipe`] and [`DerSignature`] (a DER signature's bytes, at most 72) are the
 //! same for every backend and live here, and so is [`ct_eq`] for RustCrypto (AWS-LC brings its
 //! own).
-//!
-//! The `aws_lc` backend does not provide the two ECDSA types yet: with `aws-lc` on, SigV4a's
-//! ECDSA still comes from `rustcrypto` (compiled for those two types only), until `aws_lc.rs`
-//! provides them.
 //!
 //! Two backends:
 //!
@@ -45,7 +41,8 @@
 //!   as the SHA-256 states after its pad blocks; the string to sign laid out in whole blocks
 //!   with its padding; see `BENCHMARKS.md`) inside itself.
 //! - `aws_lc` (features `aws-lc` and `fips`): AWS-LC through `aws-lc-rs`, its FIPS module with
-//!   `fips`. It also provides `ct_eq` (AWS-LC's `CRYPTO_memcmp`).
+//!   `fips`, SigV4a's P-256 ECDSA included (random nonces: its signatures verify but differ
+//!   from `aws-sigv4`'s). It also provides `ct_eq` (AWS-LC's `CRYPTO_memcmp`).
 //!
 //! The choice is made by features and is never silent: with `aws-lc` (or `fips`) on, AWS-LC is
 //! the backend; otherwise RustCrypto is. [`BACKEND`] (re-exported as
@@ -54,6 +51,9 @@
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
 // With `aws-lc` only its ECDSA types are used (see the module docs).
+// With `aws-lc`, RustCrypto is compiled only for the aws-lc backend's tests, which check
+// AWS-LC's ECDSA against it.
+#[cfg(any(not(feature = "aws-lc"), test))]
 #[cfg_attr(feature = "aws-lc", allow(dead_code))]
 mod rustcrypto;
 
@@ -62,9 +62,7 @@ use aws_lc as backend;
 #[cfg(not(feature = "aws-lc"))]
 use rustcrypto as backend;
 
-pub(crate) use backend::{Hasher, MacKey, Padded, hmac_sha256, sha256};
-// P-256 ECDSA: RustCrypto in every build for now (`aws_lc.rs` does not provide it yet).
-pub(crate) use rustcrypto::{EcdsaKey, EcdsaPublicKey};
+pub(crate) use backend::{EcdsaKey, EcdsaPublicKey, Hasher, MacKey, Padded, hmac_sha256, sha256};
 
 /// The longest DER encoding of a P-256 ECDSA signature: `SEQUENCE { INTEGER r, INTEGER s }`
 /// with each integer 33 bytes (a leading zero) is 2 + 2 × (2 + 33) = 72 bytes.

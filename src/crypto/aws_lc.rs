@@ -13,7 +13,9 @@
 //! stages write (`\n`, a header name): [`Hasher`] gathers them in a buffer of [`GATHER`] bytes
 //! and hands AWS-LC whole runs of them.
 
-use aws_lc_rs::{constant_time, digest, hmac};
+use aws_lc_rs::{constant_time, digest, hmac, signature};
+
+use super::DerSignature;
 
 /// How many bytes [`Hasher`] gathers before it calls into AWS-LC.
 const GATHER: usize = 256;
@@ -187,6 +189,93 @@ pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     constant_time::verify_slices_are_equal(a, b).is_ok()
 }
 
+// ---- P-256 ECDSA (SigV4a) ------------------------------------------------------------------
+
+/// An RFC 5915 `ECPrivateKey` for P-256 around a 32-byte scalar, without the optional public
+/// key: `SEQUENCE { INTEGER 1, OCTET STRING (32 bytes), [0] OID prime256v1 }`. AWS-LC reads a
+/// private key only in an encoding; it computes the public key itself.
+const EC_PRIVATE_KEY_HEAD: [u8; 7] = [0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20];
+const EC_PRIVATE_KEY_TAIL: [u8; 12] = [
+    0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+];
+
+/// A P-256 private key in AWS-LC (`EVP_PKEY`, freed and cleared by AWS-LC when dropped).
+/// AWS-LC signs with random nonces: the same message signs to different bytes each time, and
+/// every one verifies.
+#[derive(Clone)]
+pub(crate) struct EcdsaKey {
+    pair: signature::EcdsaKeyPair,
+}
+
+impl EcdsaKey {
+    /// The key for the big-endian scalar, or `None` unless `1 <= scalar < n` (AWS-LC refuses
+    /// zero and anything not below the group order).
+    pub(crate) fn from_be_bytes(scalar: &[u8; 32]) -> Option<Self> {
+        let mut der = zeroize::Zeroizing::new([0u8; 51]);
+        der[..7].copy_from_slice(&EC_PRIVATE_KEY_HEAD);
+        der[7..39].copy_from_slice(scalar);
+        der[39..].copy_from_slice(&EC_PRIVATE_KEY_TAIL);
+        signature::EcdsaKeyPair::from_private_key_der(
+            &signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+            &der[..],
+        )
+        .ok()
+        .map(|pair| Self { pair })
+    }
+
+    /// The DER-encoded ECDSA signature of SHA-256(`message`). AWS-LC fails only on an internal
+    /// error; the signature is then empty, which no verifier accepts.
+    pub(crate) fn sign_sha256_der(&self, message: &[u8]) -> DerSignature {
+        match self
+            .pair
+            .sign(&aws_lc_rs::rand::SystemRandom::new(), message)
+        {
+            Ok(sig) => DerSignature::new(sig.as_ref()),
+            Err(_) => DerSignature::new(&[]),
+        }
+    }
+}
+
+/// A P-256 public key, parsed once (`ParsedPublicKey`), with its uncompressed SEC1 bytes.
+#[derive(Clone)]
+pub(crate) struct EcdsaPublicKey {
+    key: Option<signature::ParsedPublicKey>,
+    sec1: [u8; 65],
+}
+
+impl EcdsaPublicKey {
+    pub(crate) fn from_key(key: &EcdsaKey) -> Self {
+        use signature::KeyPair;
+        let bytes = key.pair.public_key().as_ref();
+        // AWS-LC writes the public key uncompressed: 0x04, X, Y.
+        let sec1: [u8; 65] = bytes.try_into().unwrap_or([0; 65]);
+        // AWS-LC's own public key always parses; were it not to, the key verifies nothing.
+        let key = signature::ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, sec1).ok();
+        Self { key, sec1 }
+    }
+
+    /// The uncompressed SEC1 form only (`04 || X || Y`, what AWS publishes and the crate
+    /// writes); `None` for anything else.
+    pub(crate) fn from_sec1_bytes(bytes: &[u8]) -> Option<Self> {
+        let sec1: [u8; 65] = bytes.try_into().ok()?;
+        let key = signature::ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, sec1).ok()?;
+        Some(Self {
+            key: Some(key),
+            sec1,
+        })
+    }
+
+    pub(crate) fn to_sec1_uncompressed(&self) -> [u8; 65] {
+        self.sec1
+    }
+
+    pub(crate) fn verify_der(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.key
+            .as_ref()
+            .is_some_and(|k| k.verify_sig(message, signature).is_ok())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// With `fips`, the AWS-LC linked in is the FIPS module and it runs in FIPS mode (its
@@ -203,5 +292,80 @@ mod tests {
     #[test]
     fn the_plain_aws_lc_build_is_not_in_fips_mode() {
         assert!(aws_lc_rs::try_fips_mode().is_err());
+    }
+
+    // ---- P-256 ECDSA: checked against RFC 6979's key and the RustCrypto backend ----------
+
+    use super::{EcdsaKey, EcdsaPublicKey};
+
+    /// RFC 6979 A.2.5: the P-256 private key, and its public key's coordinates.
+    const RFC6979_X: &str = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721";
+    const RFC6979_UX: &str = "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6";
+    const RFC6979_UY: &str = "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299";
+
+    fn scalar(h: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(h, &mut out).expect("32 bytes of hex");
+        out
+    }
+
+    #[test]
+    fn aws_lc_derives_the_rfc6979_public_key() {
+        let key = EcdsaKey::from_be_bytes(&scalar(RFC6979_X)).expect("a valid scalar");
+        let public = EcdsaPublicKey::from_key(&key);
+        assert_eq!(
+            hex::encode(public.to_sec1_uncompressed()),
+            format!("04{RFC6979_UX}{RFC6979_UY}")
+        );
+    }
+
+    /// AWS-LC's nonces are random: two signatures of one message differ, and each verifies
+    /// with AWS-LC and with the RustCrypto backend (an independent implementation); the
+    /// RustCrypto backend's RFC 6979 signature verifies with AWS-LC; a changed byte never does.
+    #[test]
+    fn aws_lc_signatures_are_random_and_verify_with_either_backend() {
+        use super::super::rustcrypto;
+        let x = scalar(RFC6979_X);
+        let key = EcdsaKey::from_be_bytes(&x).expect("a valid scalar");
+        let public = EcdsaPublicKey::from_key(&key);
+        let theirs_key = rustcrypto::EcdsaKey::from_be_bytes(&x).expect("a valid scalar");
+        let theirs = rustcrypto::EcdsaPublicKey::from_key(&theirs_key);
+        assert_eq!(theirs.to_sec1_uncompressed(), public.to_sec1_uncompressed());
+        let message = b"AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/service/aws4_request\n0";
+        let a = key.sign_sha256_der(message);
+        let b = key.sign_sha256_der(message);
+        assert_ne!(a.as_bytes(), b.as_bytes(), "AWS-LC's nonces are random");
+        for sig in [a, b, theirs_key.sign_sha256_der(message)] {
+            assert!(public.verify_der(message, sig.as_bytes()));
+            assert!(theirs.verify_der(message, sig.as_bytes()));
+            assert!(!public.verify_der(b"another message", sig.as_bytes()));
+            for at in 0..sig.as_bytes().len() {
+                let mut bad = sig.as_bytes().to_vec();
+                bad[at] ^= 1;
+                assert!(!public.verify_der(message, &bad), "byte {at}");
+            }
+        }
+        assert!(!public.verify_der(message, &[]));
+        let parsed =
+            EcdsaPublicKey::from_sec1_bytes(&public.to_sec1_uncompressed()).expect("a point");
+        assert!(parsed.verify_der(message, a.as_bytes()));
+        assert!(EcdsaPublicKey::from_sec1_bytes(&public.to_sec1_uncompressed()[..64]).is_none());
+        let mut off_curve = public.to_sec1_uncompressed();
+        off_curve[64] ^= 1;
+        assert!(EcdsaPublicKey::from_sec1_bytes(&off_curve).is_none());
+    }
+
+    #[test]
+    fn aws_lc_refuses_private_scalars_outside_one_to_n_minus_one() {
+        let n = scalar("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+        let mut n_minus_1 = n;
+        n_minus_1[31] -= 1;
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        assert!(EcdsaKey::from_be_bytes(&[0; 32]).is_none());
+        assert!(EcdsaKey::from_be_bytes(&n).is_none());
+        assert!(EcdsaKey::from_be_bytes(&[0xff; 32]).is_none());
+        assert!(EcdsaKey::from_be_bytes(&n_minus_1).is_some());
+        assert!(EcdsaKey::from_be_bytes(&one).is_some());
     }
 }
