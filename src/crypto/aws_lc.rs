@@ -115,16 +115,18 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     to32(ctx.sign().as_ref())
 }
 
-/// An HMAC-SHA256 key with its pad states computed once (AWS-LC's `HMAC_CTX`).
+/// An HMAC-SHA256 key with its pad states computed once (AWS-LC's `HMAC_CTX`). The context
+/// is over a kilobyte, so it is shared behind an `Arc`: keys are made once per derived key
+/// and cloned (a count, no copy, no allocation) wherever the crate holds one.
 #[derive(Clone)]
 pub(crate) struct MacKey {
-    key: hmac::Key,
+    key: alloc::sync::Arc<hmac::Key>,
 }
 
 impl MacKey {
     pub(crate) fn new(key: &[u8]) -> Self {
         Self {
-            key: hmac::Key::new(hmac::HMAC_SHA256, key),
+            key: alloc::sync::Arc::new(hmac::Key::new(hmac::HMAC_SHA256, key)),
         }
     }
 
