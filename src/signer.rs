@@ -19,6 +19,8 @@ mod http;
 mod now;
 mod plan;
 mod signed;
+#[cfg(feature = "tracing")]
+mod trace;
 
 pub use crate::sign::key::Signature;
 #[cfg(feature = "http")]
@@ -439,7 +441,7 @@ impl Signer {
         (date, day): &(AmzDate, DayHint),
         out: &mut S,
     ) -> Result<HeaderSigned, SignError> {
-        self.canonicalize(req, payload, date, Mode::Header, |c| {
+        let signed = self.canonicalize(req, payload, date, Mode::Header, |c| {
             self.sign_canonical(c, date, day, |day, signature| {
                 // The day's prefix was written once, with the day's key.
                 out.put(&day.authorization_prefix);
@@ -449,7 +451,10 @@ impl Signer {
                     content_sha256: c.content_sha256,
                 }
             })
-        })
+        })?;
+        #[cfg(feature = "tracing")]
+        self.trace_signed(req, payload, *date, Mode::Header);
+        Ok(signed)
     }
 
     /// Signs a [`SignableRequest`] with an `Authorization` header, at `time`.
@@ -568,6 +573,8 @@ impl Signer {
     ) -> Result<String, SignError> {
         let seconds = check_expiry(expires)?;
         let (date, day) = self.amz_date_and_day(time.into())?;
+        #[cfg(feature = "tracing")]
+        self.trace_signed(req, payload, date, Mode::Query(seconds));
         self.canonicalize(req, payload, &date, Mode::Query(seconds), |c| {
             let signature = self.sign_canonical(c, &date, &day, |_, signature| signature);
             let query_len = req.query.map_or(0, str::len);

@@ -48,5 +48,7 @@ mod suite;
 mod surface;
 #[cfg(all(feature = "tower", feature = "gateway"))]
 mod tower;
+#[cfg(feature = "tracing")]
+mod tracing;
 mod vectors;
 mod verifier;
