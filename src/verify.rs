@@ -54,7 +54,7 @@ use crate::spec::Algorithm;
 use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
-use key_cache::{HeldKey, VerifyKeyCache};
+use key_cache::{Entry, HeldKey, VerifyKeyCache};
 use parse::{CredentialRef, RawAuthorization, sorted_signed_headers, split_byte};
 use smallvec::SmallVec;
 
@@ -290,7 +290,7 @@ struct Claims<'a> {
 }
 
 /// Where the claims come from: the `Authorization` header's value, already read when it is in
-/// the layout signers send ([`RawAuthorization::parse_exact`]), else as text (invalid UTF-8
+/// the layout signers send ([`RawAuthorization::parse_exact_with`]), else as text (invalid UTF-8
 /// replaced, borrowed when there is none); or the parsed presigned query.
 enum AuthSource<'r> {
     Exact(RawAuthorization<'r>, &'r [u8]),
@@ -537,8 +537,8 @@ impl Verifier {
         streaming: Streaming,
     ) -> Result<Authenticated, VerifyError> {
         let known = KnownHeaders::of(req);
-        let source = self.auth_source(req, &known)?;
-        let claims = self.claims(&known, &source)?;
+        let (source, cached) = self.auth_source(req, &known)?;
+        let claims = self.claims(&known, &source, cached.as_deref())?;
         check_host(req, &known)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
@@ -567,7 +567,7 @@ impl Verifier {
         }
         let key = self
             .keys
-            .key(&creds, claims.algorithm, &claims.credential.scope());
+            .key(cached, &creds, claims.algorithm, &claims.credential);
         Ok(Authenticated {
             claims: KeptClaims {
                 algorithm: claims.algorithm,
@@ -597,8 +597,8 @@ impl Verifier {
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
         let known = KnownHeaders::of(req);
-        let source = self.auth_source(req, &known)?;
-        let claims = self.claims(&known, &source)?;
+        let (source, _) = self.auth_source(req, &known)?;
+        let claims = self.claims(&known, &source, None)?;
         let rules = Rules {
             settings: self.canonical_settings(),
             unsigned_payload: self.unsigned_payload,
@@ -694,12 +694,13 @@ impl Verifier {
     }
 
     /// Finds the one way the request is signed: its `Authorization` header or its presigned
-    /// query.
+    /// query; and, for a header in the layout signers send, the key cache's entry for its
+    /// credential text, when there is one (whose parts it then takes instead of parsing them).
     fn auth_source<'r>(
         &self,
         req: &SignableRequest<'r>,
         known: &KnownHeaders<'r>,
-    ) -> Result<AuthSource<'r>, VerifyError> {
+    ) -> Result<(AuthSource<'r>, Option<Arc<Entry>>), VerifyError> {
         if known.authorizations > 1 {
             return Err(VerifyError::MultipleAuthorizationHeaders);
         }
@@ -711,25 +712,39 @@ impl Verifier {
         match (auth, presigned) {
             (Some(_), Some(_)) => Err(VerifyError::MultipleAuthMechanisms),
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
-            (Some(value), None) => Ok(match RawAuthorization::parse_exact(value) {
-                Some(raw) => AuthSource::Exact(raw, value),
-                None => AuthSource::Header(lossy(value)),
-            }),
-            (None, Some(q)) => Ok(AuthSource::Query(q)),
+            (Some(value), None) => {
+                let mut cached = None;
+                let exact =
+                    RawAuthorization::parse_exact_with(value, |text| match self.keys.find(text) {
+                        Some(entry) => entry.credential(text).inspect(|_| cached = Some(entry)),
+                        None => CredentialRef::parse(text).ok(),
+                    });
+                Ok(match exact {
+                    Some(raw) => (AuthSource::Exact(raw, value), cached),
+                    None => (AuthSource::Header(lossy(value)), None),
+                })
+            }
+            (None, Some(q)) => Ok((AuthSource::Query(q), None)),
         }
     }
 
+    /// The claims of `source`; `cached` is the key cache's entry for its credential, whose day
+    /// shortens the date's parse.
     fn claims<'a>(
         &self,
         known: &KnownHeaders<'a>,
         source: &'a AuthSource<'_>,
+        cached: Option<&Entry>,
     ) -> Result<Claims<'a>, VerifyError> {
+        let day = cached.and_then(Entry::day);
         match source {
-            AuthSource::Exact(raw, value) => {
-                Self::header_claims(known, Ok(*raw), || String::from_utf8_lossy(value).into())
-            }
+            AuthSource::Exact(raw, value) => Self::header_claims(known, Ok(*raw), day, || {
+                String::from_utf8_lossy(value).into()
+            }),
             AuthSource::Header(value) => {
-                Self::header_claims(known, RawAuthorization::parse(value), || value.to_string())
+                Self::header_claims(known, RawAuthorization::parse(value), day, || {
+                    value.to_string()
+                })
             }
             AuthSource::Query(q) => Ok(Claims {
                 algorithm: q.algorithm(),
@@ -744,10 +759,12 @@ impl Verifier {
     }
 
     /// The claims of header auth: the parsed `Authorization` value (`authorization` is its
-    /// text, for an error) and the request's date.
+    /// text, for an error) and the request's date (read by its time of day alone when it is
+    /// on `day`, see [`AmzDate::parse_bytes_on`]).
     fn header_claims<'a>(
         known: &KnownHeaders<'a>,
         parsed: Result<RawAuthorization<'a>, VerifyError>,
+        day: Option<([u8; 8], i64)>,
         authorization: impl FnOnce() -> String,
     ) -> Result<Claims<'a>, VerifyError> {
         // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
@@ -766,7 +783,7 @@ impl Verifier {
             e => e,
         })?;
         let (amz_date, signed_at) = match (amz, http_date) {
-            (Some(d), _) => match AmzDate::parse_bytes(d) {
+            (Some(d), _) => match AmzDate::parse_bytes_on(d, day) {
                 Some((date, seconds)) => (date, Some(seconds)),
                 None => {
                     let d = lossy(d);
@@ -1227,7 +1244,9 @@ fn check_signature(
         |creq| {
             let mut hasher = Hasher::new();
             creq.write(&mut hasher, &rules.settings);
-            hasher.finish()
+            let mut digest = [0u8; 32];
+            hasher.finish_in_place(&mut digest);
+            digest
         },
     );
     let signature = key.sign(

@@ -1,10 +1,10 @@
-//! The verifier's derived-key cache: `kSigning` per (access key id, secret, date, region, service), bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
+//! The verifier's derived-key cache: `kSigning` per credential (access key id, date, region, service, as one text) and secret, bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
 //!
 //! A verification then costs one SHA-256 of the canonical request and one HMAC of the string
 //! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]).
 //!
 //! - **Bounded.** The table has [`SLOTS`] slots, each holding at most one key: a slot is chosen
-//!   by a seeded hash (a per-cache random seed) of the key id and scope, and a new key
+//!   by a seeded hash (a per-cache random seed) of the credential's text, and a new key
 //!   replaces the slot's old one. Whatever a client sends, the cache never holds more than
 //!   [`SLOTS`] keys.
 //! - **Only proven keys.** A key is cached only after it verified a signature, so it is always
@@ -18,6 +18,12 @@
 //! - **The day's string to sign laid out once.** An entry also keeps its scope's
 //!   [`Template`], as the signer's day key does, so a verification copies it and writes its
 //!   `X-Amz-Date` and digest into place.
+//! - **Keyed by the credential as sent.** An entry keeps the credential's text
+//!   (`AKID/YYYYMMDD/region/service/aws4_request`) and where its parts end, so a request
+//!   whose credential is the same text finds its entry with one hash and one compare
+//!   ([`VerifyKeyCache::find`]) and reads its parts without parsing them
+//!   ([`CredentialRef::with_ends`]); and the Unix time of its day's midnight, so the request's
+//!   `X-Amz-Date` on that day needs only its time of day read.
 //!
 //! The secrets and keys are wiped on drop and never printed.
 //!
@@ -40,9 +46,10 @@ use zeroize::Zeroizing;
 use crate::credentials::Credentials;
 use crate::crypto;
 use crate::sign::key::{Signature, SigningKey};
-use crate::sign::string_to_sign::{self, Region, Scope, StringToSign, Template};
+use crate::sign::string_to_sign::{self, Scope, StringToSign, Template};
 use crate::spec::Algorithm;
 use crate::time::AmzDate;
+use crate::verify::parse::{CredentialEnds, CredentialRef};
 
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
@@ -76,13 +83,18 @@ impl NoSlot {
 }
 
 /// One derived key and everything it was derived from.
-struct Entry {
-    access_key_id: Box<str>,
+pub(crate) struct Entry {
+    /// The credential's text as sent (`AKID/YYYYMMDD/region/service/aws4_request`), which
+    /// names the scope (one region) the key was derived for.
+    credential: Box<str>,
+    /// Where the credential's parts end in `credential`.
+    ends: CredentialEnds,
+    /// The algorithm of the signature the key verified.
+    algorithm: Algorithm,
     secret: Zeroizing<String>,
-    date: Box<str>,
-    region: Box<str>,
-    region_set: bool,
-    service: Box<str>,
+    /// The scope date as `YYYYMMDD` and the Unix time of its midnight (UTC), when it is a
+    /// date ([`Entry::day`]).
+    day: Option<([u8; 8], i64)>,
     key: SigningKey,
     /// The string to sign of this scope laid out once (see [`Template`]), and the algorithm it
     /// names; `None` when the scope is too long to lay out.
@@ -137,16 +149,26 @@ impl HeldKey {
 }
 
 impl Entry {
-    /// Whether this key is the one `creds` derive for `scope`. The secret is compared in
-    /// constant time; the other parts are not secret.
+    /// The parts of `text`, which is this entry's credential text (as
+    /// [`VerifyKeyCache::find`] found it), without parsing it again.
     #[inline]
-    fn serves(&self, creds: &Credentials, scope: &Scope<'_>) -> bool {
-        let same_scope = *self.access_key_id == *creds.access_key_id()
-            && *self.date == *scope.date
-            && *self.region == *scope.region.as_str()
-            && self.region_set == matches!(scope.region, Region::Set(_))
-            && *self.service == *scope.service;
-        same_scope && crypto::ct_eq(self.secret.as_bytes(), creds.secret_access_key().as_bytes())
+    pub(crate) fn credential<'a>(&self, text: &'a str) -> Option<CredentialRef<'a>> {
+        CredentialRef::with_ends(text, self.ends)
+    }
+
+    /// The scope date (`YYYYMMDD`) and the Unix time of its midnight: an `X-Amz-Date` on
+    /// this day is that plus its time of day.
+    #[inline]
+    pub(crate) fn day(&self) -> Option<([u8; 8], i64)> {
+        self.day
+    }
+
+    /// Whether this key is the one `creds` derive for the entry's credential with
+    /// `algorithm`. The secret is compared in constant time; the other parts are not secret.
+    #[inline]
+    fn serves(&self, creds: &Credentials, algorithm: Algorithm) -> bool {
+        self.algorithm == algorithm
+            && crypto::ct_eq(self.secret.as_bytes(), creds.secret_access_key().as_bytes())
     }
 }
 
@@ -180,79 +202,88 @@ impl VerifyKeyCache {
         Self::default()
     }
 
-    /// The slot for `access_key_id` and `scope`: a multiply-rotate hash of the four parts,
-    /// seeded per cache (SipHash cost more than the rest of the lookup). Only keys that
-    /// verified a signature are cached, so a client who could aim at a slot can only evict
-    /// keys with keys of its own.
+    /// The slot for a credential's text: a multiply-rotate hash of it, seeded per cache
+    /// (SipHash cost more than the rest of the lookup). Only keys that verified a signature
+    /// are cached, so a client who could aim at a slot can only evict keys with keys of its
+    /// own.
     #[inline]
-    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> usize {
+    fn slot(&self, credential: &str) -> usize {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut h = self.seed;
-        for part in [
-            access_key_id,
-            scope.date,
-            scope.region.as_str(),
-            scope.service,
-        ] {
-            let (words, tail) = part.as_bytes().as_chunks::<8>();
-            for w in words {
-                h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
-            }
-            let mut last = [0u8; 8];
-            last[..tail.len()].copy_from_slice(tail);
-            // The length ends each part, so that parts cannot slide into each other.
-            h = (h ^ u64::from_le_bytes(last) ^ ((part.len() as u64) << 56))
-                .wrapping_mul(K)
-                .rotate_left(31);
+        let (words, tail) = credential.as_bytes().as_chunks::<8>();
+        for w in words {
+            h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
         }
+        let mut last = [0u8; 8];
+        last[..tail.len()].copy_from_slice(tail);
+        h = (h ^ u64::from_le_bytes(last) ^ ((credential.len() as u64) << 56))
+            .wrapping_mul(K)
+            .rotate_left(31);
         // The top bits, which every input bit reaches; below SLOTS, so the cast cannot truncate.
         (h.wrapping_mul(K) >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
-    /// The signing key of `creds` for `scope`: the cached one when it was derived from the
-    /// same key id, secret and scope, else one derived now, which [`VerifyKeyCache::keep`]
-    /// caches once it verified a signature.
+    /// The entry cached for this credential text, if any: not yet checked against a secret
+    /// (see [`VerifyKeyCache::key`]), but its parts are the text's
+    /// ([`Entry::credential`]).
+    #[inline]
+    pub(crate) fn find(&self, credential: &str) -> Option<Arc<Entry>> {
+        self.slots[self.slot(credential)]
+            .load_full()
+            .filter(|e| *e.credential == *credential)
+    }
+
+    /// The signing key of `creds` for `credential` with `algorithm`: the cached one (`found`
+    /// by [`VerifyKeyCache::find`] for this credential, or found now) when it was derived
+    /// from the same secret, else one derived now, which [`HeldKey::keep`] caches once it
+    /// verified a signature.
     #[inline]
     pub(crate) fn key(
         self: &Arc<Self>,
+        found: Option<Arc<Entry>>,
         creds: &Credentials,
         algorithm: Algorithm,
-        scope: &Scope<'_>,
+        credential: &CredentialRef<'_>,
     ) -> HeldKey {
-        let slot = self.slot(creds.access_key_id(), scope);
-        if let Some(entry) = self.slots[slot].load_full()
-            && entry.serves(creds, scope)
+        let entry = match found {
+            Some(e) => Some(e).filter(|e| *e.credential == *credential.text),
+            None => self.find(credential.text),
+        };
+        if let Some(entry) = entry
+            && entry.serves(creds, algorithm)
         {
             return HeldKey { entry, slot: None };
         }
         #[cfg(test)]
         self.derived
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self::derive(self, slot, creds, algorithm, scope)
+        Self::derive(self, creds, algorithm, credential)
     }
 
     #[cold]
     fn derive(
         cache: &Arc<Self>,
-        slot: usize,
         creds: &Credentials,
         algorithm: Algorithm,
-        scope: &Scope<'_>,
+        credential: &CredentialRef<'_>,
     ) -> HeldKey {
+        let scope = credential.scope();
         let mut scope_bytes = StringToSign::new();
         scope.write(&mut scope_bytes);
+        let day = <[u8; 8]>::try_from(scope.date.as_bytes())
+            .ok()
+            .and_then(|d| Some((d, AmzDate::on_day(d, 0).unix_seconds()?)));
         HeldKey {
             entry: Arc::new(Entry {
-                access_key_id: creds.access_key_id().into(),
+                credential: credential.text.into(),
+                ends: credential.ends(),
+                algorithm,
                 secret: Zeroizing::new(creds.secret_access_key().to_owned()),
-                date: scope.date.into(),
-                region: scope.region.as_str().into(),
-                region_set: matches!(scope.region, Region::Set(_)),
-                service: scope.service.into(),
-                key: SigningKey::derive(creds, scope),
+                day,
+                key: SigningKey::derive(creds, &scope),
                 template: Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
             }),
-            slot: Some((Arc::clone(cache), slot)),
+            slot: Some((Arc::clone(cache), cache.slot(credential.text))),
         }
     }
 
@@ -399,6 +430,51 @@ mod tests {
             1,
             "served from the cache, not derived again"
         );
+    }
+
+    #[test]
+    fn a_cached_credential_is_read_and_checked_as_a_parsed_one() {
+        let creds = Credentials::new(AKID, OLD_SECRET);
+        let verifier = crate::Verifier::new(creds.clone(), "us-east-1", "service");
+        let req = signed(&creds, now());
+        let cold = verifier
+            .verify_at(&req, Payload::Bytes(b""), now())
+            .unwrap();
+        // From the cache: the credential's parts taken by its ends, the date by its time of day.
+        let warm = verifier
+            .verify_at(&req, Payload::Bytes(b""), now())
+            .unwrap();
+        assert_eq!(warm, cold);
+        assert_eq!(
+            [
+                warm.credential().date(),
+                warm.credential().region(),
+                warm.credential().service()
+            ],
+            ["20150830", "us-east-1", "service"]
+        );
+        // Later the same day: the cached day's midnight plus the new time of day.
+        let later = now() + Duration::from_secs(11 * 3600 + 23 * 60 + 59);
+        let verified = verify(&verifier, &signed(&creds, later), later);
+        assert!(verified.is_ok(), "{verified:?}");
+        assert_eq!(derived(&verifier), 1, "one key derived, then served");
+        // The cached credential's scope is still checked against the request's date ...
+        let mut next_day = req.clone();
+        next_day.headers_mut().insert(
+            "x-amz-date",
+            http::HeaderValue::from_static("20150831T123600Z"),
+        );
+        let at = now() + Duration::from_secs(86_400);
+        assert!(matches!(
+            verify(&verifier, &next_day, at),
+            Err(VerifyError::ScopeDateMismatch { .. })
+        ));
+        // ... and against the verifier's regions (here one that accepts another region only).
+        let elsewhere = crate::Verifier::new(creds, "eu-west-1", "service");
+        assert!(matches!(
+            verify(&elsewhere, &req, now()),
+            Err(VerifyError::WrongRegion { .. })
+        ));
     }
 
     #[test]

@@ -112,7 +112,44 @@ pub(crate) struct CredentialRef<'a> {
     pub(crate) service: &'a str,
 }
 
+/// Where a parsed credential's parts end in its text: what a cache of credentials keeps so
+/// as to read the same text again without parsing it ([`CredentialRef::with_ends`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CredentialEnds {
+    /// The access key id's end (the first `/`).
+    key: usize,
+    /// The region's end.
+    region: usize,
+    /// The service's end (the `/` before `aws4_request`).
+    service: usize,
+}
+
 impl<'a> CredentialRef<'a> {
+    /// Where this credential's parts end in its text.
+    pub(crate) fn ends(&self) -> CredentialEnds {
+        let key = self.access_key_id.len();
+        let region = key + 1 + self.date.len() + 1 + self.region.len();
+        CredentialEnds {
+            key,
+            region,
+            service: region + 1 + self.service.len(),
+        }
+    }
+
+    /// The parts of `text` cut at `ends`, with no check: for a text known to be the same bytes
+    /// as one that [`CredentialRef::parse`] read into those `ends` (a cached credential), this
+    /// is what `parse` gives again. `None` only when `ends` do not fit `text`.
+    #[inline]
+    pub(crate) fn with_ends(text: &'a str, ends: CredentialEnds) -> Option<Self> {
+        Some(Self {
+            text,
+            access_key_id: text.get(..ends.key)?,
+            date: text.get(ends.key + 1..ends.key + 9)?,
+            region: text.get(ends.key + 10..ends.region)?,
+            service: text.get(ends.region + 1..ends.service)?,
+        })
+    }
+
     /// The credential scope: date, region and service.
     pub(crate) fn scope(&self) -> Scope<'a> {
         Scope {
@@ -442,8 +479,15 @@ impl<'a> RawAuthorization<'a> {
     /// comma. `None` for anything else, and for a value in this layout whose parts fail their
     /// checks: then `parse` decides, with its errors. When this gives `Some`, `parse` of the
     /// same value gives the same claims (`tests::the_exact_layout_reads_as_the_generic_parser_does`).
+    ///
+    /// `read_credential` reads the credential's text: [`CredentialRef::parse`] (`None` for its
+    /// errors), or what gives the same parts without parsing (a verifier's cache of the
+    /// credentials it parsed before, [`CredentialRef::with_ends`]).
     #[inline]
-    pub(crate) fn parse_exact(value: &'a [u8]) -> Option<Self> {
+    pub(crate) fn parse_exact_with(
+        value: &'a [u8],
+        read_credential: impl FnOnce(&'a str) -> Option<CredentialRef<'a>>,
+    ) -> Option<Self> {
         const PREFIX: &[u8] = b"AWS4-HMAC-SHA256 Credential=";
         const SIGNED_HEADERS: &str = ", SignedHeaders=";
         const SIGNATURE: &[u8] = b", Signature=";
@@ -460,14 +504,14 @@ impl<'a> RawAuthorization<'a> {
         if !plain(credential) || !plain(signed) || find_byte(signed.as_bytes(), b',').is_some() {
             return None;
         }
-        let credential = CredentialRef::parse(credential).ok()?;
+        let credential = read_credential(credential)?;
         let in_order = check_signed_headers_list(signed).ok()?;
         Some(Self {
             algorithm: Algorithm::HmacSha256,
             credential,
             signed_headers: signed,
             signed_headers_in_order: in_order,
-            signature: parse_signature_bytes(signature).ok()?,
+            signature: Signature::from_lower_hex(signature)?,
         })
     }
 
@@ -905,9 +949,20 @@ mod tests {
             rest in "(/[a-z-]{0,4}/?){0,3}(/aws4_request|/aws4_/request)?",
         ) {
             let value = format!("{key}{date}{rest}");
-            let ours = CredentialRef::parse(&value)
+            let parsed = CredentialRef::parse(&value);
+            let ours = parsed
+                .as_ref()
                 .map(|c| [c.access_key_id, c.date, c.region, c.service]);
-            proptest::prop_assert_eq!(ours, credential_by_split(&value));
+            proptest::prop_assert_eq!(ours.map_err(Clone::clone), credential_by_split(&value));
+            // A cache reads the same text again by the parse's ends, and gets the same parts.
+            if let Ok(c) = parsed {
+                let again = CredentialRef::with_ends(&value, c.ends())
+                    .map(|c| [c.text, c.access_key_id, c.date, c.region, c.service]);
+                proptest::prop_assert_eq!(
+                    again,
+                    Some([c.text, c.access_key_id, c.date, c.region, c.service])
+                );
+            }
         }
     }
 
@@ -923,9 +978,15 @@ mod tests {
         )
     }
 
+    /// The fast path with the credential parsed, as a verifier reads a credential it has not
+    /// cached.
+    fn parse_exact(value: &[u8]) -> Option<RawAuthorization<'_>> {
+        RawAuthorization::parse_exact_with(value, |c| CredentialRef::parse(c).ok())
+    }
+
     /// `parse_exact` either declines or reads what `parse` reads.
     fn agree(value: &[u8]) -> Result<bool, proptest::test_runner::TestCaseError> {
-        let Some(fast) = RawAuthorization::parse_exact(value) else {
+        let Some(fast) = parse_exact(value) else {
             return Ok(false);
         };
         let text = std::str::from_utf8(value);

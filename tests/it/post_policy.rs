@@ -484,7 +484,9 @@ fn arb_condition() -> impl Strategy<Value = Condition> {
 /// front, as this test once did, still starts with a prefix made only of `~`.)
 fn not_starting_with(prefix: &str) -> String {
     let mut chars = prefix.chars();
-    let first = chars.next().expect("the strategy makes prefixes of at least one character");
+    let first = chars
+        .next()
+        .expect("the strategy makes prefixes of at least one character");
     let other = if first == 'a' { 'b' } else { 'a' };
     format!("{other}{}", chars.as_str())
 }
