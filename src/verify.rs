@@ -1252,7 +1252,7 @@ fn check_signature(
     let signature = key.sign(
         claims.algorithm,
         &claims.amz_date,
-        &claims.credential.borrowed().scope(),
+        || claims.credential.borrowed().scope(),
         &digest,
     );
     let matches = signature.ct_eq(&claims.signature);

@@ -158,7 +158,7 @@ pub(super) fn check_host(
     };
     // The usual case, the same bytes in both: the same host and port, unless they hold
     // userinfo, which a `Host` header may not carry (decided below).
-    if header == authority.as_bytes() && !authority.contains('@') {
+    if header == authority.as_bytes() && find_byte(authority.as_bytes(), b'@').is_none() {
         return Ok(());
     }
     let default_port = match req.scheme {

@@ -124,13 +124,14 @@ impl HeldKey {
     }
 
     /// Signs the string to sign of `date` and the canonical request's digest, laid out from
-    /// the scope's template when there is one for `algorithm`.
+    /// the scope's template when there is one for `algorithm`, else written with the scope
+    /// that `scope` gives (called only then).
     #[inline]
-    pub(crate) fn sign(
+    pub(crate) fn sign<'s>(
         &self,
         algorithm: Algorithm,
         date: &AmzDate,
-        scope: &Scope<'_>,
+        scope: impl FnOnce() -> Scope<'s>,
         creq_digest: &[u8; 32],
     ) -> Signature {
         let e = &*self.entry;
@@ -141,7 +142,7 @@ impl HeldKey {
             _ => e.key.sign(&string_to_sign::string_to_sign(
                 algorithm,
                 date,
-                scope,
+                &scope(),
                 creq_digest,
             )),
         }
