@@ -55,7 +55,7 @@ use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
 use key_cache::{Entry, HeldKey, VerifyKeyCache};
-use parse::{CredentialRef, RawAuthorization, sorted_signed_headers, split_byte};
+use parse::{CredentialRef, Layout, RawAuthorization, sorted_signed_headers, split_byte};
 use smallvec::SmallVec;
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.
@@ -287,13 +287,18 @@ struct Claims<'a> {
     signed_at: Option<i64>,
     /// `X-Amz-Expires` and `X-Amz-Security-Token` of a presigned URL.
     presign: Option<(u64, Option<&'a str>)>,
+    /// The key cache's credential, when the request's credential and `SignedHeaders` list
+    /// are its bytes: the verified request shares its string.
+    shared: Option<&'a Credential>,
 }
 
 /// Where the claims come from: the `Authorization` header's value, already read when it is in
 /// the layout signers send ([`RawAuthorization::parse_exact_with`]), else as text (invalid UTF-8
 /// replaced, borrowed when there is none); or the parsed presigned query.
 enum AuthSource<'r> {
-    Exact(RawAuthorization<'r>, &'r [u8]),
+    /// The parsed value, the value, and the key cache's credential when the value's credential
+    /// and list are its bytes.
+    Exact(RawAuthorization<'r>, &'r [u8], Option<&'r Credential>),
     Header(Cow<'r, str>),
     Query(PresignedQuery),
 }
@@ -537,7 +542,11 @@ impl Verifier {
         streaming: Streaming,
     ) -> Result<Authenticated, VerifyError> {
         let known = KnownHeaders::of(req);
-        let (source, cached) = self.auth_source(req, &known)?;
+        // The layout signers send, and the key cache's entry for its credential (before the
+        // value is parsed: the entry's parts are then taken instead).
+        let layout = known.authorization.and_then(Layout::cut);
+        let cached = layout.and_then(|l| self.keys.find(l.credential()));
+        let source = self.auth_source(req, &known, layout, cached.as_deref())?;
         let claims = self.claims(&known, &source, cached.as_deref())?;
         check_host(req, &known)?;
         self.check_scope(&claims)?;
@@ -565,17 +574,25 @@ impl Verifier {
         if !accepted {
             return Err(VerifyError::InvalidContentSha256);
         }
+        let credential = match claims.shared {
+            Some(shared) => shared.clone(),
+            None => Credential::with_trailing(claims.credential, &claims.signed_headers),
+        };
+        let kept = KeptClaims {
+            algorithm: claims.algorithm,
+            credential,
+            signature: claims.signature,
+            amz_date: claims.amz_date,
+            presigned: claims.presign.is_some(),
+        };
+        // Done with what borrows the cache's entry, which the key takes over.
+        drop(claims);
+        drop(source);
         let key = self
             .keys
-            .key(cached, &creds, claims.algorithm, &claims.credential);
+            .key(cached, &creds, kept.algorithm, &kept.credential);
         Ok(Authenticated {
-            claims: KeptClaims {
-                algorithm: claims.algorithm,
-                credential: Credential::with_trailing(claims.credential, &claims.signed_headers),
-                signature: claims.signature,
-                amz_date: claims.amz_date,
-                presigned: claims.presign.is_some(),
-            },
+            claims: kept,
             key,
             payload,
             rules: Rules {
@@ -597,7 +614,8 @@ impl Verifier {
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
         let known = KnownHeaders::of(req);
-        let (source, _) = self.auth_source(req, &known)?;
+        let layout = known.authorization.and_then(Layout::cut);
+        let source = self.auth_source(req, &known, layout, None)?;
         let claims = self.claims(&known, &source, None)?;
         let rules = Rules {
             settings: self.canonical_settings(),
@@ -693,14 +711,16 @@ impl Verifier {
         }
     }
 
-    /// Finds the one way the request is signed: its `Authorization` header or its presigned
-    /// query; and, for a header in the layout signers send, the key cache's entry for its
-    /// credential text, when there is one (whose parts it then takes instead of parsing them).
+    /// Finds the one way the request is signed: its `Authorization` header (read from its
+    /// `layout` when it has the one signers send, taking what `cached` knows of its credential)
+    /// or its presigned query.
     fn auth_source<'r>(
         &self,
-        req: &SignableRequest<'r>,
+        req: &SignableRequest<'_>,
         known: &KnownHeaders<'r>,
-    ) -> Result<(AuthSource<'r>, Option<Arc<Entry>>), VerifyError> {
+        layout: Option<Layout<'r>>,
+        cached: Option<&'r Entry>,
+    ) -> Result<AuthSource<'r>, VerifyError> {
         if known.authorizations > 1 {
             return Err(VerifyError::MultipleAuthorizationHeaders);
         }
@@ -713,18 +733,14 @@ impl Verifier {
             (Some(_), Some(_)) => Err(VerifyError::MultipleAuthMechanisms),
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
             (Some(value), None) => {
-                let mut cached = None;
-                let exact =
-                    RawAuthorization::parse_exact_with(value, |text| match self.keys.find(text) {
-                        Some(entry) => entry.credential(text).inspect(|_| cached = Some(entry)),
-                        None => CredentialRef::parse(text).ok(),
-                    });
+                let cached = cached.map(Entry::credential);
+                let exact = layout.and_then(|l| RawAuthorization::from_layout(l, cached));
                 Ok(match exact {
-                    Some(raw) => (AuthSource::Exact(raw, value), cached),
-                    None => (AuthSource::Header(lossy(value)), None),
+                    Some((raw, shared)) => AuthSource::Exact(raw, value, cached.filter(|_| shared)),
+                    None => AuthSource::Header(lossy(value)),
                 })
             }
-            (None, Some(q)) => Ok((AuthSource::Query(q), None)),
+            (None, Some(q)) => Ok(AuthSource::Query(q)),
         }
     }
 
@@ -738,9 +754,15 @@ impl Verifier {
     ) -> Result<Claims<'a>, VerifyError> {
         let day = cached.and_then(Entry::day);
         match source {
-            AuthSource::Exact(raw, value) => Self::header_claims(known, Ok(*raw), day, || {
-                String::from_utf8_lossy(value).into()
-            }),
+            AuthSource::Exact(raw, value, shared) => {
+                let claims = Self::header_claims(known, Ok(*raw), day, || {
+                    String::from_utf8_lossy(value).into()
+                })?;
+                Ok(Claims {
+                    shared: *shared,
+                    ..claims
+                })
+            }
             AuthSource::Header(value) => {
                 Self::header_claims(known, RawAuthorization::parse(value), day, || {
                     value.to_string()
@@ -754,6 +776,7 @@ impl Verifier {
                 amz_date: q.amz_date(),
                 signed_at: None,
                 presign: Some((q.expires(), q.security_token())),
+                shared: None,
             }),
         }
     }
@@ -822,6 +845,7 @@ impl Verifier {
             amz_date,
             signed_at,
             presign: None,
+            shared: None,
         })
     }
 

@@ -18,12 +18,15 @@
 //! - **The day's string to sign laid out once.** An entry also keeps its scope's
 //!   [`Template`], as the signer's day key does, so a verification copies it and writes its
 //!   `X-Amz-Date` and digest into place.
-//! - **Keyed by the credential as sent.** An entry keeps the credential's text
-//!   (`AKID/YYYYMMDD/region/service/aws4_request`) and where its parts end, so a request
-//!   whose credential is the same text finds its entry with one hash and one compare
-//!   ([`VerifyKeyCache::find`]) and reads its parts without parsing them
-//!   ([`CredentialRef::with_ends`]); and the Unix time of its day's midnight, so the request's
-//!   `X-Amz-Date` on that day needs only its time of day read.
+//! - **Keyed by the credential as sent.** An entry keeps the [`Credential`] that verified
+//!   (its text `AKID/YYYYMMDD/region/service/aws4_request` and where its parts end, with the
+//!   `SignedHeaders` list of that request after it), so a request whose credential is the same
+//!   text finds its entry with one hash and one compare ([`VerifyKeyCache::find`]) and takes
+//!   its parts without parsing them, and when its list is the same bytes too, takes the list
+//!   unchecked and shares the entry's string instead of allocating one
+//!   ([`RawAuthorization::from_layout`](crate::verify::parse::RawAuthorization::from_layout));
+//!   and the Unix time of its day's midnight, so the request's `X-Amz-Date` on that day needs
+//!   only its time of day read.
 //!
 //! The secrets and keys are wiped on drop and never printed.
 //!
@@ -49,7 +52,7 @@ use crate::sign::key::{Signature, SigningKey};
 use crate::sign::string_to_sign::{self, Scope, StringToSign, Template};
 use crate::spec::Algorithm;
 use crate::time::AmzDate;
-use crate::verify::parse::{CredentialEnds, CredentialRef};
+use crate::verify::parse::Credential;
 
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
@@ -84,11 +87,11 @@ impl NoSlot {
 
 /// One derived key and everything it was derived from.
 pub(crate) struct Entry {
-    /// The credential's text as sent (`AKID/YYYYMMDD/region/service/aws4_request`), which
-    /// names the scope (one region) the key was derived for.
-    credential: Box<str>,
-    /// Where the credential's parts end in `credential`.
-    ends: CredentialEnds,
+    /// The credential as sent (`AKID/YYYYMMDD/region/service/aws4_request`), which names the
+    /// scope (one region) the key was derived for, with the `SignedHeaders` list (lowercase,
+    /// sorted) of the request that verified with it after it: the string that request's
+    /// [`Verified`](crate::Verified) holds, shared.
+    credential: Credential,
     /// The algorithm of the signature the key verified.
     algorithm: Algorithm,
     secret: Zeroizing<String>,
@@ -150,11 +153,10 @@ impl HeldKey {
 }
 
 impl Entry {
-    /// The parts of `text`, which is this entry's credential text (as
-    /// [`VerifyKeyCache::find`] found it), without parsing it again.
+    /// The credential, with the `SignedHeaders` list it verified with after it.
     #[inline]
-    pub(crate) fn credential<'a>(&self, text: &'a str) -> Option<CredentialRef<'a>> {
-        CredentialRef::with_ends(text, self.ends)
+    pub(crate) fn credential(&self) -> &Credential {
+        &self.credential
     }
 
     /// The scope date (`YYYYMMDD`) and the Unix time of its midnight: an `X-Amz-Date` on
@@ -208,10 +210,10 @@ impl VerifyKeyCache {
     /// are cached, so a client who could aim at a slot can only evict keys with keys of its
     /// own.
     #[inline]
-    fn slot(&self, credential: &str) -> usize {
+    fn slot(&self, credential: &[u8]) -> usize {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut h = self.seed;
-        let (words, tail) = credential.as_bytes().as_chunks::<8>();
+        let (words, tail) = credential.as_chunks::<8>();
         for w in words {
             h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
         }
@@ -225,30 +227,31 @@ impl VerifyKeyCache {
     }
 
     /// The entry cached for this credential text, if any: not yet checked against a secret
-    /// (see [`VerifyKeyCache::key`]), but its parts are the text's
+    /// (see [`VerifyKeyCache::key`]), but its credential is these bytes
     /// ([`Entry::credential`]).
     #[inline]
-    pub(crate) fn find(&self, credential: &str) -> Option<Arc<Entry>> {
+    pub(crate) fn find(&self, credential: &[u8]) -> Option<Arc<Entry>> {
         self.slots[self.slot(credential)]
             .load_full()
-            .filter(|e| *e.credential == *credential)
+            .filter(|e| e.credential.as_str().as_bytes() == credential)
     }
 
     /// The signing key of `creds` for `credential` with `algorithm`: the cached one (`found`
     /// by [`VerifyKeyCache::find`] for this credential, or found now) when it was derived
     /// from the same secret, else one derived now, which [`HeldKey::keep`] caches once it
-    /// verified a signature.
+    /// verified a signature (with `credential`, and the list after it, shared).
     #[inline]
     pub(crate) fn key(
         self: &Arc<Self>,
         found: Option<Arc<Entry>>,
         creds: &Credentials,
         algorithm: Algorithm,
-        credential: &CredentialRef<'_>,
+        credential: &Credential,
     ) -> HeldKey {
+        let text = credential.as_str().as_bytes();
         let entry = match found {
-            Some(e) => Some(e).filter(|e| *e.credential == *credential.text),
-            None => self.find(credential.text),
+            Some(e) => Some(e).filter(|e| e.credential.as_str().as_bytes() == text),
+            None => self.find(text),
         };
         if let Some(entry) = entry
             && entry.serves(creds, algorithm)
@@ -266,9 +269,10 @@ impl VerifyKeyCache {
         cache: &Arc<Self>,
         creds: &Credentials,
         algorithm: Algorithm,
-        credential: &CredentialRef<'_>,
+        credential: &Credential,
     ) -> HeldKey {
-        let scope = credential.scope();
+        let parts = credential.borrowed();
+        let scope = parts.scope();
         let mut scope_bytes = StringToSign::new();
         scope.write(&mut scope_bytes);
         let day = <[u8; 8]>::try_from(scope.date.as_bytes())
@@ -276,15 +280,14 @@ impl VerifyKeyCache {
             .and_then(|d| Some((d, AmzDate::on_day(d, 0).unix_seconds()?)));
         HeldKey {
             entry: Arc::new(Entry {
-                credential: credential.text.into(),
-                ends: credential.ends(),
+                credential: credential.clone(),
                 algorithm,
                 secret: Zeroizing::new(creds.secret_access_key().to_owned()),
                 day,
                 key: SigningKey::derive(creds, &scope),
                 template: Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
             }),
-            slot: Some((Arc::clone(cache), cache.slot(credential.text))),
+            slot: Some((Arc::clone(cache), cache.slot(parts.text.as_bytes()))),
         }
     }
 

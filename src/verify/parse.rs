@@ -5,6 +5,7 @@
 use crate::prelude::*;
 
 use alloc::borrow::Cow;
+use alloc::sync::Arc;
 use core::fmt;
 
 use zeroize::Zeroizing;
@@ -112,44 +113,7 @@ pub(crate) struct CredentialRef<'a> {
     pub(crate) service: &'a str,
 }
 
-/// Where a parsed credential's parts end in its text: what a cache of credentials keeps so
-/// as to read the same text again without parsing it ([`CredentialRef::with_ends`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CredentialEnds {
-    /// The access key id's end (the first `/`).
-    key: usize,
-    /// The region's end.
-    region: usize,
-    /// The service's end (the `/` before `aws4_request`).
-    service: usize,
-}
-
 impl<'a> CredentialRef<'a> {
-    /// Where this credential's parts end in its text.
-    pub(crate) fn ends(&self) -> CredentialEnds {
-        let key = self.access_key_id.len();
-        let region = key + 1 + self.date.len() + 1 + self.region.len();
-        CredentialEnds {
-            key,
-            region,
-            service: region + 1 + self.service.len(),
-        }
-    }
-
-    /// The parts of `text` cut at `ends`, with no check: for a text known to be the same bytes
-    /// as one that [`CredentialRef::parse`] read into those `ends` (a cached credential), this
-    /// is what `parse` gives again. `None` only when `ends` do not fit `text`.
-    #[inline]
-    pub(crate) fn with_ends(text: &'a str, ends: CredentialEnds) -> Option<Self> {
-        Some(Self {
-            text,
-            access_key_id: text.get(..ends.key)?,
-            date: text.get(ends.key + 1..ends.key + 9)?,
-            region: text.get(ends.key + 10..ends.region)?,
-            service: text.get(ends.region + 1..ends.service)?,
-        })
-    }
-
     /// The credential scope: date, region and service.
     pub(crate) fn scope(&self) -> Scope<'a> {
         Scope {
@@ -203,13 +167,14 @@ impl<'a> CredentialRef<'a> {
 
 /// `AKID/YYYYMMDD/region/service/aws4_request`, split into its parts.
 ///
-/// One heap string (the value as sent) and where its parts end. Inside the crate, the string
-/// may go on past the credential with text its owner keeps there (a
-/// [`Verified`](crate::verify::Verified)'s `SignedHeaders` list, so that it keeps one
-/// allocation, not two); nothing of `Credential`'s own reads or compares it.
+/// One shared heap string (the value as sent) and where its parts end: a clone shares the
+/// string. Inside the crate, the string may go on past the credential with text its owner
+/// keeps there (a [`Verified`](crate::verify::Verified)'s `SignedHeaders` list, so that it
+/// keeps one allocation, not two, and shares it with the verifier's key cache); nothing of
+/// `Credential`'s own reads or compares it.
 #[derive(Clone)]
 pub struct Credential {
-    text: Box<str>,
+    text: Arc<str>,
     /// Where the access key id ends (the first `/`).
     key_end: usize,
     /// Where the region ends.
@@ -249,11 +214,8 @@ impl Credential {
     pub(crate) fn with_trailing(c: CredentialRef<'_>, trailing: &str) -> Self {
         let key_end = c.access_key_id.len();
         let region_end = key_end + 1 + c.date.len() + 1 + c.region.len();
-        let mut text = String::with_capacity(c.text.len() + trailing.len());
-        text.push_str(c.text);
-        text.push_str(trailing);
         Self {
-            text: text.into_boxed_str(),
+            text: joined(c.text, trailing),
             key_end,
             region_end,
             service_end: region_end + 1 + c.service.len(),
@@ -268,7 +230,7 @@ impl Credential {
     }
 
     /// The whole credential as sent.
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.text[..self.end]
     }
 
@@ -307,6 +269,26 @@ impl Credential {
     pub fn scope(&self) -> String {
         self.as_str()[self.key_end + 1..].to_string()
     }
+}
+
+/// `a` then `b` in one shared string, allocated once when they are short (`Arc<str>` from a
+/// `String` allocates a second time).
+fn joined(a: &str, b: &str) -> Arc<str> {
+    const SHORT: usize = 256;
+    let len = a.len() + b.len();
+    if len <= SHORT {
+        let mut buf = [0u8; SHORT];
+        buf[..a.len()].copy_from_slice(a.as_bytes());
+        buf[a.len()..len].copy_from_slice(b.as_bytes());
+        // Two strings one after the other are UTF-8: this check never fails.
+        if let Ok(text) = core::str::from_utf8(&buf[..len]) {
+            return Arc::from(text);
+        }
+    }
+    let mut text = String::with_capacity(len);
+    text.push_str(a);
+    text.push_str(b);
+    Arc::from(text)
 }
 
 impl fmt::Debug for Credential {
@@ -457,6 +439,53 @@ impl AuthorizationHeader {
     }
 }
 
+/// An `Authorization` value cut where the layout signers send puts its parts (see
+/// [`RawAuthorization::from_layout`], which checks them): the bytes between `Credential=` and
+/// `, Signature=`, where its comma is, and the signature's 64 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout<'a> {
+    /// `<c>, SignedHeaders=<h>`.
+    both: &'a [u8],
+    /// Where the first comma of `both` is (the end of `<c>`).
+    comma: usize,
+    signature: &'a [u8],
+}
+
+impl<'a> Layout<'a> {
+    const PREFIX: &'static [u8] = b"AWS4-HMAC-SHA256 Credential=";
+    const SIGNED_HEADERS: &'static str = ", SignedHeaders=";
+    const SIGNATURE: &'static [u8] = b", Signature=";
+
+    /// `value` cut as `AWS4-HMAC-SHA256 Credential=<c>, SignedHeaders=<h>, Signature=<64
+    /// bytes>`, `<c>` ending at the first comma; `None` when it is not.
+    #[inline]
+    pub(crate) fn cut(value: &'a [u8]) -> Option<Self> {
+        let rest = value.strip_prefix(Self::PREFIX)?;
+        let (rest, signature) = rest.split_at_checked(rest.len().checked_sub(64)?)?;
+        let both = rest.strip_suffix(Self::SIGNATURE)?;
+        let comma = find_byte(both, b',')?;
+        both[comma..]
+            .starts_with(Self::SIGNED_HEADERS.as_bytes())
+            .then_some(Self {
+                both,
+                comma,
+                signature,
+            })
+    }
+
+    /// `<c>`, the credential's bytes.
+    #[inline]
+    pub(crate) fn credential(&self) -> &'a [u8] {
+        &self.both[..self.comma]
+    }
+
+    /// `<h>`, the `SignedHeaders` list's bytes.
+    #[inline]
+    fn signed_headers(&self) -> &'a [u8] {
+        &self.both[self.comma + Self::SIGNED_HEADERS.len()..]
+    }
+}
+
 /// An `Authorization` header's parameters, borrowed from its value: what the verifier reads on
 /// every request. [`AuthorizationHeader::parse`] makes the owned form from it.
 #[derive(Debug, Clone, Copy)]
@@ -480,39 +509,62 @@ impl<'a> RawAuthorization<'a> {
     /// checks: then `parse` decides, with its errors. When this gives `Some`, `parse` of the
     /// same value gives the same claims (`tests::the_exact_layout_reads_as_the_generic_parser_does`).
     ///
-    /// `read_credential` reads the credential's text: [`CredentialRef::parse`] (`None` for its
-    /// errors), or what gives the same parts without parsing (a verifier's cache of the
-    /// credentials it parsed before, [`CredentialRef::with_ends`]).
+    /// `known` is a credential read before, with the (checked, in order) `SignedHeaders` list
+    /// sent with it after it (a verifier's key cache keeps them): when `<c>` is the same
+    /// bytes, its parts are taken from it instead of parsed; when `<h>` is the same bytes too,
+    /// neither is checked again, and the second value is `true`.
     #[inline]
-    pub(crate) fn parse_exact_with(
-        value: &'a [u8],
-        read_credential: impl FnOnce(&'a str) -> Option<CredentialRef<'a>>,
-    ) -> Option<Self> {
-        const PREFIX: &[u8] = b"AWS4-HMAC-SHA256 Credential=";
-        const SIGNED_HEADERS: &str = ", SignedHeaders=";
-        const SIGNATURE: &[u8] = b", Signature=";
-        let rest = value.strip_prefix(PREFIX)?;
-        let (rest, signature) = rest.split_at_checked(rest.len().checked_sub(64)?)?;
-        // One UTF-8 check for both parts (each check has a fixed cost, like the whole value's).
-        let rest = core::str::from_utf8(rest.strip_suffix(SIGNATURE)?).ok()?;
-        let (credential, signed) = rest.split_at(find_byte(rest.as_bytes(), b',')?);
-        let signed = signed.strip_prefix(SIGNED_HEADERS)?;
-        let plain = |v: &str| match (v.as_bytes().first(), v.as_bytes().last()) {
+    pub(crate) fn from_layout(
+        layout: Layout<'a>,
+        known: Option<&'a Credential>,
+    ) -> Option<(Self, bool)> {
+        let signature = Signature::from_lower_hex(layout.signature)?;
+        let (credential, signed) = (layout.credential(), layout.signed_headers());
+        let plain = |v: &[u8]| match (v.first(), v.last()) {
             (Some(a), Some(z)) => (b'!'..0x7f).contains(a) && (b'!'..0x7f).contains(z),
             _ => false,
         };
-        if !plain(credential) || !plain(signed) || find_byte(signed.as_bytes(), b',').is_some() {
+        // A known credential came from a check of its own (and may have come from a presigned
+        // query, which has no layout): the layout's own check of `<c>` still applies.
+        let known = known.filter(|k| k.as_str().as_bytes() == credential && plain(credential));
+        // A known list is lowercase, sorted, without repeats, of tokens: the layout's checks of
+        // `<h>` hold for it.
+        if let Some(k) = known
+            && !k.trailing().is_empty()
+            && k.trailing().as_bytes() == signed
+        {
+            let raw = Self {
+                algorithm: Algorithm::HmacSha256,
+                credential: k.borrowed(),
+                signed_headers: k.trailing(),
+                signed_headers_in_order: true,
+                signature,
+            };
+            return Some((raw, true));
+        }
+        // One UTF-8 check for both parts (each check has a fixed cost, like the whole value's).
+        let both = core::str::from_utf8(layout.both).ok()?;
+        let (credential, signed) = both.split_at(layout.comma);
+        let signed = signed.strip_prefix(Layout::SIGNED_HEADERS)?;
+        if !plain(credential.as_bytes())
+            || !plain(signed.as_bytes())
+            || find_byte(signed.as_bytes(), b',').is_some()
+        {
             return None;
         }
-        let credential = read_credential(credential)?;
+        let credential = match known {
+            Some(k) => k.borrowed(),
+            None => CredentialRef::parse(credential).ok()?,
+        };
         let in_order = check_signed_headers_list(signed).ok()?;
-        Some(Self {
+        let raw = Self {
             algorithm: Algorithm::HmacSha256,
             credential,
             signed_headers: signed,
             signed_headers_in_order: in_order,
-            signature: Signature::from_lower_hex(signature)?,
-        })
+            signature,
+        };
+        Some((raw, false))
     }
 
     /// As [`AuthorizationHeader::parse`].
@@ -949,20 +1001,9 @@ mod tests {
             rest in "(/[a-z-]{0,4}/?){0,3}(/aws4_request|/aws4_/request)?",
         ) {
             let value = format!("{key}{date}{rest}");
-            let parsed = CredentialRef::parse(&value);
-            let ours = parsed
-                .as_ref()
+            let ours = CredentialRef::parse(&value)
                 .map(|c| [c.access_key_id, c.date, c.region, c.service]);
-            proptest::prop_assert_eq!(ours.map_err(Clone::clone), credential_by_split(&value));
-            // A cache reads the same text again by the parse's ends, and gets the same parts.
-            if let Ok(c) = parsed {
-                let again = CredentialRef::with_ends(&value, c.ends())
-                    .map(|c| [c.text, c.access_key_id, c.date, c.region, c.service]);
-                proptest::prop_assert_eq!(
-                    again,
-                    Some([c.text, c.access_key_id, c.date, c.region, c.service])
-                );
-            }
+            proptest::prop_assert_eq!(ours, credential_by_split(&value));
         }
     }
 
@@ -981,20 +1022,69 @@ mod tests {
     /// The fast path with the credential parsed, as a verifier reads a credential it has not
     /// cached.
     fn parse_exact(value: &[u8]) -> Option<RawAuthorization<'_>> {
-        RawAuthorization::parse_exact_with(value, |c| CredentialRef::parse(c).ok())
+        RawAuthorization::from_layout(Layout::cut(value)?, None).map(|(raw, _)| raw)
     }
 
     /// `parse_exact` either declines or reads what `parse` reads.
     fn agree(value: &[u8]) -> Result<bool, proptest::test_runner::TestCaseError> {
-        let Some(fast) = parse_exact(value) else {
+        agree_knowing(value, None)
+    }
+
+    /// What a verifier's key cache keeps of a value `parse` read: the credential with the
+    /// `SignedHeaders` list after it, lowercase and sorted.
+    fn known_of(value: &str) -> Option<Credential> {
+        let raw = RawAuthorization::parse(value).ok()?;
+        let list = sorted_signed_headers(raw.signed_headers, raw.signed_headers_in_order);
+        Some(Credential::with_trailing(raw.credential, &list))
+    }
+
+    /// [`agree`], and the fast path knowing `known` (a cache entry: of this value, of another
+    /// value, or none) declines or reads the same.
+    fn agree_knowing(
+        value: &[u8],
+        known: Option<&Credential>,
+    ) -> Result<bool, proptest::test_runner::TestCaseError> {
+        let knowing = Layout::cut(value)
+            .and_then(|l| RawAuthorization::from_layout(l, known))
+            .map(|(raw, _)| fields(&raw));
+        let fast = parse_exact(value).map(|raw| fields(&raw));
+        proptest::prop_assert_eq!(&knowing, &fast, "{:?} knowing {:?}", value, known);
+        let Some(fast) = fast else {
             return Ok(false);
         };
         let text = std::str::from_utf8(value);
         proptest::prop_assert!(text.is_ok(), "{value:?}");
         let slow = RawAuthorization::parse(text.unwrap());
         proptest::prop_assert!(slow.is_ok(), "{value:?}: {slow:?}");
-        proptest::prop_assert_eq!(fields(&fast), fields(&slow.unwrap()));
+        proptest::prop_assert_eq!(fast, fields(&slow.unwrap()));
         Ok(true)
+    }
+
+    #[test]
+    fn a_known_credential_and_list_are_read_as_parsed() {
+        let known = known_of(GOOD).unwrap();
+        let (raw, shared) =
+            RawAuthorization::from_layout(Layout::cut(GOOD.as_bytes()).unwrap(), Some(&known))
+                .unwrap();
+        assert!(shared, "both parts are the known ones");
+        assert_eq!(fields(&raw), fields(&parse_exact(GOOD.as_bytes()).unwrap()));
+        // The same credential with another list: the credential's parts are taken, the list
+        // checked.
+        let other = GOOD.replace("host;x-amz-date", "host;x-amz-content-sha256;x-amz-date");
+        let (raw, shared) =
+            RawAuthorization::from_layout(Layout::cut(other.as_bytes()).unwrap(), Some(&known))
+                .unwrap();
+        assert!(!shared);
+        assert!(agree_knowing(other.as_bytes(), Some(&known)).unwrap());
+        assert_eq!(raw.signed_headers, "host;x-amz-content-sha256;x-amz-date");
+        // A known credential with a space in front (as a presigned query may carry one) is
+        // not the layout's: the generic parser trims it.
+        let spaced = Credential::with_trailing(
+            CredentialRef::parse(" AKIDEXAMPLE/20150830/us-east-1/service/aws4_request").unwrap(),
+            "host;x-amz-date",
+        );
+        let value = GOOD.replace("Credential=", "Credential= ");
+        assert!(!agree_knowing(value.as_bytes(), Some(&spaced)).unwrap());
     }
 
     #[test]
@@ -1060,6 +1150,10 @@ mod tests {
             )
             .into_bytes();
             agree(&value)?;
+            // What a verifier caches after this value verified, if it parses; the edited
+            // values below are then read knowing it.
+            let known = std::str::from_utf8(&value).ok().and_then(known_of);
+            agree_knowing(&value, known.as_ref())?;
             for (at, op, byte) in edits {
                 match op {
                     0 if !value.is_empty() => {
@@ -1072,7 +1166,7 @@ mod tests {
                     }
                     _ => {}
                 }
-                agree(&value)?;
+                agree_knowing(&value, known.as_ref())?;
             }
         }
     }
