@@ -1031,7 +1031,7 @@ impl Rules {
         let mut canonical_headers = CanonicalHeaders::default();
         let headers = req.headers.iter().copied().chain(host);
         let mut absent = false;
-        if !canonical_headers.take_claimed(split_byte(signed_headers, b';'), headers.clone()) {
+        if !canonical_headers.take_claimed(signed_headers, headers.clone()) {
             let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
             let all: SmallVec<[Header<'_>; 16]> = headers.collect();
             let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);

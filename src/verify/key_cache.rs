@@ -237,7 +237,7 @@ impl VerifyKeyCache {
     }
 
     /// The signing key of `creds` for `credential` with `algorithm`: the cached one (`found`
-    /// by [`VerifyKeyCache::find`] for this credential, or found now) when it was derived
+    /// by [`VerifyKeyCache::find`] for this credential's text, or found now) when it was derived
     /// from the same secret, else one derived now, which [`HeldKey::keep`] caches once it
     /// verified a signature (with `credential`, and the list after it, shared).
     #[inline]
@@ -250,7 +250,13 @@ impl VerifyKeyCache {
     ) -> HeldKey {
         let text = credential.as_str().as_bytes();
         let entry = match found {
-            Some(e) => Some(e).filter(|e| e.credential.as_str().as_bytes() == text),
+            Some(e) => {
+                debug_assert!(
+                    e.credential.as_str().as_bytes() == text,
+                    "found for another"
+                );
+                Some(e)
+            }
             None => self.find(text),
         };
         if let Some(entry) = entry
