@@ -195,7 +195,9 @@ impl fmt::Debug for Verifier {
 
 /// What a verified request proved.
 ///
-/// One heap string: the credential, with the `SignedHeaders` list after it.
+/// One shared heap string: the credential, with the `SignedHeaders` list after it (shared with
+/// the verifier's key cache when the request's credential and list are the ones its key was
+/// cached with, so that a verification then allocates nothing).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     /// The credential; its trailing text is the signed header names (lowercase, sorted,
@@ -349,9 +351,10 @@ impl<'r> KnownHeaders<'r> {
     }
 }
 
-/// The claims an [`Authenticated`] keeps for its second half, owned: one heap string, the
-/// credential with the `SignedHeaders` list after it (lowercase, sorted, without repeats,
-/// `;`-joined), which [`Verified`] then keeps.
+/// The claims an [`Authenticated`] keeps for its second half, owned: one shared heap string,
+/// the credential with the `SignedHeaders` list after it (lowercase, sorted, without repeats,
+/// `;`-joined), which [`Verified`] then keeps (the key cache's own when the request's
+/// credential and list are the ones its key was cached with).
 struct KeptClaims {
     algorithm: Algorithm,
     credential: Credential,
