@@ -588,12 +588,19 @@ impl Verifier {
             amz_date: claims.amz_date,
             presigned: claims.presign.is_some(),
         };
+        // The entry found for the layout's credential is this credential's only when the
+        // claims were read from that layout (the generic parser may read another credential
+        // out of the same value, e.g. one it trims).
+        let exact = matches!(source, AuthSource::Exact(..));
         // Done with what borrows the cache's entry, which the key takes over.
         drop(claims);
         drop(source);
-        let key = self
-            .keys
-            .key(cached, &creds, kept.algorithm, &kept.credential);
+        let key = self.keys.key(
+            cached.filter(|_| exact),
+            &creds,
+            kept.algorithm,
+            &kept.credential,
+        );
         Ok(Authenticated {
             claims: kept,
             key,

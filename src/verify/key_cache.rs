@@ -488,6 +488,75 @@ mod tests {
     }
 
     #[test]
+    fn a_cached_credential_that_the_generic_parser_reads_otherwise_is_not_taken_for_it() {
+        // A presigned URL may carry a key id with a space in front (`%20AKID…`); its credential
+        // is then cached as sent. An `Authorization` header with that same text after
+        // `Credential=` is out of the signers' layout, and the generic parser trims it to
+        // another key id, whose own key must be used.
+        let spaced = Credentials::new(" AKIDEXAMPLE", NEW_SECRET);
+        let plain = Credentials::new(AKID, OLD_SECRET);
+        let lookup = {
+            let (spaced, plain) = (spaced.clone(), plain.clone());
+            move |id: &str| {
+                [&spaced, &plain]
+                    .into_iter()
+                    .find(|c| c.access_key_id() == id)
+                    .cloned()
+            }
+        };
+        let verifier = crate::Verifier::new(lookup, "us-east-1", "service");
+        // The signer refuses such a key id, so the URL is signed here: the verifier's own
+        // string to sign for it, MACed with the spaced key id's key.
+        let url = |signature: &str| {
+            format!(
+                "https://example.amazonaws.com/?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+                 &X-Amz-Credential=%20AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
+                 &X-Amz-Date=20150830T123600Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host\
+                 &X-Amz-Signature={signature}"
+            )
+        };
+        let unsigned = http::Request::get(url(&"0".repeat(64))).body(()).unwrap();
+        let view = verifier
+            .server_view_at(
+                &crate::SignableRequest::from(&unsigned),
+                Payload::Bytes(b""),
+            )
+            .unwrap();
+        let scope = Scope {
+            date: "20150830",
+            region: crate::sign::string_to_sign::Region::One("us-east-1"),
+            service: "service",
+        };
+        let signature = SigningKey::derive(&spaced, &scope).sign(view.string_to_sign().as_bytes());
+        let hex = String::from_utf8(signature.to_hex().to_vec()).unwrap();
+        let presigned = http::Request::get(url(&hex)).body(()).unwrap();
+        verify(&verifier, &presigned, now()).unwrap();
+        assert_eq!(
+            verifier.keys.len(),
+            1,
+            "the spaced credential is cached as sent"
+        );
+
+        let mut header = signed(&plain, now());
+        let value = header.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let value = value.replace("Credential=", "Credential= ");
+        header.headers_mut().insert(
+            "authorization",
+            http::HeaderValue::from_str(&value).unwrap(),
+        );
+        let verified = verify(&verifier, &header, now());
+        assert!(verified.is_ok(), "{verified:?}");
+        assert_eq!(
+            derived(&verifier),
+            2,
+            "the trimmed key id's own key was derived"
+        );
+    }
+
+    #[test]
     fn debug_shows_only_a_count() {
         let verifier =
             crate::Verifier::new(Credentials::new(AKID, OLD_SECRET), "us-east-1", "service");
