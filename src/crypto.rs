@@ -25,6 +25,7 @@
 //! | `fn sha256(&[u8]) -> [u8; 32]` | SHA-256 of one slice (payload hashes) |
 //! | `fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32]` | HMAC-SHA256 of the concatenated `parts`, for any key length (key derivation) |
 //! | `struct Hasher` | a streaming SHA-256: `Hasher::new() -> Hasher`, `Hasher::update(&mut self, &[u8])`, `Hasher::finish(self) -> [u8; 32]`. `update` is called with many small pieces (`\n`, a header name), so it should not pay a function call or a second buffer per piece |
+//! | `Hasher::finish_in_place(&mut self, out: &mut [u8; 32])` | `finish` without moving the hasher (a buffered hasher is hundreds of bytes, and a move by value copies them): the digest written into `out` (for a hasher from `Hasher::new`); the hasher is spent afterwards and is not used again |
 //! | `struct MacKey: Clone` | an HMAC-SHA256 key ready to use: `MacKey::new(&[u8]) -> MacKey` does the per-key work once (the RFC 2104 pad states); `MacKey::mac(&self, &[u8]) -> [u8; 32]`. It holds key material: wipe it on drop and never print it |
 //! | `MacKey::start(&self) -> Hasher`, `MacKey::finish(&self, Hasher) -> [u8; 32]` | a streamed MAC: the message is written into the `Hasher` that `start` returns and `finish` gives the MAC. A library whose HMAC stream is not its SHA-256 stream makes `Hasher` hold either |
 //! | `struct EcdsaKey: Clone` | a P-256 private key (SigV4a): `EcdsaKey::from_be_bytes(&[u8; 32]) -> Option<EcdsaKey>` takes the big-endian scalar and is `None` unless `1 <= scalar < n` (the group order), checked in constant time; `EcdsaKey::sign_sha256_der(&self, message: &[u8]) -> DerSignature` is the ECDSA signature of SHA-256(`message`), DER-encoded. RustCrypto's nonce is RFC 6979's (deterministic: the bytes equal `aws-sigv4`'s); a backend with random nonces is fine, its signatures are verified, never compared. Holds key material: wipe it on drop and never print it |
@@ -156,6 +157,7 @@ const CONTRACT: () = {
     let _: fn() -> Hasher = Hasher::new;
     let _: fn(&mut Hasher, &[u8]) = Hasher::update;
     let _: fn(Hasher) -> [u8; 32] = Hasher::finish;
+    let _: fn(&mut Hasher, &mut [u8; 32]) = Hasher::finish_in_place;
     cloned::<MacKey>();
     let _: fn(&[u8]) -> MacKey = MacKey::new;
     let _: fn(&MacKey, &[u8]) -> [u8; 32] = MacKey::mac;
@@ -193,5 +195,21 @@ mod tests {
             }
         }
         assert!(!super::ct_eq(&a[..8], &a[..9]));
+    }
+
+    /// For whichever backend this build uses: the in-place finish gives `sha256` of what was
+    /// put, at lengths around the block and the backends' buffer sizes.
+    #[test]
+    fn finish_in_place_gives_the_sha256_of_what_was_put() {
+        let data: Vec<u8> = (0..1500u32).map(|i| (i * 29 + 5) as u8).collect();
+        for len in [0, 1, 55, 56, 63, 64, 65, 255, 256, 257, 511, 512, 513, 1500] {
+            let mut h = super::Hasher::new();
+            for piece in data[..len].chunks(37) {
+                h.update(piece);
+            }
+            let mut out = [0u8; 32];
+            h.finish_in_place(&mut out);
+            assert_eq!(out, super::sha256(&data[..len]), "length {len}");
+        }
     }
 }

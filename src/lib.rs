@@ -86,7 +86,7 @@
 //! comma list), through the same methods as SigV4; [`Verifier`] recognises and verifies such
 //! requests (the region set must include one of its regions), and [`verify::Verified::algorithm`]
 //! says which algorithm signed. The ECDSA key is derived once per signer and the verifier
-//! caches the public key per access key. [`Signer::for_url`] gives a SigV4a signer for an S3
+//! caches the public key per credential as sent (access key, day and service). [`Signer::for_url`] gives a SigV4a signer for an S3
 //! Multi-Region Access Point.
 //!
 //! ```

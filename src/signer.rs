@@ -395,7 +395,8 @@ impl Signer {
     ) -> R {
         let mut hasher = Hasher::new();
         c.request.write(&mut hasher, &self.settings);
-        let digest = hasher.finish();
+        let mut digest = [0u8; 32];
+        hasher.finish_in_place(&mut digest);
         self.keys.with(
             day.as_deref(),
             self.key_source(),

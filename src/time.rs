@@ -206,6 +206,32 @@ impl AmzDate {
         Some((d, seconds))
     }
 
+    /// [`AmzDate::parse_bytes`], for a value expected on `day` (its `YYYYMMDD` and the Unix
+    /// time of its midnight, as [`AmzDate::unix_seconds`] gives it for a real date): a value on
+    /// that day has only its time of day read and checked; any other goes through
+    /// `parse_bytes`. Gives what `parse_bytes` gives
+    /// (`tests::parsing_on_a_known_day_agrees_with_parsing`).
+    #[inline]
+    pub(crate) fn parse_bytes_on(s: &[u8], day: Option<([u8; 8], i64)>) -> Option<(Self, i64)> {
+        if let (Some((date, midnight)), Ok(b)) = (day, <[u8; 16]>::try_from(s))
+            && b[..8] == date
+            && b[8] == b'T'
+            && b[15] == b'Z'
+        {
+            let v = |at: usize| u32::from(b[at].wrapping_sub(b'0'));
+            let bad = (9..15).fold(0, |bad, at| bad | u32::from(v(at) > 9));
+            let (hour, minute, second) =
+                (v(9) * 10 + v(10), v(11) * 10 + v(12), v(13) * 10 + v(14));
+            if bad == 0 && hour < 24 && minute < 60 && second < 60 {
+                return Some((
+                    Self(b),
+                    midnight + i64::from(hour * 3_600 + minute * 60 + second),
+                ));
+            }
+        }
+        Self::parse_bytes(s)
+    }
+
     /// The seconds since the Unix epoch this date stands for, with integer arithmetic (Howard
     /// Hinnant's days-from-civil algorithm); `None` for a date or time that does not exist
     /// (month 13, February 30, second 60), as [`AmzDate::to_offset_date_time`] refuses them.
@@ -369,6 +395,34 @@ mod tests {
         let d = AmzDate::new(datetime!(2015-08-30 12:36:00 UTC)).unwrap();
         assert_eq!(d.as_str(), "20150830T123600Z");
         assert_eq!(d.date(), "20150830");
+    }
+
+    proptest::proptest! {
+        /// A known day's shortcut against the full parse: on values on that day, on other
+        /// days, and with any byte of the time or the separators changed.
+        #[test]
+        fn parsing_on_a_known_day_agrees_with_parsing(
+            date in "(19|20|99)[0-9]{2}(0[0-9]|1[0-3])[0-3][0-9]",
+            other in "[0-9]{8}",
+            on_day in proptest::prelude::any::<bool>(),
+            time in "[0-9]{6}",
+            at in 0usize..17,
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let day: [u8; 8] = date.as_bytes().try_into().unwrap();
+            let Some(midnight) = AmzDate::on_day(day, 0).unix_seconds() else {
+                // Not a date: no cache entry holds a day for it.
+                return Ok(());
+            };
+            let mut value = format!("{}T{time}Z", if on_day { &date } else { &other }).into_bytes();
+            if let Some(b) = value.get_mut(at) {
+                *b = byte;
+            }
+            proptest::prop_assert_eq!(
+                AmzDate::parse_bytes_on(&value, Some((day, midnight))),
+                AmzDate::parse_bytes(&value)
+            );
+        }
     }
 
     #[test]

@@ -62,8 +62,8 @@ use crate::spec::Algorithm;
 use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
-use key_cache::{HeldKey, VerifyKeyCache};
-use parse::{CredentialRef, RawAuthorization, sorted_signed_headers, split_byte};
+use key_cache::{Entry, HeldKey, VerifyKeyCache};
+use parse::{CredentialRef, Layout, RawAuthorization, sorted_signed_headers, split_byte};
 use smallvec::SmallVec;
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.
@@ -203,7 +203,9 @@ impl fmt::Debug for Verifier {
 
 /// What a verified request proved.
 ///
-/// One heap string: the credential, with the `SignedHeaders` list after it.
+/// One shared heap string: the credential, with the `SignedHeaders` list after it (shared with
+/// the verifier's key cache when the request's credential and list are the ones its key was
+/// cached with, so that a verification then allocates nothing).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     /// The credential; its trailing text is the signed header names (lowercase, sorted,
@@ -314,6 +316,9 @@ struct Claims<'a> {
     presign: Option<(u64, Option<&'a str>)>,
     /// SigV4a's region set (`x-amz-region-set` or `X-Amz-Region-Set`).
     region_set: Option<&'a str>,
+    /// The key cache's credential, when the request's credential and `SignedHeaders` list
+    /// are its bytes: the verified request shares its string.
+    shared: Option<&'a Credential>,
 }
 
 impl<'a> Claims<'a> {
@@ -333,10 +338,12 @@ fn scope_of<'a>(credential: CredentialRef<'a>, region_set: Option<&'a str>) -> S
 }
 
 /// Where the claims come from: the `Authorization` header's value, already read when it is in
-/// the layout signers send ([`RawAuthorization::parse_exact`]), else as text (invalid UTF-8
+/// the layout signers send ([`RawAuthorization::parse_exact_with`]), else as text (invalid UTF-8
 /// replaced, borrowed when there is none); or the parsed presigned query.
 enum AuthSource<'r> {
-    Exact(RawAuthorization<'r>, &'r [u8]),
+    /// The parsed value, the value, and the key cache's credential when the value's credential
+    /// and list are its bytes.
+    Exact(RawAuthorization<'r>, &'r [u8], Option<&'r Credential>),
     Header(Cow<'r, str>),
     Query(PresignedQuery),
 }
@@ -389,9 +396,10 @@ impl<'r> KnownHeaders<'r> {
     }
 }
 
-/// The claims an [`Authenticated`] keeps for its second half, owned: one heap string, the
-/// credential with the `SignedHeaders` list after it (lowercase, sorted, without repeats,
-/// `;`-joined), which [`Verified`] then keeps.
+/// The claims an [`Authenticated`] keeps for its second half, owned: one shared heap string,
+/// the credential with the `SignedHeaders` list after it (lowercase, sorted, without repeats,
+/// `;`-joined), which [`Verified`] then keeps (the key cache's own when the request's
+/// credential and list are the ones its key was cached with).
 struct KeptClaims {
     algorithm: Algorithm,
     credential: Credential,
@@ -602,8 +610,12 @@ impl Verifier {
         streaming: Streaming,
     ) -> Result<Authenticated, VerifyError> {
         let known = KnownHeaders::of(req);
-        let source = self.auth_source(req, &known)?;
-        let claims = self.claims(&known, &source)?;
+        // The layout signers send, and the key cache's entry for its credential (before the
+        // value is parsed: the entry's parts are then taken instead).
+        let layout = known.authorization.and_then(Layout::cut);
+        let cached = layout.and_then(|l| self.keys.find(l.credential()));
+        let source = self.auth_source(req, &known, layout, cached.as_deref())?;
+        let claims = self.claims(&known, &source, cached.as_deref())?;
         check_host(req, &known)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
@@ -632,16 +644,33 @@ impl Verifier {
         if !accepted {
             return Err(VerifyError::InvalidContentSha256);
         }
-        let key = self.keys.key(&creds, claims.algorithm, &claims.scope());
+        let credential = match claims.shared {
+            Some(shared) => shared.clone(),
+            None => Credential::with_trailing(claims.credential, &claims.signed_headers),
+        };
+        let kept = KeptClaims {
+            algorithm: claims.algorithm,
+            credential,
+            signature: claims.signature,
+            amz_date: claims.amz_date,
+            presigned: claims.presign.is_some(),
+            region_set: claims.region_set.map(Box::from),
+        };
+        // The entry found for the layout's credential is this credential's only when the
+        // claims were read from that layout (the generic parser may read another credential
+        // out of the same value, e.g. one it trims).
+        let exact = matches!(source, AuthSource::Exact(..));
+        // Done with what borrows the cache's entry, which the key takes over (`claims`, whose
+        // signature moved into `kept`, is not used again).
+        drop(source);
+        let key = self.keys.key(
+            cached.filter(|_| exact),
+            &creds,
+            kept.algorithm,
+            &kept.credential,
+        );
         Ok(Authenticated {
-            claims: KeptClaims {
-                algorithm: claims.algorithm,
-                credential: Credential::with_trailing(claims.credential, &claims.signed_headers),
-                signature: claims.signature,
-                amz_date: claims.amz_date,
-                presigned: claims.presign.is_some(),
-                region_set: claims.region_set.map(Box::from),
-            },
+            claims: kept,
             key,
             payload,
             rules: Rules {
@@ -663,8 +692,9 @@ impl Verifier {
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
         let known = KnownHeaders::of(req);
-        let source = self.auth_source(req, &known)?;
-        let claims = self.claims(&known, &source)?;
+        let layout = known.authorization.and_then(Layout::cut);
+        let source = self.auth_source(req, &known, layout, None)?;
+        let claims = self.claims(&known, &source, None)?;
         let rules = Rules {
             settings: self.canonical_settings(),
             unsigned_payload: self.unsigned_payload,
@@ -760,12 +790,15 @@ impl Verifier {
         }
     }
 
-    /// Finds the one way the request is signed: its `Authorization` header or its presigned
-    /// query.
+    /// Finds the one way the request is signed: its `Authorization` header (read from its
+    /// `layout` when it has the one signers send, taking what `cached` knows of its credential)
+    /// or its presigned query.
     fn auth_source<'r>(
         &self,
-        req: &SignableRequest<'r>,
+        req: &SignableRequest<'_>,
         known: &KnownHeaders<'r>,
+        layout: Option<Layout<'r>>,
+        cached: Option<&'r Entry>,
     ) -> Result<AuthSource<'r>, VerifyError> {
         if known.authorizations > 1 {
             return Err(VerifyError::MultipleAuthorizationHeaders);
@@ -778,25 +811,41 @@ impl Verifier {
         match (auth, presigned) {
             (Some(_), Some(_)) => Err(VerifyError::MultipleAuthMechanisms),
             (None, None) => Err(VerifyError::MissingAuthenticationToken),
-            (Some(value), None) => Ok(match RawAuthorization::parse_exact(value) {
-                Some(raw) => AuthSource::Exact(raw, value),
-                None => AuthSource::Header(lossy(value)),
-            }),
+            (Some(value), None) => {
+                let cached = cached.map(Entry::credential);
+                let exact = layout.and_then(|l| RawAuthorization::from_layout(l, cached));
+                Ok(match exact {
+                    Some((raw, shared)) => AuthSource::Exact(raw, value, cached.filter(|_| shared)),
+                    None => AuthSource::Header(lossy(value)),
+                })
+            }
             (None, Some(q)) => Ok(AuthSource::Query(q)),
         }
     }
 
+    /// The claims of `source`; `cached` is the key cache's entry for its credential, whose day
+    /// shortens the date's parse.
     fn claims<'a>(
         &self,
         known: &KnownHeaders<'a>,
         source: &'a AuthSource<'_>,
+        cached: Option<&Entry>,
     ) -> Result<Claims<'a>, VerifyError> {
+        let day = cached.and_then(Entry::day);
         match source {
-            AuthSource::Exact(raw, value) => Self::header_claims(known, Ok(raw.clone()), || {
-                String::from_utf8_lossy(value).into()
-            }),
+            AuthSource::Exact(raw, value, shared) => {
+                let claims = Self::header_claims(known, Ok(raw.clone()), day, || {
+                    String::from_utf8_lossy(value).into()
+                })?;
+                Ok(Claims {
+                    shared: *shared,
+                    ..claims
+                })
+            }
             AuthSource::Header(value) => {
-                Self::header_claims(known, RawAuthorization::parse(value), || value.to_string())
+                Self::header_claims(known, RawAuthorization::parse(value), day, || {
+                    value.to_string()
+                })
             }
             AuthSource::Query(q) => Ok(Claims {
                 algorithm: q.algorithm(),
@@ -807,15 +856,18 @@ impl Verifier {
                 signed_at: None,
                 presign: Some((q.expires(), q.security_token())),
                 region_set: q.region_set(),
+                shared: None,
             }),
         }
     }
 
     /// The claims of header auth: the parsed `Authorization` value (`authorization` is its
-    /// text, for an error) and the request's date.
+    /// text, for an error) and the request's date (read by its time of day alone when it is
+    /// on `day`, see [`AmzDate::parse_bytes_on`]).
     fn header_claims<'a>(
         known: &KnownHeaders<'a>,
         parsed: Result<RawAuthorization<'a>, VerifyError>,
+        day: Option<([u8; 8], i64)>,
         authorization: impl FnOnce() -> String,
     ) -> Result<Claims<'a>, VerifyError> {
         // `X-Amz-Date`, else an HTTP `Date` header (IMF-fixdate), as AWS accepts.
@@ -834,7 +886,7 @@ impl Verifier {
             e => e,
         })?;
         let (amz_date, signed_at) = match (amz, http_date) {
-            (Some(d), _) => match AmzDate::parse_bytes(d) {
+            (Some(d), _) => match AmzDate::parse_bytes_on(d, day) {
                 Some((date, seconds)) => (date, Some(seconds)),
                 None => {
                     let d = lossy(d);
@@ -885,6 +937,7 @@ impl Verifier {
             signed_at,
             presign: None,
             region_set,
+            shared: None,
         })
     }
 
@@ -1070,7 +1123,7 @@ impl Rules {
         let mut canonical_headers = CanonicalHeaders::default();
         let headers = req.headers.iter().copied().chain(host);
         let mut absent = false;
-        if !canonical_headers.take_claimed(split_byte(signed_headers, b';'), headers.clone()) {
+        if !canonical_headers.take_claimed(signed_headers, headers.clone()) {
             let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
             let all: SmallVec<[Header<'_>; 16]> = headers.collect();
             let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
@@ -1294,13 +1347,15 @@ fn check_signature(
         |creq| {
             let mut hasher = Hasher::new();
             creq.write(&mut hasher, &rules.settings);
-            hasher.finish()
+            let mut digest = [0u8; 32];
+            hasher.finish_in_place(&mut digest);
+            digest
         },
     );
     let matches = key.verifies(
         claims.algorithm,
         &claims.amz_date,
-        &claims.scope(),
+        || claims.scope(),
         &digest,
         &claims.signature,
     );

@@ -91,6 +91,18 @@ impl Hasher {
             Stream::Mac(ctx) => to32(ctx.sign().as_ref()),
         }
     }
+
+    /// [`Hasher::finish`] into `out`, without moving the hasher. AWS-LC finishes a context by
+    /// value, so the context is taken out and a fresh SHA-256 one left behind; the hasher is
+    /// spent all the same (the crate never uses it again).
+    pub(crate) fn finish_in_place(&mut self, out: &mut [u8; 32]) {
+        self.flush();
+        let fresh = Stream::Digest(digest::Context::new(&digest::SHA256));
+        *out = match core::mem::replace(&mut self.stream, fresh) {
+            Stream::Digest(ctx) => to32(ctx.finish().as_ref()),
+            Stream::Mac(ctx) => to32(ctx.sign().as_ref()),
+        };
+    }
 }
 
 /// The 32 bytes of a SHA-256 digest or HMAC-SHA256 tag.

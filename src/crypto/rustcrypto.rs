@@ -63,11 +63,25 @@ impl Hasher {
 
     /// The digest of everything put so far.
     #[inline]
-    pub(crate) fn finish(self) -> [u8; 32] {
-        state_bytes(&self.finish_state())
+    pub(crate) fn finish(mut self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        self.finish_in_place(&mut out);
+        out
     }
 
-    fn finish_state(mut self) -> [u32; 8] {
+    /// The digest of everything put so far, written into `out` where the hasher lies: nothing
+    /// moves the hasher (its 512-byte buffer) as [`Hasher::finish`] by value may. The hasher
+    /// is spent: its buffer holds the padding, and it must not be updated or finished again.
+    #[inline]
+    pub(crate) fn finish_in_place(&mut self, out: &mut [u8; 32]) {
+        self.pad_and_compress();
+        for (o, w) in out.chunks_exact_mut(4).zip(&self.state) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+    }
+
+    /// Writes the padding after the message and compresses the last blocks into `state`.
+    fn pad_and_compress(&mut self) {
         let bits = (self.blocks * 64 + self.fill as u64) * 8;
         if self.fill + 9 > HASHER_BUF {
             // No room for the padding: compress the whole blocks and keep the last part.
@@ -83,7 +97,6 @@ impl Hasher {
         self.buf[self.fill + 1..padded - 8].fill(0);
         self.buf[padded - 8..padded].copy_from_slice(&bits.to_be_bytes());
         self.compress(padded);
-        self.state
     }
 
     /// Appends `bytes` to the message.
@@ -376,6 +389,9 @@ mod tests {
         for len in 0..n {
             let mut h = Hasher::new();
             h.update(&data[..len]);
+            let mut in_place = [0u8; 32];
+            h.clone().finish_in_place(&mut in_place);
+            assert_eq!(in_place, sha256(&data[..len]), "length {len}, in place");
             assert_eq!(h.finish(), sha256(&data[..len]), "length {len}");
             let mut h = Hasher::new();
             for chunk in data[..len].chunks(13) {

@@ -107,6 +107,24 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
+    /// The entry of `h` with `lower` unset: only for comparing names (`same_name` and
+    /// `cmp_name` read `lower` only to skip case folding when both are lowercase, so unset
+    /// only folds case where it need not).
+    #[inline]
+    fn unchecked(h: Header<'a>) -> Self {
+        let bytes = h.name.as_bytes();
+        let mut first = [0u8; 8];
+        let n = bytes.len().min(8);
+        first[..n].copy_from_slice(&bytes[..n]);
+        first.make_ascii_lowercase();
+        Self {
+            prefix: u64::from_be_bytes(first),
+            name: h.name,
+            value: h.value,
+            lower: false,
+        }
+    }
+
     #[inline]
     fn new(h: Header<'a>) -> Self {
         let bytes = h.name.as_bytes();
@@ -212,24 +230,40 @@ impl<'a> CanonicalHeaders<'a> {
         (out, absent)
     }
 
-    /// Adds the headers of `headers` whose names are `claimed` (a `SignedHeaders` list:
-    /// lowercase, sorted, without repeats) and sorts them: what
+    /// Adds the headers of `headers` whose names are in `claimed` (a `SignedHeaders` list,
+    /// `;`-separated: lowercase, sorted, without repeats) and sorts them: what
     /// [`CanonicalHeaders::new_claimed`] gives, built in place. `false` when a claimed name is
     /// not among `headers`; the caller then takes `new_claimed`'s answer, which writes that
     /// header with an empty value.
-    pub(crate) fn take_claimed<'c>(
+    pub(crate) fn take_claimed(
         &mut self,
-        claimed: impl IntoIterator<Item = &'c str>,
+        claimed: &str,
         headers: impl IntoIterator<Item = Header<'a>>,
     ) -> bool {
+        // The list is lowercase: each name's first 8 bytes are its prefix as they are, and no
+        // name needs checking for uppercase letters.
         let mut wanted: SmallVec<[Entry<'_>; 16]> = SmallVec::new();
-        wanted.extend(
-            claimed
-                .into_iter()
-                .map(|name| Entry::new(Header { name, value: b"" })),
-        );
+        let mut rest = claimed;
+        loop {
+            let end = rest.bytes().position(|b| b == b';').unwrap_or(rest.len());
+            let name = rest.get(..end).unwrap_or_default();
+            let mut first = [0u8; 8];
+            let n = end.min(8);
+            first[..n].copy_from_slice(&name.as_bytes()[..n]);
+            wanted.push(Entry {
+                prefix: u64::from_be_bytes(first),
+                name,
+                value: b"",
+                lower: true,
+            });
+            match rest.get(end + 1..) {
+                Some(next) => rest = next,
+                None => break,
+            }
+        }
         for h in headers {
-            let e = Entry::new(h);
+            // Whether the name is lowercase is worked out only for a claimed header.
+            let e = Entry::unchecked(h);
             // Most names differ from each wanted one in their first 8 bytes: one integer
             // compare each. A long list is searched by halves.
             let is_claimed = if wanted.len() <= 16 {
@@ -238,7 +272,7 @@ impl<'a> CanonicalHeaders<'a> {
                 wanted.binary_search_by(|w| w.cmp_name(&e)).is_ok()
             };
             if is_claimed {
-                self.list.push(e);
+                self.list.push(Entry::new(h));
             }
         }
         self.sort();

@@ -1,14 +1,14 @@
-//! The verifier's derived-key cache: `kSigning` per (access key id, secret, date, region, service), and SigV4a's public key per (access key id, secret), bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
+//! The verifier's derived-key cache: `kSigning` per credential (access key id, date, region, service, as one text) and secret, and SigV4a's public key per credential text and secret, bounded and shared by a [`Verifier`](crate::Verifier)'s clones.
 //!
 //! A verification then costs one SHA-256 of the canonical request and one HMAC of the string
 //! to sign, instead of four more HMACs to derive the key ([`SigningKey::derive`]). For SigV4a
 //! the cached key is the public key ([`EcdsaSigningKey::derive`], then a P-256 scalar
-//! multiplication, the expensive part): it does not depend on the date, region or service, so
-//! one entry serves every request of that access key, and a verification costs the
-//! canonical request's SHA-256 and one ECDSA verification.
+//! multiplication, the expensive part): a verification then costs the canonical request's
+//! SHA-256 and one ECDSA verification. (The public key does not depend on the date or service;
+//! it is cached under the credential text like a SigV4 key, so a new day derives it once more.)
 //!
 //! - **Bounded.** The table has [`SLOTS`] slots, each holding at most one key: a slot is chosen
-//!   by a seeded hash (a per-cache random seed) of the key id and scope, and a new key
+//!   by a seeded hash (a per-cache random seed) of the credential's text, and a new key
 //!   replaces the slot's old one. Whatever a client sends, the cache never holds more than
 //!   [`SLOTS`] keys.
 //! - **Only proven keys.** A key is cached only after it verified a signature, so it is always
@@ -22,6 +22,15 @@
 //! - **The day's string to sign laid out once.** An entry also keeps its scope's
 //!   [`Template`], as the signer's day key does, so a verification copies it and writes its
 //!   `X-Amz-Date` and digest into place.
+//! - **Keyed by the credential as sent.** An entry keeps the [`Credential`] that verified
+//!   (its text `AKID/YYYYMMDD/region/service/aws4_request` and where its parts end, with the
+//!   `SignedHeaders` list of that request after it), so a request whose credential is the same
+//!   text finds its entry with one hash and one compare ([`VerifyKeyCache::find`]) and takes
+//!   its parts without parsing them, and when its list is the same bytes too, takes the list
+//!   unchecked and shares the entry's string instead of allocating one
+//!   ([`RawAuthorization::from_layout`](crate::verify::parse::RawAuthorization::from_layout));
+//!   and the Unix time of its day's midnight, so the request's `X-Amz-Date` on that day needs
+//!   only its time of day read.
 //!
 //! The secrets and keys are wiped on drop and never printed.
 //!
@@ -44,9 +53,10 @@ use zeroize::Zeroizing;
 use crate::credentials::Credentials;
 use crate::crypto;
 use crate::sign::key::{Claimed, EcdsaSigningKey, SigningKey};
-use crate::sign::string_to_sign::{self, Region, Scope, StringToSign, Template};
+use crate::sign::string_to_sign::{self, Scope, StringToSign, Template};
 use crate::spec::Algorithm;
 use crate::time::AmzDate;
+use crate::verify::parse::Credential;
 
 /// How many keys the cache holds at most: a server's few live (key, day) pairs fit, with
 /// room for the day change, and the whole table stays a few tens of KiB.
@@ -89,14 +99,18 @@ enum EntryKey {
 }
 
 /// One derived key and everything it was derived from.
-struct Entry {
+pub(crate) struct Entry {
+    /// The credential as sent (`AKID/YYYYMMDD/region/service/aws4_request`), which names the
+    /// scope (one region) the key was derived for, with the `SignedHeaders` list (lowercase,
+    /// sorted) of the request that verified with it after it: the string that request's
+    /// [`Verified`](crate::Verified) holds, shared.
+    credential: Credential,
+    /// The algorithm of the signature the key verified.
     algorithm: Algorithm,
-    access_key_id: Box<str>,
     secret: Zeroizing<String>,
-    date: Box<str>,
-    region: Box<str>,
-    region_set: bool,
-    service: Box<str>,
+    /// The scope date as `YYYYMMDD` and the Unix time of its midnight (UTC), when it is a
+    /// date ([`Entry::day`]).
+    day: Option<([u8; 8], i64)>,
     key: EntryKey,
     /// The string to sign of this scope laid out once (see [`Template`]), and the algorithm it
     /// names; `None` when the scope is too long to lay out.
@@ -129,35 +143,37 @@ impl HeldKey {
         }
     }
 
-    /// Whether `claimed` is the signature of the string to sign of `date`, `scope` and the
+    /// Whether `claimed` is the signature of the string to sign of `date`, the scope and the
     /// canonical request's digest. SigV4 signs it again (laid out from the scope's template
-    /// when there is one for `algorithm`) and compares in constant time; SigV4a verifies the
-    /// ECDSA signature with the public key.
+    /// when there is one for `algorithm`, else written with the scope that `scope` gives,
+    /// called only then) and compares in constant time; SigV4a verifies the ECDSA signature
+    /// with the public key.
     #[inline]
-    pub(crate) fn verifies(
+    pub(crate) fn verifies<'s>(
         &self,
         algorithm: Algorithm,
         date: &AmzDate,
-        scope: &Scope<'_>,
+        scope: impl FnOnce() -> Scope<'s>,
         creq_digest: &[u8; 32],
         claimed: &Claimed,
     ) -> bool {
         let e = &*self.entry;
-        let sts = || string_to_sign::string_to_sign(algorithm, date, scope, creq_digest);
+        let sts =
+            |scope: Scope<'_>| string_to_sign::string_to_sign(algorithm, date, &scope, creq_digest);
         match (&e.key, claimed) {
             (EntryKey::Hmac(key), Claimed::Hmac(claimed)) => {
                 let signature = match &e.template {
                     Some((a, template)) if *a == algorithm => {
                         key.sign_padded(&template.fill(date, creq_digest))
                     }
-                    _ => key.sign(&sts()),
+                    _ => key.sign(&sts(scope())),
                 };
                 signature
                     .hmac_bytes()
                     .is_some_and(|s| crypto::ct_eq32(s, claimed))
             }
             (EntryKey::Ecdsa(Some(public)), Claimed::Der(der)) if e.algorithm == algorithm => {
-                verify_ecdsa(public, &sts(), der)
+                verify_ecdsa(public, &sts(scope()), der)
             }
             _ => false,
         }
@@ -171,17 +187,25 @@ fn verify_ecdsa(public: &crypto::EcdsaPublicKey, string_to_sign: &[u8], der: &[u
 }
 
 impl Entry {
-    /// Whether this key is the one `creds` derive for `scope`. The secret is compared in
-    /// constant time; the other parts are not secret.
+    /// The credential, with the `SignedHeaders` list it verified with after it.
     #[inline]
-    fn serves(&self, creds: &Credentials, algorithm: Algorithm, scope: &Scope<'_>) -> bool {
-        let same_scope = self.algorithm == algorithm
-            && *self.access_key_id == *creds.access_key_id()
-            && *self.date == *scope.date
-            && *self.region == *scope.region.as_str()
-            && self.region_set == matches!(scope.region, Region::Set(_))
-            && *self.service == *scope.service;
-        same_scope && crypto::ct_eq(self.secret.as_bytes(), creds.secret_access_key().as_bytes())
+    pub(crate) fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    /// The scope date (`YYYYMMDD`) and the Unix time of its midnight: an `X-Amz-Date` on
+    /// this day is that plus its time of day.
+    #[inline]
+    pub(crate) fn day(&self) -> Option<([u8; 8], i64)> {
+        self.day
+    }
+
+    /// Whether this key is the one `creds` derive for the entry's credential with
+    /// `algorithm`. The secret is compared in constant time; the other parts are not secret.
+    #[inline]
+    fn serves(&self, creds: &Credentials, algorithm: Algorithm) -> bool {
+        self.algorithm == algorithm
+            && crypto::ct_eq(self.secret.as_bytes(), creds.secret_access_key().as_bytes())
     }
 }
 
@@ -215,82 +239,92 @@ impl VerifyKeyCache {
         Self::default()
     }
 
-    /// The slot for `access_key_id` and `scope`: a multiply-rotate hash of the four parts,
-    /// seeded per cache (SipHash cost more than the rest of the lookup). Only keys that
-    /// verified a signature are cached, so a client who could aim at a slot can only evict
-    /// keys with keys of its own.
+    /// The slot for a credential's text: a multiply-rotate hash of it, seeded per cache
+    /// (SipHash cost more than the rest of the lookup). Only keys that verified a signature
+    /// are cached, so a client who could aim at a slot can only evict keys with keys of its
+    /// own.
     #[inline]
-    fn slot(&self, access_key_id: &str, scope: &Scope<'_>) -> usize {
+    fn slot(&self, credential: &[u8]) -> usize {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut h = self.seed;
-        for part in [
-            access_key_id,
-            scope.date,
-            scope.region.as_str(),
-            scope.service,
-        ] {
-            let (words, tail) = part.as_bytes().as_chunks::<8>();
-            for w in words {
-                h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
-            }
-            let mut last = [0u8; 8];
-            last[..tail.len()].copy_from_slice(tail);
-            // The length ends each part, so that parts cannot slide into each other.
-            h = (h ^ u64::from_le_bytes(last) ^ ((part.len() as u64) << 56))
-                .wrapping_mul(K)
-                .rotate_left(31);
+        let (words, tail) = credential.as_chunks::<8>();
+        for w in words {
+            h = (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(31);
         }
+        let mut last = [0u8; 8];
+        last[..tail.len()].copy_from_slice(tail);
+        h = (h ^ u64::from_le_bytes(last) ^ ((credential.len() as u64) << 56))
+            .wrapping_mul(K)
+            .rotate_left(31);
         // The top bits, which every input bit reaches; below SLOTS, so the cast cannot truncate.
         (h.wrapping_mul(K) >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
-    /// The signing key of `creds` for `scope`: the cached one when it was derived from the
-    /// same key id, secret and scope, else one derived now, which [`HeldKey::keep`]
-    /// caches once it verified a signature. A SigV4a key serves every scope (it is derived
-    /// from the credentials alone), so it is cached under an empty one.
+    /// The entry cached for this credential text, if any: not yet checked against a secret
+    /// (see [`VerifyKeyCache::key`]), but its credential is these bytes
+    /// ([`Entry::credential`]).
+    #[inline]
+    pub(crate) fn find(&self, credential: &[u8]) -> Option<Arc<Entry>> {
+        self.slots[self.slot(credential)]
+            .load_full()
+            .filter(|e| e.credential.as_str().as_bytes() == credential)
+    }
+
+    /// The signing key of `creds` for `credential` with `algorithm`: the cached one (`found`
+    /// by [`VerifyKeyCache::find`] for this credential's text, or found now) when it was derived
+    /// from the same secret, else one derived now, which [`HeldKey::keep`] caches once it
+    /// verified a signature (with `credential`, and the list after it, shared).
     #[inline]
     pub(crate) fn key(
         self: &Arc<Self>,
+        found: Option<Arc<Entry>>,
         creds: &Credentials,
         algorithm: Algorithm,
-        scope: &Scope<'_>,
+        credential: &Credential,
     ) -> HeldKey {
-        let any_scope = Scope {
-            date: "",
-            region: Region::Set(""),
-            service: "",
+        let text = credential.as_str().as_bytes();
+        let entry = match found {
+            Some(e) => {
+                debug_assert!(
+                    e.credential.as_str().as_bytes() == text,
+                    "found for another"
+                );
+                Some(e)
+            }
+            None => self.find(text),
         };
-        let scope = match algorithm {
-            Algorithm::HmacSha256 => scope,
-            _ => &any_scope,
-        };
-        let slot = self.slot(creds.access_key_id(), scope);
-        if let Some(entry) = self.slots[slot].load_full()
-            && entry.serves(creds, algorithm, scope)
+        if let Some(entry) = entry
+            && entry.serves(creds, algorithm)
         {
             return HeldKey { entry, slot: None };
         }
         #[cfg(test)]
         self.derived
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self::derive(self, slot, creds, algorithm, scope)
+        Self::derive(self, creds, algorithm, credential)
     }
 
     #[cold]
     fn derive(
         cache: &Arc<Self>,
-        slot: usize,
         creds: &Credentials,
         algorithm: Algorithm,
-        scope: &Scope<'_>,
+        credential: &Credential,
     ) -> HeldKey {
+        let parts = credential.borrowed();
+        let scope = parts.scope();
         let mut scope_bytes = StringToSign::new();
         scope.write(&mut scope_bytes);
+        let day = <[u8; 8]>::try_from(scope.date.as_bytes())
+            .ok()
+            .and_then(|d| Some((d, AmzDate::on_day(d, 0).unix_seconds()?)));
         let (key, template) = match algorithm {
             Algorithm::HmacSha256 => (
-                EntryKey::Hmac(SigningKey::derive(creds, scope)),
+                EntryKey::Hmac(SigningKey::derive(creds, &scope)),
                 Template::new(algorithm, &scope_bytes).map(|t| (algorithm, t)),
             ),
+            // The string to sign names the region set, which the credential does not: no
+            // template, and a key that serves any scope.
             _ => (
                 EntryKey::Ecdsa(EcdsaSigningKey::derive(creds).map(|k| k.public_key())),
                 None,
@@ -298,17 +332,14 @@ impl VerifyKeyCache {
         };
         HeldKey {
             entry: Arc::new(Entry {
+                credential: credential.clone(),
                 algorithm,
-                access_key_id: creds.access_key_id().into(),
                 secret: Zeroizing::new(creds.secret_access_key().to_owned()),
-                date: scope.date.into(),
-                region: scope.region.as_str().into(),
-                region_set: matches!(scope.region, Region::Set(_)),
-                service: scope.service.into(),
+                day,
                 key,
                 template,
             }),
-            slot: Some((Arc::clone(cache), slot)),
+            slot: Some((Arc::clone(cache), cache.slot(parts.text.as_bytes()))),
         }
     }
 
@@ -454,6 +485,120 @@ mod tests {
             derived(&verifier),
             1,
             "served from the cache, not derived again"
+        );
+    }
+
+    #[test]
+    fn a_cached_credential_is_read_and_checked_as_a_parsed_one() {
+        let creds = Credentials::new(AKID, OLD_SECRET);
+        let verifier = crate::Verifier::new(creds.clone(), "us-east-1", "service");
+        let req = signed(&creds, now());
+        let cold = verifier
+            .verify_at(&req, Payload::Bytes(b""), now())
+            .unwrap();
+        // From the cache: the credential's parts taken by its ends, the date by its time of day.
+        let warm = verifier
+            .verify_at(&req, Payload::Bytes(b""), now())
+            .unwrap();
+        assert_eq!(warm, cold);
+        assert_eq!(
+            [
+                warm.credential().date(),
+                warm.credential().region(),
+                warm.credential().service()
+            ],
+            ["20150830", "us-east-1", "service"]
+        );
+        // Later the same day: the cached day's midnight plus the new time of day.
+        let later = now() + Duration::from_secs(11 * 3600 + 23 * 60 + 59);
+        let verified = verify(&verifier, &signed(&creds, later), later);
+        assert!(verified.is_ok(), "{verified:?}");
+        assert_eq!(derived(&verifier), 1, "one key derived, then served");
+        // The cached credential's scope is still checked against the request's date ...
+        let mut next_day = req.clone();
+        next_day.headers_mut().insert(
+            "x-amz-date",
+            http::HeaderValue::from_static("20150831T123600Z"),
+        );
+        let at = now() + Duration::from_secs(86_400);
+        assert!(matches!(
+            verify(&verifier, &next_day, at),
+            Err(VerifyError::ScopeDateMismatch { .. })
+        ));
+        // ... and against the verifier's regions (here one that accepts another region only).
+        let elsewhere = crate::Verifier::new(creds, "eu-west-1", "service");
+        assert!(matches!(
+            verify(&elsewhere, &req, now()),
+            Err(VerifyError::WrongRegion { .. })
+        ));
+    }
+
+    #[test]
+    fn a_cached_credential_that_the_generic_parser_reads_otherwise_is_not_taken_for_it() {
+        // A presigned URL may carry a key id with a space in front (`%20AKID…`); its credential
+        // is then cached as sent. An `Authorization` header with that same text after
+        // `Credential=` is out of the signers' layout, and the generic parser trims it to
+        // another key id, whose own key must be used.
+        let spaced = Credentials::new(" AKIDEXAMPLE", NEW_SECRET);
+        let plain = Credentials::new(AKID, OLD_SECRET);
+        let lookup = {
+            let (spaced, plain) = (spaced.clone(), plain.clone());
+            move |id: &str| {
+                [&spaced, &plain]
+                    .into_iter()
+                    .find(|c| c.access_key_id() == id)
+                    .cloned()
+            }
+        };
+        let verifier = crate::Verifier::new(lookup, "us-east-1", "service");
+        // The signer refuses such a key id, so the URL is signed here: the verifier's own
+        // string to sign for it, MACed with the spaced key id's key.
+        let url = |signature: &str| {
+            format!(
+                "https://example.amazonaws.com/?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+                 &X-Amz-Credential=%20AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
+                 &X-Amz-Date=20150830T123600Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host\
+                 &X-Amz-Signature={signature}"
+            )
+        };
+        let unsigned = http::Request::get(url(&"0".repeat(64))).body(()).unwrap();
+        let view = verifier
+            .server_view_at(
+                &crate::SignableRequest::from(&unsigned),
+                Payload::Bytes(b""),
+            )
+            .unwrap();
+        let scope = Scope {
+            date: "20150830",
+            region: crate::sign::string_to_sign::Region::One("us-east-1"),
+            service: "service",
+        };
+        let signature = SigningKey::derive(&spaced, &scope).sign(view.string_to_sign().as_bytes());
+        let hex = String::from_utf8(signature.to_hex().to_vec()).unwrap();
+        let presigned = http::Request::get(url(&hex)).body(()).unwrap();
+        verify(&verifier, &presigned, now()).unwrap();
+        assert_eq!(
+            verifier.keys.len(),
+            1,
+            "the spaced credential is cached as sent"
+        );
+
+        let mut header = signed(&plain, now());
+        let value = header.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let value = value.replace("Credential=", "Credential= ");
+        header.headers_mut().insert(
+            "authorization",
+            http::HeaderValue::from_str(&value).unwrap(),
+        );
+        let verified = verify(&verifier, &header, now());
+        assert!(verified.is_ok(), "{verified:?}");
+        assert_eq!(
+            derived(&verifier),
+            2,
+            "the trimmed key id's own key was derived"
         );
     }
 

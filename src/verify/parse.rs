@@ -5,6 +5,7 @@
 use crate::prelude::*;
 
 use alloc::borrow::Cow;
+use alloc::sync::Arc;
 use core::fmt;
 
 use zeroize::Zeroizing;
@@ -212,13 +213,14 @@ impl<'a> CredentialRef<'a> {
 /// (SigV4a, whose scope has no region: [`Credential::region`] is then empty), split into its
 /// parts.
 ///
-/// One heap string (the value as sent) and where its parts end. Inside the crate, the string
-/// may go on past the credential with text its owner keeps there (a
-/// [`Verified`](crate::verify::Verified)'s `SignedHeaders` list, so that it keeps one
-/// allocation, not two); nothing of `Credential`'s own reads or compares it.
+/// One shared heap string (the value as sent) and where its parts end: a clone shares the
+/// string. Inside the crate, the string may go on past the credential with text its owner
+/// keeps there (a [`Verified`](crate::verify::Verified)'s `SignedHeaders` list, so that it
+/// keeps one allocation, not two, and shares it with the verifier's key cache); nothing of
+/// `Credential`'s own reads or compares it.
 #[derive(Clone)]
 pub struct Credential {
-    text: Box<str>,
+    text: Arc<str>,
     /// Where the access key id ends (the first `/`).
     key_end: usize,
     /// Where the region starts and ends (both where the date ends, for SigV4a).
@@ -262,11 +264,8 @@ impl Credential {
         let offset = |part: &str| (part.as_ptr() as usize).wrapping_sub(c.text.as_ptr() as usize);
         let region_start = offset(c.region);
         let service_start = offset(c.service);
-        let mut text = String::with_capacity(c.text.len() + trailing.len());
-        text.push_str(c.text);
-        text.push_str(trailing);
         Self {
-            text: text.into_boxed_str(),
+            text: joined(c.text, trailing),
             key_end: c.access_key_id.len(),
             region_start,
             region_end: region_start + c.region.len(),
@@ -283,7 +282,7 @@ impl Credential {
     }
 
     /// The whole credential as sent.
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.text[..self.end]
     }
 
@@ -326,6 +325,26 @@ impl Credential {
     pub fn scope(&self) -> String {
         self.as_str()[self.key_end + 1..].to_string()
     }
+}
+
+/// `a` then `b` in one shared string, allocated once when they are short (`Arc<str>` from a
+/// `String` allocates a second time).
+fn joined(a: &str, b: &str) -> Arc<str> {
+    const SHORT: usize = 256;
+    let len = a.len() + b.len();
+    if len <= SHORT {
+        let mut buf = [0u8; SHORT];
+        buf[..a.len()].copy_from_slice(a.as_bytes());
+        buf[a.len()..len].copy_from_slice(b.as_bytes());
+        // Two strings one after the other are UTF-8: this check never fails.
+        if let Ok(text) = core::str::from_utf8(&buf[..len]) {
+            return Arc::from(text);
+        }
+    }
+    let mut text = String::with_capacity(len);
+    text.push_str(a);
+    text.push_str(b);
+    Arc::from(text)
 }
 
 impl fmt::Debug for Credential {
@@ -488,6 +507,53 @@ impl AuthorizationHeader {
     }
 }
 
+/// An `Authorization` value cut where the layout signers send puts its parts (see
+/// [`RawAuthorization::from_layout`], which checks them): the bytes between `Credential=` and
+/// `, Signature=`, where its comma is, and the signature's 64 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout<'a> {
+    /// `<c>, SignedHeaders=<h>`.
+    both: &'a [u8],
+    /// Where the first comma of `both` is (the end of `<c>`).
+    comma: usize,
+    signature: &'a [u8],
+}
+
+impl<'a> Layout<'a> {
+    const PREFIX: &'static [u8] = b"AWS4-HMAC-SHA256 Credential=";
+    const SIGNED_HEADERS: &'static str = ", SignedHeaders=";
+    const SIGNATURE: &'static [u8] = b", Signature=";
+
+    /// `value` cut as `AWS4-HMAC-SHA256 Credential=<c>, SignedHeaders=<h>, Signature=<64
+    /// bytes>`, `<c>` ending at the first comma; `None` when it is not.
+    #[inline]
+    pub(crate) fn cut(value: &'a [u8]) -> Option<Self> {
+        let rest = value.strip_prefix(Self::PREFIX)?;
+        let (rest, signature) = rest.split_at_checked(rest.len().checked_sub(64)?)?;
+        let both = rest.strip_suffix(Self::SIGNATURE)?;
+        let comma = find_byte(both, b',')?;
+        both[comma..]
+            .starts_with(Self::SIGNED_HEADERS.as_bytes())
+            .then_some(Self {
+                both,
+                comma,
+                signature,
+            })
+    }
+
+    /// `<c>`, the credential's bytes.
+    #[inline]
+    pub(crate) fn credential(&self) -> &'a [u8] {
+        &self.both[..self.comma]
+    }
+
+    /// `<h>`, the `SignedHeaders` list's bytes.
+    #[inline]
+    fn signed_headers(&self) -> &'a [u8] {
+        &self.both[self.comma + Self::SIGNED_HEADERS.len()..]
+    }
+}
+
 /// An `Authorization` header's parameters, borrowed from its value: what the verifier reads on
 /// every request. [`AuthorizationHeader::parse`] makes the owned form from it.
 #[derive(Debug, Clone)]
@@ -510,33 +576,63 @@ impl<'a> RawAuthorization<'a> {
     /// comma. `None` for anything else, and for a value in this layout whose parts fail their
     /// checks: then `parse` decides, with its errors. When this gives `Some`, `parse` of the
     /// same value gives the same claims (`tests::the_exact_layout_reads_as_the_generic_parser_does`).
+    ///
+    /// `known` is a credential read before, with the (checked, in order) `SignedHeaders` list
+    /// sent with it after it (a verifier's key cache keeps them): when `<c>` is the same
+    /// bytes, its parts are taken from it instead of parsed; when `<h>` is the same bytes too,
+    /// neither is checked again, and the second value is `true`.
     #[inline]
-    pub(crate) fn parse_exact(value: &'a [u8]) -> Option<Self> {
-        const PREFIX: &[u8] = b"AWS4-HMAC-SHA256 Credential=";
-        const SIGNED_HEADERS: &str = ", SignedHeaders=";
-        const SIGNATURE: &[u8] = b", Signature=";
-        let rest = value.strip_prefix(PREFIX)?;
-        let (rest, signature) = rest.split_at_checked(rest.len().checked_sub(64)?)?;
-        // One UTF-8 check for both parts (each check has a fixed cost, like the whole value's).
-        let rest = core::str::from_utf8(rest.strip_suffix(SIGNATURE)?).ok()?;
-        let (credential, signed) = rest.split_at(find_byte(rest.as_bytes(), b',')?);
-        let signed = signed.strip_prefix(SIGNED_HEADERS)?;
-        let plain = |v: &str| match (v.as_bytes().first(), v.as_bytes().last()) {
+    pub(crate) fn from_layout(
+        layout: Layout<'a>,
+        known: Option<&'a Credential>,
+    ) -> Option<(Self, bool)> {
+        let signature = Claimed::Hmac(decode_lower_hex32(layout.signature)?);
+        let (credential, signed) = (layout.credential(), layout.signed_headers());
+        let plain = |v: &[u8]| match (v.first(), v.last()) {
             (Some(a), Some(z)) => (b'!'..0x7f).contains(a) && (b'!'..0x7f).contains(z),
             _ => false,
         };
-        if !plain(credential) || !plain(signed) || find_byte(signed.as_bytes(), b',').is_some() {
+        // A known credential came from a check of its own (and may have come from a presigned
+        // query, which has no layout): the layout's own check of `<c>` still applies.
+        let known = known.filter(|k| k.as_str().as_bytes() == credential && plain(credential));
+        // A known list is lowercase, sorted, without repeats, of tokens: the layout's checks of
+        // `<h>` hold for it.
+        if let Some(k) = known
+            && !k.trailing().is_empty()
+            && k.trailing().as_bytes() == signed
+        {
+            let raw = Self {
+                algorithm: Algorithm::HmacSha256,
+                credential: k.borrowed(),
+                signed_headers: k.trailing(),
+                signed_headers_in_order: true,
+                signature,
+            };
+            return Some((raw, true));
+        }
+        // One UTF-8 check for both parts (each check has a fixed cost, like the whole value's).
+        let both = core::str::from_utf8(layout.both).ok()?;
+        let (credential, signed) = both.split_at(layout.comma);
+        let signed = signed.strip_prefix(Layout::SIGNED_HEADERS)?;
+        if !plain(credential.as_bytes())
+            || !plain(signed.as_bytes())
+            || find_byte(signed.as_bytes(), b',').is_some()
+        {
             return None;
         }
-        let credential = CredentialRef::parse(credential).ok()?;
+        let credential = match known {
+            Some(k) => k.borrowed(),
+            None => CredentialRef::parse(credential).ok()?,
+        };
         let in_order = check_signed_headers_list(signed).ok()?;
-        Some(Self {
+        let raw = Self {
             algorithm: Algorithm::HmacSha256,
             credential,
             signed_headers: signed,
             signed_headers_in_order: in_order,
-            signature: parse_signature_bytes(signature).ok()?,
-        })
+            signature,
+        };
+        Some((raw, false))
     }
 
     /// As [`AuthorizationHeader::parse`].
@@ -1020,17 +1116,72 @@ mod tests {
         )
     }
 
+    /// The fast path with the credential parsed, as a verifier reads a credential it has not
+    /// cached.
+    fn parse_exact(value: &[u8]) -> Option<RawAuthorization<'_>> {
+        RawAuthorization::from_layout(Layout::cut(value)?, None).map(|(raw, _)| raw)
+    }
+
     /// `parse_exact` either declines or reads what `parse` reads.
     fn agree(value: &[u8]) -> Result<bool, proptest::test_runner::TestCaseError> {
-        let Some(fast) = RawAuthorization::parse_exact(value) else {
+        agree_knowing(value, None)
+    }
+
+    /// What a verifier's key cache keeps of a value `parse` read: the credential with the
+    /// `SignedHeaders` list after it, lowercase and sorted.
+    fn known_of(value: &str) -> Option<Credential> {
+        let raw = RawAuthorization::parse(value).ok()?;
+        let list = sorted_signed_headers(raw.signed_headers, raw.signed_headers_in_order);
+        Some(Credential::with_trailing(raw.credential, &list))
+    }
+
+    /// [`agree`], and the fast path knowing `known` (a cache entry: of this value, of another
+    /// value, or none) declines or reads the same.
+    fn agree_knowing(
+        value: &[u8],
+        known: Option<&Credential>,
+    ) -> Result<bool, proptest::test_runner::TestCaseError> {
+        let knowing = Layout::cut(value)
+            .and_then(|l| RawAuthorization::from_layout(l, known))
+            .map(|(raw, _)| fields(&raw));
+        let fast = parse_exact(value).map(|raw| fields(&raw));
+        proptest::prop_assert_eq!(&knowing, &fast, "{:?} knowing {:?}", value, known);
+        let Some(fast) = fast else {
             return Ok(false);
         };
         let text = std::str::from_utf8(value);
         proptest::prop_assert!(text.is_ok(), "{value:?}");
         let slow = RawAuthorization::parse(text.unwrap());
         proptest::prop_assert!(slow.is_ok(), "{value:?}: {slow:?}");
-        proptest::prop_assert_eq!(fields(&fast), fields(&slow.unwrap()));
+        proptest::prop_assert_eq!(fast, fields(&slow.unwrap()));
         Ok(true)
+    }
+
+    #[test]
+    fn a_known_credential_and_list_are_read_as_parsed() {
+        let known = known_of(GOOD).unwrap();
+        let (raw, shared) =
+            RawAuthorization::from_layout(Layout::cut(GOOD.as_bytes()).unwrap(), Some(&known))
+                .unwrap();
+        assert!(shared, "both parts are the known ones");
+        assert_eq!(fields(&raw), fields(&parse_exact(GOOD.as_bytes()).unwrap()));
+        // The same credential with another list: the credential's parts are taken, the list
+        // checked.
+        let other = GOOD.replace("host;x-amz-date", "host;x-amz-content-sha256;x-amz-date");
+        let (raw, shared) =
+            RawAuthorization::from_layout(Layout::cut(other.as_bytes()).unwrap(), Some(&known))
+                .unwrap();
+        assert!(!shared);
+        assert!(agree_knowing(other.as_bytes(), Some(&known)).unwrap());
+        assert_eq!(raw.signed_headers, "host;x-amz-content-sha256;x-amz-date");
+        // A known credential with a space in front (as a presigned query may carry one) is
+        // not the layout's: the generic parser trims it.
+        let spaced = Credential::with_trailing(
+            CredentialRef::parse(" AKIDEXAMPLE/20150830/us-east-1/service/aws4_request").unwrap(),
+            "host;x-amz-date",
+        );
+        let value = GOOD.replace("Credential=", "Credential= ");
+        assert!(!agree_knowing(value.as_bytes(), Some(&spaced)).unwrap());
     }
 
     #[test]
@@ -1096,6 +1247,10 @@ mod tests {
             )
             .into_bytes();
             agree(&value)?;
+            // What a verifier caches after this value verified, if it parses; the edited
+            // values below are then read knowing it.
+            let known = std::str::from_utf8(&value).ok().and_then(known_of);
+            agree_knowing(&value, known.as_ref())?;
             for (at, op, byte) in edits {
                 match op {
                     0 if !value.is_empty() => {
@@ -1108,7 +1263,7 @@ mod tests {
                     }
                     _ => {}
                 }
-                agree(&value)?;
+                agree_knowing(&value, known.as_ref())?;
             }
         }
     }

@@ -1066,7 +1066,7 @@ fn a_sigv4a_header_signature_without_its_region_set_header_is_refused() {
 }
 
 #[test]
-fn the_verifier_derives_a_sigv4a_public_key_once_per_access_key() {
+fn a_cached_sigv4a_public_key_serves_across_days_and_never_after_the_secret_rotated() {
     // Two days, two services' worth of requests: every one verifies with the key cached after
     // the first (the cache is observed through timing elsewhere; here through correctness
     // across days, which a per-day key would also pass, and through a rotated secret, which a
