@@ -142,7 +142,7 @@
 //! | `aws-config` | `provider::aws_config`: any `aws-credential-types` provider, the default chain |
 //! | `gateway` | `gateway`: a local IAM-auth API Gateway stand-in, for testing clients offline |
 //! | `s3` | `s3`: S3 browser-upload POST policies, signed (`Signer::sign_post_policy_at`) and checked (`Verifier::verify_post_form_at`); `serde_json` reads a submitted policy |
-//! | `tracing` | `tracing` events (target `awssig::sign`): scope and signed header names at DEBUG, the canonical request (session token redacted) and string to sign at TRACE; never the signature or a secret |
+//! | `tracing` | `tracing` events: target `awssig::sign`, the scope and signed header names at DEBUG, the canonical request (session token redacted) and string to sign at TRACE; target `awssig::verify`, each outcome or refusal (why) at DEBUG; never the signature or a secret |
 //! | `full` | every integration above, on the default crypto backend |
 //! | `aws-lc` | the crypto backend: AWS-LC through `aws-lc-rs` instead of RustCrypto's `sha2`/`hmac` (needs a C compiler) |
 //! | `fips` | `aws-lc` through AWS-LC's FIPS 140-3 module (needs CMake and Go to build) |

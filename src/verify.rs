@@ -609,6 +609,17 @@ impl Verifier {
         now: SigningTime,
         streaming: Streaming,
     ) -> Result<Authenticated, VerifyError> {
+        self.authenticate_checks(req, now, streaming)
+            .inspect_err(trace_refused)
+    }
+
+    /// [`Verifier::authenticate`]'s checks.
+    fn authenticate_checks(
+        &self,
+        req: &SignableRequest<'_>,
+        now: SigningTime,
+        streaming: Streaming,
+    ) -> Result<Authenticated, VerifyError> {
         let known = KnownHeaders::of(req);
         // The layout signers send, and the key cache's entry for its credential (before the
         // value is parsed: the entry's parts are then taken instead).
@@ -1236,10 +1247,14 @@ impl Authenticated {
             // The chunks are the payload: only `Verifier::verify_chunked_at` checks them.
             return Err(VerifyError::InvalidContentSha256);
         }
-        let (payload_line, payload_kind) = rules.payload_line(claim, payload)?;
-        check_signature(req, &claims, &key, &rules, &payload_line)?;
+        let (payload_line, payload_kind) = rules
+            .payload_line(claim, payload)
+            .inspect_err(trace_refused)?;
+        check_signature(req, &claims, &key, &rules, &payload_line).inspect_err(trace_refused)?;
         key.keep();
-        Ok(claims.verified(payload_kind))
+        let verified = claims.verified(payload_kind);
+        trace_verified(&verified);
+        Ok(verified)
     }
 
     /// The header half of an `aws-chunked` request: checks the seed signature (over the
@@ -1365,3 +1380,32 @@ fn check_signature(
     }
     Ok(())
 }
+
+/// A refused request, as a `tracing` event (feature `tracing`; target `awssig::verify`, DEBUG):
+/// why, in our words and AWS's code. Nothing secret is in a `VerifyError`.
+#[cfg(feature = "tracing")]
+fn trace_refused(e: &VerifyError) {
+    tracing::debug!(target: "awssig::verify", error = %e, code = e.aws_code(), "refused");
+}
+
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+fn trace_refused(_: &VerifyError) {}
+
+/// A verified request, as a `tracing` event (feature `tracing`; target `awssig::verify`,
+/// DEBUG): who signed it, for which scope, and which headers the signature covered.
+#[cfg(feature = "tracing")]
+fn trace_verified(v: &Verified) {
+    tracing::debug!(
+        target: "awssig::verify",
+        access_key_id = v.access_key_id(),
+        scope = %v.credential().scope(),
+        signed_headers = v.signed_headers_list(),
+        presigned = v.presigned(),
+        "verified"
+    );
+}
+
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+fn trace_verified(_: &Verified) {}

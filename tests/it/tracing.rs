@@ -119,3 +119,47 @@ fn nothing_is_computed_or_printed_without_a_subscriber_at_debug() {
             .unwrap();
     });
 }
+
+#[test]
+fn verification_traces_who_signed_and_why_a_request_was_refused() {
+    let creds = Credentials::new("AKIDEXAMPLE", SECRET).with_session_token(TOKEN);
+    let signer = Signer::new(creds.clone(), "us-east-1", "execute-api");
+    let verifier = awssig::Verifier::new(creds, "us-east-1", "execute-api");
+    let time = UNIX_EPOCH + Duration::from_secs(1_764_000_000);
+    let mut req = http::Request::post("https://abc.execute-api.us-east-1.amazonaws.com/prod")
+        .body(b"{}".to_vec())
+        .unwrap();
+    signer.sign_at(&mut req, time).unwrap();
+    let signature = req.headers()["authorization"]
+        .to_str()
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = captured(|| {
+        verifier
+            .verify_at(&req, Payload::Bytes(b"{}"), time)
+            .unwrap();
+        let refused = verifier.verify_at(&req, Payload::Bytes(b"{ }"), time);
+        assert_eq!(refused.unwrap_err(), awssig::VerifyError::SignatureMismatch);
+        let late = time + Duration::from_secs(3600);
+        assert!(
+            verifier
+                .verify_at(&req, Payload::Bytes(b"{}"), late)
+                .is_err()
+        );
+    });
+    assert!(out.contains("DEBUG awssig::verify: verified"), "{out}");
+    assert!(out.contains("access_key_id=\"AKIDEXAMPLE\""), "{out}");
+    assert!(
+        out.contains("scope=20251124/us-east-1/execute-api/aws4_request"),
+        "{out}"
+    );
+    let code = awssig::VerifyError::SignatureMismatch.aws_code();
+    assert!(out.contains(&format!("code=\"{code}\"")), "{out}");
+    assert!(out.contains("DEBUG awssig::verify: refused"), "{out}");
+    for secret in [SECRET, TOKEN, &signature] {
+        assert!(!out.contains(secret), "{secret} in {out}");
+    }
+}
