@@ -163,7 +163,8 @@ pub(crate) enum RequestKey {
     Ecdsa(Arc<EcdsaSigningKey>),
 }
 
-#[cfg(test)]
+// Only the key cache's tests sign with a `RequestKey` directly (and they need `std`).
+#[cfg(all(test, feature = "std"))]
 impl RequestKey {
     /// Signs a string to sign with either key.
     pub(crate) fn sign(&self, string_to_sign: &[u8]) -> Signature {
