@@ -52,10 +52,7 @@ pub fn sign_at<B: AsRef<[u8]>>(
     req: &mut http02::Request<B>,
     time: impl Into<SigningTime>,
 ) -> Result<(), SignError> {
-    let payload = match req.body().as_ref() {
-        [] => Payload::Bytes(b""),
-        body => Payload::Precomputed(crate::crypto::sha256(body)),
-    };
+    let payload = Payload::hashed(req.body().as_ref());
     sign_payload_at(signer, req, payload, time)
 }
 

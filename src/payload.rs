@@ -31,6 +31,19 @@ impl Payload<'_> {
     }
 }
 
+#[cfg(feature = "http")]
+impl Payload<'static> {
+    /// The payload of a body about to be signed in place: its SHA-256 taken now, so the request
+    /// is free to change; an empty body stays `Bytes(b"")`, whose hash is a constant.
+    pub(crate) fn hashed(body: &[u8]) -> Self {
+        if body.is_empty() {
+            Payload::Bytes(b"")
+        } else {
+            Payload::Precomputed(crypto::sha256(body))
+        }
+    }
+}
+
 /// A payload hash ready to write: 64 lowercase hex digits or `UNSIGNED-PAYLOAD`.
 #[derive(Clone, Copy)]
 pub(crate) enum PayloadHash {

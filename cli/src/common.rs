@@ -117,11 +117,7 @@ pub(crate) fn resolve_scope(
     // The host's rules when it is the service's own endpoint; else the service's.
     let settings = match &inferred {
         Some(i) if i.service() == service => i.settings(),
-        _ => match service.as_str() {
-            "s3" | "s3-object-lambda" => Settings::s3(),
-            "lambda" => Settings::lambda(),
-            _ => Settings::default(),
-        },
+        _ => settings_for_service(&service),
     };
     Ok(Scope {
         region,
@@ -129,6 +125,16 @@ pub(crate) fn resolve_scope(
         settings,
         defaulted,
     })
+}
+
+/// The canonicalisation rules of a signing name: S3's, Lambda's (`x-amz-content-sha256` on
+/// every request), or the default. `curl` and `gateway` pick them alike.
+pub(crate) fn settings_for_service(service: &str) -> Settings {
+    match service {
+        "s3" | "s3-object-lambda" => Settings::s3(),
+        "lambda" => Settings::lambda(),
+        _ => Settings::default(),
+    }
 }
 
 /// A signer for `host` (the `Host` header if one is given, else the URL's host).

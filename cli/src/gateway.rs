@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use awssig::gateway::{Gateway, GatewayConfig};
 use awssig::verify::{CanonicalDisplay, UnsignedPayload};
-use awssig::{Credentials, Settings, Verifier};
+use awssig::{Credentials, Verifier};
 
 use crate::common::{BoxError, EXAMPLE_CREDENTIALS};
 
@@ -111,11 +111,7 @@ pub(crate) async fn run(args: Args) -> Result<ExitCode, BoxError> {
             }
         }
     }
-    let settings = match args.service.as_str() {
-        "s3" | "s3-object-lambda" => Settings::s3(),
-        "lambda" => Settings::lambda(),
-        _ => Settings::default(),
-    };
+    let settings = crate::common::settings_for_service(&args.service);
     let verifier = Verifier::new(accepted, args.region.clone(), args.service.clone())
         .with_max_skew(Duration::from_secs(args.max_skew))
         .with_settings(settings)

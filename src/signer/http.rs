@@ -9,7 +9,6 @@ use crate::prelude::*;
 
 use std::time::{Duration, SystemTime};
 
-use crate::crypto;
 use crate::error::SignError;
 use crate::explain::Explanation;
 use crate::payload::{Payload, PayloadHash};
@@ -41,10 +40,7 @@ impl Signer {
         time: impl Into<SigningTime>,
     ) -> Result<(), SignError> {
         // Hashed before signing, which changes `req`; an empty body's hash is a constant.
-        let payload = match req.body().signable_bytes() {
-            [] => Payload::Bytes(b""),
-            body => Payload::Precomputed(crypto::sha256(body)),
-        };
+        let payload = Payload::hashed(req.body().signable_bytes());
         self.sign_payload_at(req, payload, time)
     }
 
