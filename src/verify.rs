@@ -62,7 +62,7 @@ use crate::spec::Algorithm;
 use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
-use key_cache::{Entry, HeldKey, VerifyKeyCache};
+use key_cache::{Entry, Found, HeldKey, VerifyKeyCache};
 use parse::{CredentialRef, Layout, RawAuthorization, sorted_signed_headers, split_byte};
 use smallvec::SmallVec;
 
@@ -326,6 +326,38 @@ impl<'a> Claims<'a> {
     fn scope(&self) -> Scope<'a> {
         scope_of(self.credential, self.region_set)
     }
+
+    /// What its signature is checked against.
+    fn signed(&self) -> SignatureClaims<'_> {
+        SignatureClaims {
+            algorithm: self.algorithm,
+            signed_headers: &self.signed_headers,
+            presigned: self.presign.is_some(),
+            amz_date: &self.amz_date,
+            signature: &self.signature,
+        }
+    }
+}
+
+/// What [`Verifier::checked`] found: the request's claims, the credentials the lookup gave for
+/// them, what the headers say of the payload, and the key cache's entry for the credential
+/// (when the claims were read from the layout it was found by).
+struct Checked<'c> {
+    claims: Claims<'c>,
+    creds: &'c Credentials,
+    payload: PayloadClaim,
+    cached: Option<&'c Found>,
+}
+
+impl Checked<'_> {
+    /// The credential with the `SignedHeaders` list after it, as [`Verified`] keeps it: the key
+    /// cache's string, shared, when the request's are its bytes; else one made now.
+    fn credential(&self) -> Credential {
+        match self.claims.shared {
+            Some(shared) => shared.clone(),
+            None => Credential::with_trailing(self.claims.credential, &self.claims.signed_headers),
+        }
+    }
 }
 
 /// The scope of a credential, with SigV4a's region set when there is one.
@@ -413,6 +445,17 @@ impl KeptClaims {
     /// The credential scope, with SigV4a's region set.
     fn scope(&self) -> Scope<'_> {
         scope_of(self.credential.borrowed(), self.region_set.as_deref())
+    }
+
+    /// What its signature is checked against.
+    fn signed(&self) -> SignatureClaims<'_> {
+        SignatureClaims {
+            algorithm: self.algorithm,
+            signed_headers: self.credential.trailing(),
+            presigned: self.presigned,
+            amz_date: &self.amz_date,
+            signature: &self.signature,
+        }
     }
 
     /// What a verified request proved, with `payload`.
@@ -547,7 +590,14 @@ impl Verifier {
         payload: Payload<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Verified, VerifyError> {
-        self.authenticate_at(req, now)?.verify_payload(req, payload)
+        // The two halves in one call: the claims stay borrowed from the request and the key
+        // from the cache (nothing is moved into an `Authenticated`), with the same checks.
+        self.checked(req, now.into(), Streaming::Refused, |c| {
+            self.verify_checked(req, c, payload)
+        })
+        .and_then(|r| r)
+        .inspect(trace_verified)
+        .inspect_err(trace_refused)
     }
 
     /// The first half of [`Verifier::verify_request_at`]: every check the request line and
@@ -613,20 +663,92 @@ impl Verifier {
             .inspect_err(trace_refused)
     }
 
-    /// [`Verifier::authenticate`]'s checks.
+    /// [`Verifier::authenticate`]'s checks, then the claims kept for the second half.
     fn authenticate_checks(
         &self,
         req: &SignableRequest<'_>,
         now: SigningTime,
         streaming: Streaming,
     ) -> Result<Authenticated, VerifyError> {
+        self.checked(req, now, streaming, |c| {
+            let credential = c.credential();
+            let key = self
+                .keys
+                .key(c.cached, c.creds, c.claims.algorithm, &credential);
+            Authenticated {
+                claims: KeptClaims {
+                    algorithm: c.claims.algorithm,
+                    credential,
+                    signature: c.claims.signature,
+                    amz_date: c.claims.amz_date,
+                    presigned: c.claims.presign.is_some(),
+                    region_set: c.claims.region_set.map(Box::from),
+                },
+                key,
+                payload: c.payload,
+                rules: Rules {
+                    settings: self.canonical_settings(),
+                    unsigned_payload: self.unsigned_payload,
+                },
+            }
+        })
+    }
+
+    /// The second half of a verification made in one call ([`Verifier::verify_request_at`]):
+    /// [`Authenticated::verify_payload`] on the borrowed claims.
+    fn verify_checked(
+        &self,
+        req: &SignableRequest<'_>,
+        c: Checked<'_>,
+        payload: Payload<'_>,
+    ) -> Result<Verified, VerifyError> {
+        if let PayloadClaim::Streaming(_) | PayloadClaim::Events = c.payload {
+            return Err(VerifyError::InvalidContentSha256);
+        }
+        let (line, payload_kind) = payload_line(self.unsigned_payload, c.payload, payload)?;
+        let credential = c.credential();
+        let claims = &c.claims;
+        let key = self.keys.key_ref(
+            c.cached.and_then(Found::entry),
+            c.creds,
+            claims.algorithm,
+            &credential,
+        );
+        check_signature(
+            req,
+            &claims.signed(),
+            || claims.scope(),
+            key.entry(),
+            &self.settings,
+            &line,
+        )?;
+        key.keep();
+        Ok(Verified {
+            credential,
+            amz_date: claims.amz_date,
+            presigned: claims.presign.is_some(),
+            payload: payload_kind,
+            algorithm: claims.algorithm,
+            region_set: claims.region_set.map(Box::from),
+        })
+    }
+
+    /// Every check [`Verifier::authenticate_at`] documents, then `then` with what they found.
+    fn checked<R>(
+        &self,
+        req: &SignableRequest<'_>,
+        now: SigningTime,
+        streaming: Streaming,
+        then: impl FnOnce(Checked<'_>) -> R,
+    ) -> Result<R, VerifyError> {
         let known = KnownHeaders::of(req);
         // The layout signers send, and the key cache's entry for its credential (before the
         // value is parsed: the entry's parts are then taken instead).
         let layout = known.authorization.and_then(Layout::cut);
         let cached = layout.and_then(|l| self.keys.find(l.credential()));
-        let source = self.auth_source(req, &known, layout, cached.as_deref())?;
-        let claims = self.claims(&known, &source, cached.as_deref())?;
+        let entry = cached.as_ref().and_then(Found::entry);
+        let source = self.auth_source(req, &known, layout, entry)?;
+        let claims = self.claims(&known, &source, entry)?;
         check_host(req, &known)?;
         self.check_scope(&claims)?;
         self.check_time(&claims, now)?;
@@ -655,40 +777,16 @@ impl Verifier {
         if !accepted {
             return Err(VerifyError::InvalidContentSha256);
         }
-        let credential = match claims.shared {
-            Some(shared) => shared.clone(),
-            None => Credential::with_trailing(claims.credential, &claims.signed_headers),
-        };
-        let kept = KeptClaims {
-            algorithm: claims.algorithm,
-            credential,
-            signature: claims.signature,
-            amz_date: claims.amz_date,
-            presigned: claims.presign.is_some(),
-            region_set: claims.region_set.map(Box::from),
-        };
         // The entry found for the layout's credential is this credential's only when the
         // claims were read from that layout (the generic parser may read another credential
         // out of the same value, e.g. one it trims).
         let exact = matches!(source, AuthSource::Exact(..));
-        // Done with what borrows the cache's entry, which the key takes over (`claims`, whose
-        // signature moved into `kept`, is not used again).
-        drop(source);
-        let key = self.keys.key(
-            cached.filter(|_| exact),
-            &creds,
-            kept.algorithm,
-            &kept.credential,
-        );
-        Ok(Authenticated {
-            claims: kept,
-            key,
+        Ok(then(Checked {
+            claims,
+            creds: &creds,
             payload,
-            rules: Rules {
-                settings: self.canonical_settings(),
-                unsigned_payload: self.unsigned_payload,
-            },
-        })
+            cached: cached.as_ref().filter(|_| exact),
+        }))
     }
 
     /// The canonical request and string to sign this verifier computes for `req` from its
@@ -706,20 +804,20 @@ impl Verifier {
         let layout = known.authorization.and_then(Layout::cut);
         let source = self.auth_source(req, &known, layout, None)?;
         let claims = self.claims(&known, &source, None)?;
-        let rules = Rules {
-            settings: self.canonical_settings(),
-            unsigned_payload: self.unsigned_payload,
-        };
-        let (payload_line, _) =
-            rules.payload_line(self.payload_claim(&known, &claims)?, payload)?;
-        let (creq, _) = rules.canonical(
+        let (line, _) = payload_line(
+            self.unsigned_payload,
+            self.payload_claim(&known, &claims)?,
+            payload,
+        )?;
+        let (creq, _) = canonical(
+            &self.settings,
             req,
             &claims.signed_headers,
             claims.presign.is_some(),
-            payload_line.as_bytes(),
+            line.as_bytes(),
             |creq| {
                 let mut v = Vec::with_capacity(512);
-                creq.write(&mut v, &rules.settings);
+                creq.write(&mut v, &self.settings);
                 v
             },
         );
@@ -1059,109 +1157,100 @@ struct Rules {
     unsigned_payload: UnsignedPayload,
 }
 
-impl Rules {
-    /// The payload-hash line of the canonical request.
-    fn payload_line(
-        &self,
-        claim: PayloadClaim,
-        payload: Payload<'_>,
-    ) -> Result<(PayloadLine, PayloadKind), VerifyError> {
-        let unsigned = || match self.unsigned_payload {
-            UnsignedPayload::Allowed => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
-            UnsignedPayload::Rejected => Err(VerifyError::UnsignedPayloadNotAllowed),
-        };
-        match claim {
-            PayloadClaim::Unsigned => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
-            PayloadClaim::Streaming(s) => {
-                Ok((PayloadLine::Literal(s.as_str()), PayloadKind::Unsigned))
-            }
-            PayloadClaim::Events => Ok((
-                PayloadLine::Literal(STREAMING_EVENTS),
-                PayloadKind::Unsigned,
-            )),
-            PayloadClaim::FromBody => match payload {
-                Payload::Unsigned => unsigned(),
-                p => Ok((PayloadLine::Hash(p.hash()), PayloadKind::Signed)),
-            },
-            PayloadClaim::Hash { claimed, hex } => {
-                let actual = match payload {
-                    Payload::Bytes(b) => crypto::sha256(b),
-                    Payload::Precomputed(h) => h,
-                    Payload::Unsigned => {
-                        return Ok((
-                            PayloadLine::Given(hex),
-                            PayloadKind::Claimed { sha256: claimed },
-                        ));
-                    }
-                };
-                if actual != claimed {
-                    return Err(VerifyError::ContentSha256Mismatch);
+/// The payload-hash line of the canonical request, under the verifier's `UNSIGNED-PAYLOAD`
+/// policy.
+fn payload_line(
+    policy: UnsignedPayload,
+    claim: PayloadClaim,
+    payload: Payload<'_>,
+) -> Result<(PayloadLine, PayloadKind), VerifyError> {
+    let unsigned = || match policy {
+        UnsignedPayload::Allowed => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
+        UnsignedPayload::Rejected => Err(VerifyError::UnsignedPayloadNotAllowed),
+    };
+    match claim {
+        PayloadClaim::Unsigned => Ok((PayloadLine::Unsigned, PayloadKind::Unsigned)),
+        PayloadClaim::Streaming(s) => Ok((PayloadLine::Literal(s.as_str()), PayloadKind::Unsigned)),
+        PayloadClaim::Events => Ok((
+            PayloadLine::Literal(STREAMING_EVENTS),
+            PayloadKind::Unsigned,
+        )),
+        PayloadClaim::FromBody => match payload {
+            Payload::Unsigned => unsigned(),
+            p => Ok((PayloadLine::Hash(p.hash()), PayloadKind::Signed)),
+        },
+        PayloadClaim::Hash { claimed, hex } => {
+            let actual = match payload {
+                Payload::Bytes(b) => crypto::sha256(b),
+                Payload::Precomputed(h) => h,
+                Payload::Unsigned => {
+                    return Ok((
+                        PayloadLine::Given(hex),
+                        PayloadKind::Claimed { sha256: claimed },
+                    ));
                 }
-                Ok((PayloadLine::Given(hex), PayloadKind::Signed))
+            };
+            if actual != claimed {
+                return Err(VerifyError::ContentSha256Mismatch);
             }
+            Ok((PayloadLine::Given(hex), PayloadKind::Signed))
         }
     }
+}
 
-    /// Whether clients add the session token after signing (some IoT endpoints): then it is
-    /// neither required among the signed headers nor part of the canonical query.
-    fn token_unsigned(&self) -> bool {
-        self.settings.session_token == SessionTokenSigning::AppendedAfterSigning
-    }
-
-    /// Builds the canonical request from the claims and hands it to `f`; also says whether a
-    /// claimed header was absent.
-    fn canonical<R>(
-        &self,
-        req: &SignableRequest<'_>,
-        signed_headers: &str,
-        presigned: bool,
-        payload_line: &[u8],
-        f: impl FnOnce(&CanonicalRequest<'_, '_>) -> R,
-    ) -> (R, bool) {
-        // The host the signer signed when the request has no `host` header, written as the
-        // signer writes it, into a stack buffer (made only when used: it is zeroed when made).
-        let mut host_buf: Option<StackBuf<128>> = None;
-        if req.header_value("host").is_none() {
-            let buf = host_buf.insert(StackBuf::new());
-            if req.write_host(buf).is_none() {
-                host_buf = None;
-            }
+/// Builds the canonical request from the claims, under `settings`, and hands it to `f`; also
+/// says whether a claimed header was absent.
+fn canonical<R>(
+    settings: &Settings,
+    req: &SignableRequest<'_>,
+    signed_headers: &str,
+    presigned: bool,
+    payload_line: &[u8],
+    f: impl FnOnce(&CanonicalRequest<'_, '_>) -> R,
+) -> (R, bool) {
+    // The host the signer signed when the request has no `host` header, written as the
+    // signer writes it, into a stack buffer (made only when used: it is zeroed when made).
+    let mut host_buf: Option<StackBuf<128>> = None;
+    if req.header_value("host").is_none() {
+        let buf = host_buf.insert(StackBuf::new());
+        if req.write_host(buf).is_none() {
+            host_buf = None;
         }
-        let host = host_buf.as_ref().map(|buf| Header {
-            name: "host",
-            value: buf.as_slice(),
+    }
+    let host = host_buf.as_ref().map(|buf| Header {
+        name: "host",
+        value: buf.as_slice(),
+    });
+    let mut canonical_headers = CanonicalHeaders::default();
+    let headers = req.headers.iter().copied().chain(host);
+    let mut absent = false;
+    if !canonical_headers.take_claimed(signed_headers, headers.clone()) {
+        let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
+        let all: SmallVec<[Header<'_>; 16]> = headers.collect();
+        let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
+        canonical_headers = claimed;
+        absent = !missing.is_empty();
+    }
+    // Filled in place: returning the list's large inline buffer from a constructor costs a
+    // copy on every verification.
+    let mut query = CanonicalQuery::default();
+    query.extend_wire(req.query);
+    if presigned {
+        let token_unsigned = settings.session_token == SessionTokenSigning::AppendedAfterSigning;
+        query.retain(|k| {
+            k != b"X-Amz-Signature" && !(token_unsigned && k == b"X-Amz-Security-Token")
         });
-        let mut canonical_headers = CanonicalHeaders::default();
-        let headers = req.headers.iter().copied().chain(host);
-        let mut absent = false;
-        if !canonical_headers.take_claimed(signed_headers, headers.clone()) {
-            let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
-            let all: SmallVec<[Header<'_>; 16]> = headers.collect();
-            let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
-            canonical_headers = claimed;
-            absent = !missing.is_empty();
-        }
-        // Filled in place: returning the list's large inline buffer from a constructor costs a
-        // copy on every verification.
-        let mut query = CanonicalQuery::default();
-        query.extend_wire(req.query);
-        if presigned {
-            let token_unsigned = self.token_unsigned();
-            query.retain(|k| {
-                k != b"X-Amz-Signature" && !(token_unsigned && k == b"X-Amz-Security-Token")
-            });
-        }
-        query.sort();
-        let creq = CanonicalRequest {
-            method: req.method,
-            path: req.path,
-            query: &query,
-            headers: &canonical_headers,
-            payload_hash: payload_line,
-        };
-        let out = f(&creq);
-        (out, absent)
     }
+    query.sort();
+    let creq = CanonicalRequest {
+        method: req.method,
+        path: req.path,
+        query: &query,
+        headers: &canonical_headers,
+        payload_hash: payload_line,
+    };
+    let out = f(&creq);
+    (out, absent)
 }
 
 /// The payload-hash line, in a fixed buffer.
@@ -1247,10 +1336,17 @@ impl Authenticated {
             // The chunks are the payload: only `Verifier::verify_chunked_at` checks them.
             return Err(VerifyError::InvalidContentSha256);
         }
-        let (payload_line, payload_kind) = rules
-            .payload_line(claim, payload)
-            .inspect_err(trace_refused)?;
-        check_signature(req, &claims, &key, &rules, &payload_line).inspect_err(trace_refused)?;
+        let (line, payload_kind) =
+            payload_line(rules.unsigned_payload, claim, payload).inspect_err(trace_refused)?;
+        check_signature(
+            req,
+            &claims.signed(),
+            || claims.scope(),
+            key.entry(),
+            &rules.settings,
+            &line,
+        )
+        .inspect_err(trace_refused)?;
         key.keep();
         let verified = claims.verified(payload_kind);
         trace_verified(&verified);
@@ -1271,7 +1367,14 @@ impl Authenticated {
             return Err(VerifyError::InvalidContentSha256);
         };
         let line = PayloadLine::Literal(streaming.as_str());
-        check_signature(req, &claims, &key, &rules, &line)?;
+        check_signature(
+            req,
+            &claims.signed(),
+            || claims.scope(),
+            key.entry(),
+            &rules.settings,
+            &line,
+        )?;
         // Chunks chain on a SigV4 key (authenticate refuses SigV4a aws-chunked claims).
         let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
         key.keep();
@@ -1310,7 +1413,14 @@ impl Authenticated {
             return Err(VerifyError::InvalidContentSha256);
         };
         let line = PayloadLine::Literal(STREAMING_EVENTS);
-        check_signature(req, &claims, &key, &rules, &line)?;
+        check_signature(
+            req,
+            &claims.signed(),
+            || claims.scope(),
+            key.entry(),
+            &rules.settings,
+            &line,
+        )?;
         // Messages chain on a SigV4 key (authenticate refuses SigV4a event streams).
         let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
         key.keep();
@@ -1346,22 +1456,35 @@ pub(crate) struct Seed {
     pub(crate) streaming: StreamingPayload,
 }
 
+/// What a signature is checked against: the claims the canonical request and the string to
+/// sign are written from (the scope is given apart, made only when it is written out).
+struct SignatureClaims<'a> {
+    algorithm: Algorithm,
+    /// Lowercase, sorted, without repeats, `;`-joined.
+    signed_headers: &'a str,
+    presigned: bool,
+    amz_date: &'a AmzDate,
+    signature: &'a Claimed,
+}
+
 /// Recomputes the signature over the claimed headers and `payload_line`, and compares it.
-fn check_signature(
+fn check_signature<'s>(
     req: &SignableRequest<'_>,
-    claims: &KeptClaims,
-    key: &HeldKey,
-    rules: &Rules,
+    claims: &SignatureClaims<'_>,
+    scope: impl FnOnce() -> Scope<'s>,
+    key: &Entry,
+    settings: &Settings,
     payload_line: &PayloadLine,
 ) -> Result<(), VerifyError> {
-    let (digest, absent) = rules.canonical(
+    let (digest, absent) = canonical(
+        settings,
         req,
-        claims.credential.trailing(),
+        claims.signed_headers,
         claims.presigned,
         payload_line.as_bytes(),
         |creq| {
             let mut hasher = Hasher::new();
-            creq.write(&mut hasher, &rules.settings);
+            creq.write(&mut hasher, settings);
             let mut digest = [0u8; 32];
             hasher.finish_in_place(&mut digest);
             digest
@@ -1369,10 +1492,10 @@ fn check_signature(
     );
     let matches = key.verifies(
         claims.algorithm,
-        &claims.amz_date,
-        || claims.scope(),
+        claims.amz_date,
+        scope,
         &digest,
-        &claims.signature,
+        claims.signature,
     );
     // A claimed header that was not sent is an error even if the signature matches.
     if !matches || absent {

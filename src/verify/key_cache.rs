@@ -82,11 +82,39 @@ impl NoSlot {
         None
     }
 
-    fn load_full(&self) -> Option<Arc<Entry>> {
-        None
+    fn store(&self, _: Option<Arc<Entry>>) {}
+}
+
+/// A cached entry as [`VerifyKeyCache::find`] found it: borrowed from its slot without touching
+/// its reference count (an `arc-swap` guard), until [`Found::into_arc`] takes a count of its own.
+pub(crate) struct Found {
+    #[cfg(feature = "std")]
+    guard: arc_swap::Guard<Option<Arc<Entry>>>,
+    #[cfg(not(feature = "std"))]
+    guard: Option<Arc<Entry>>,
+}
+
+impl Found {
+    /// The entry (a `Found` is only made for a slot that holds one).
+    #[inline]
+    pub(crate) fn entry(&self) -> Option<&Entry> {
+        Option::as_deref(&self.guard)
     }
 
-    fn store(&self, _: Option<Arc<Entry>>) {}
+    /// The entry, with a reference count of its own.
+    #[inline]
+    pub(crate) fn to_arc(&self) -> Option<Arc<Entry>> {
+        Option::<Arc<Entry>>::clone(&self.guard)
+    }
+
+    /// The entry, with a reference count of its own, to outlive the slot's guard.
+    #[inline]
+    pub(crate) fn into_arc(self) -> Option<Arc<Entry>> {
+        #[cfg(feature = "std")]
+        return arc_swap::Guard::into_inner(self.guard);
+        #[cfg(not(feature = "std"))]
+        return self.guard;
+    }
 }
 
 /// What a verification checks a signature with.
@@ -133,6 +161,12 @@ impl HeldKey {
         }
     }
 
+    /// The entry whose key this is.
+    #[inline]
+    pub(crate) fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
     /// The SigV4 signing key itself (for chaining `aws-chunked` signatures on the seed);
     /// `None` for SigV4a.
     #[cfg(feature = "http")]
@@ -142,7 +176,35 @@ impl HeldKey {
             EntryKey::Ecdsa(_) => None,
         }
     }
+}
 
+/// The key of a verification made in one call ([`VerifyKeyCache::key_ref`]): the cached entry
+/// the caller found, borrowed (no reference count taken), or one held for this request.
+pub(crate) enum KeyRef<'a> {
+    Borrowed(&'a Entry),
+    Held(HeldKey),
+}
+
+impl KeyRef<'_> {
+    /// The entry whose key this is.
+    #[inline]
+    pub(crate) fn entry(&self) -> &Entry {
+        match self {
+            Self::Borrowed(e) => e,
+            Self::Held(held) => held.entry(),
+        }
+    }
+
+    /// Caches a derived key, now that it verified a signature.
+    #[inline]
+    pub(crate) fn keep(self) {
+        if let Self::Held(held) = self {
+            held.keep();
+        }
+    }
+}
+
+impl Entry {
     /// Whether `claimed` is the signature of the string to sign of `date`, the scope and the
     /// canonical request's digest. SigV4 signs it again (laid out from the scope's template
     /// when there is one for `algorithm`, else written with the scope that `scope` gives,
@@ -157,12 +219,11 @@ impl HeldKey {
         creq_digest: &[u8; 32],
         claimed: &Claimed,
     ) -> bool {
-        let e = &*self.entry;
         let sts =
             |scope: Scope<'_>| string_to_sign::string_to_sign(algorithm, date, &scope, creq_digest);
-        match (&e.key, claimed) {
+        match (&self.key, claimed) {
             (EntryKey::Hmac(key), Claimed::Hmac(claimed)) => {
-                let signature = match &e.template {
+                let signature = match &self.template {
                     Some((a, template)) if *a == algorithm => {
                         key.sign_padded(&template.fill(date, creq_digest))
                     }
@@ -172,7 +233,7 @@ impl HeldKey {
                     .hmac_bytes()
                     .is_some_and(|s| crypto::ct_eq32(s, claimed))
             }
-            (EntryKey::Ecdsa(Some(public)), Claimed::Der(der)) if e.algorithm == algorithm => {
+            (EntryKey::Ecdsa(Some(public)), Claimed::Der(der)) if self.algorithm == algorithm => {
                 verify_ecdsa(public, &sts(scope()), der)
             }
             _ => false,
@@ -264,40 +325,74 @@ impl VerifyKeyCache {
     /// (see [`VerifyKeyCache::key`]), but its credential is these bytes
     /// ([`Entry::credential`]).
     #[inline]
-    pub(crate) fn find(&self, credential: &[u8]) -> Option<Arc<Entry>> {
-        self.slots[self.slot(credential)]
-            .load_full()
-            .filter(|e| e.credential.as_str().as_bytes() == credential)
+    pub(crate) fn find(&self, credential: &[u8]) -> Option<Found> {
+        let guard = self.slots[self.slot(credential)].load();
+        Option::as_ref(&guard)
+            .is_some_and(|e| e.credential.as_str().as_bytes() == credential)
+            .then_some(Found { guard })
     }
 
-    /// The signing key of `creds` for `credential` with `algorithm`: the cached one (`found`
-    /// by [`VerifyKeyCache::find`] for this credential's text, or found now) when it was derived
-    /// from the same secret, else one derived now, which [`HeldKey::keep`] caches once it
-    /// verified a signature (with `credential`, and the list after it, shared).
+    /// The signing key of `creds` for `credential` with `algorithm`, held: the cached one
+    /// (`found` by [`VerifyKeyCache::find`] for this credential's text, or found now) when it
+    /// was derived from the same secret, else one derived now, which [`HeldKey::keep`] caches
+    /// once it verified a signature (with `credential`, and the list after it, shared).
     #[inline]
     pub(crate) fn key(
         self: &Arc<Self>,
-        found: Option<Arc<Entry>>,
+        found: Option<&Found>,
         creds: &Credentials,
         algorithm: Algorithm,
         credential: &Credential,
     ) -> HeldKey {
         let text = credential.as_str().as_bytes();
         let entry = match found {
-            Some(e) => {
-                debug_assert!(
-                    e.credential.as_str().as_bytes() == text,
-                    "found for another"
-                );
-                Some(e)
-            }
-            None => self.find(text),
+            Some(found) => found.to_arc(),
+            None => self.find(text).and_then(Found::into_arc),
         };
+        debug_assert!(
+            entry
+                .as_ref()
+                .is_none_or(|e| e.credential.as_str().as_bytes() == text),
+            "found for another"
+        );
         if let Some(entry) = entry
             && entry.serves(creds, algorithm)
         {
             return HeldKey { entry, slot: None };
         }
+        self.derive_counted(creds, algorithm, credential)
+    }
+
+    /// [`VerifyKeyCache::key`] for a verification made in one call: the entry `found` for this
+    /// credential's text is borrowed, not counted, when it serves.
+    #[inline]
+    pub(crate) fn key_ref<'a>(
+        self: &Arc<Self>,
+        found: Option<&'a Entry>,
+        creds: &Credentials,
+        algorithm: Algorithm,
+        credential: &Credential,
+    ) -> KeyRef<'a> {
+        match found {
+            Some(entry) if entry.serves(creds, algorithm) => {
+                debug_assert!(
+                    entry.credential.as_str() == credential.as_str(),
+                    "found for another"
+                );
+                KeyRef::Borrowed(entry)
+            }
+            Some(_) => KeyRef::Held(self.derive_counted(creds, algorithm, credential)),
+            None => KeyRef::Held(self.key(None, creds, algorithm, credential)),
+        }
+    }
+
+    /// A key derived now (counted for the tests).
+    fn derive_counted(
+        self: &Arc<Self>,
+        creds: &Credentials,
+        algorithm: Algorithm,
+        credential: &Credential,
+    ) -> HeldKey {
         #[cfg(test)]
         self.derived
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -16,6 +16,27 @@ use common::{RawRequest, read, read_str};
 use proptest::prelude::*;
 use serde_json::Value;
 
+/// `verifier`'s answer for `req`, checked to be the same in one call
+/// ([`Verifier::verify_request_at`]) and in its two halves ([`Verifier::authenticate_at`], then
+/// [`awssig::verify::Authenticated::verify_payload`]): the one call borrows what the halves
+/// hand over, and the first of the two derives the key the second finds cached.
+fn both_halves_agree(
+    verifier: &Verifier,
+    req: &SignableRequest<'_>,
+    payload: Payload<'_>,
+    now: time::OffsetDateTime,
+) -> Result<awssig::verify::Verified, VerifyError> {
+    let one_call = verifier.verify_request_at(req, payload, now);
+    let halves = verifier
+        .authenticate_at(req, now)
+        .and_then(|a| a.verify_payload(req, payload));
+    assert_eq!(
+        one_call, halves,
+        "verify_request_at and its two halves disagree"
+    );
+    one_call
+}
+
 /// What an aws-c-auth case's `context.json` asks for, as a signer and a matching verifier.
 struct Case {
     name: String,
@@ -121,8 +142,7 @@ fn every_aws_c_auth_case_signed_with_a_header_verifies() {
         for (n, v) in &added {
             signed.push_header(n, v.as_bytes());
         }
-        c.verifier
-            .verify_request_at(&signed, payload(&c, &raw), c.time)
+        both_halves_agree(&c.verifier, &signed, payload(&c, &raw), c.time)
             .map(|v| assert_eq!(v.access_key_id(), c.signer.credentials().access_key_id()))
             .map_err(|e| format!("{} rejected: {e:?}", c.name))
     });
@@ -143,9 +163,7 @@ fn every_aws_c_auth_case_presigned_verifies() {
         for (n, v) in &raw.headers {
             signed.push_header(n, v.as_bytes());
         }
-        let v = c
-            .verifier
-            .verify_request_at(&signed, payload(&c, &raw), c.time)
+        let v = both_halves_agree(&c.verifier, &signed, payload(&c, &raw), c.time)
             .map_err(|e| format!("{} rejected: {e:?}", c.name))?;
         assert!(v.presigned());
         Ok(())
@@ -161,9 +179,13 @@ fn every_aws_signed_request_of_the_suite_verifies_as_is() {
         let raw = RawRequest::parse(&read(dir, "request.txt"));
         for file in ["header-signed-request.txt", "query-signed-request.txt"] {
             let signed_raw = RawRequest::parse(&read(dir, file));
-            c.verifier
-                .verify_request_at(&signed_raw.signable(), payload(&c, &raw), c.time)
-                .map_err(|e| format!("{file} rejected: {e:?}"))?;
+            both_halves_agree(
+                &c.verifier,
+                &signed_raw.signable(),
+                payload(&c, &raw),
+                c.time,
+            )
+            .map_err(|e| format!("{file} rejected: {e:?}"))?;
         }
         Ok(())
     });
@@ -231,8 +253,7 @@ fn every_classic_case_verifies() {
         if let Some(q) = out.query() {
             signed.target = format!("{}?{q}", raw.signable().path());
         }
-        verifier
-            .verify_request_at(&signed.signable(), Payload::Bytes(&raw.body), t)
+        both_halves_agree(&verifier, &signed.signable(), Payload::Bytes(&raw.body), t)
             .map_err(|e| format!("signed then verified: {e:?}"))?;
         // The AWS-signed request, as it is. One `.sreq` (get-vanilla-with-session-token) carries
         // get-vanilla's signature instead of the one in its own `.authz`: it must be rejected,
@@ -246,8 +267,7 @@ fn every_classic_case_verifies() {
             .map(|(_, v)| v.trim().to_string())
             .unwrap();
         if sent != authz.trim() {
-            let e = verifier
-                .verify_request_at(&aws.signable(), Payload::Bytes(&raw.body), t)
+            let e = both_halves_agree(&verifier, &aws.signable(), Payload::Bytes(&raw.body), t)
                 .unwrap_err();
             if e != VerifyError::SignatureMismatch {
                 return Err(format!(
@@ -262,8 +282,7 @@ fn every_classic_case_verifies() {
                 h.1 = authz.trim().to_string();
             }
         }
-        verifier
-            .verify_request_at(&aws.signable(), Payload::Bytes(&raw.body), t)
+        both_halves_agree(&verifier, &aws.signable(), Payload::Bytes(&raw.body), t)
             .map_err(|e| format!(".sreq rejected: {e:?}"))?;
         Ok(())
     });
@@ -306,7 +325,12 @@ impl Wire {
     }
 
     fn verify(&self) -> Result<awssig::verify::Verified, VerifyError> {
-        verifier().verify_request_at(&self.signable(), Payload::Bytes(&self.body), now())
+        both_halves_agree(
+            &verifier(),
+            &self.signable(),
+            Payload::Bytes(&self.body),
+            now(),
+        )
     }
 
     fn header_mut(&mut self, name: &str) -> &mut String {
