@@ -47,9 +47,10 @@ pub struct SignableRequest<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: SmallVec<[Header<'a>; 16]>,
-    /// How many of the first `headers` came from an `http::HeaderMap`, whose names are tokens
-    /// and whose values hold no control byte but tab (`http` checks both when they are made),
-    /// so [`SignableRequest::validate`] need not check them again.
+    /// How many of the first `headers` came from an `http::HeaderMap`, whose names are
+    /// lowercase tokens and whose values hold no control byte but tab (`http` checks both when
+    /// they are made), so [`SignableRequest::validate`] need not check them again and the
+    /// verifier need not fold their case.
     pub(crate) checked_headers: usize,
 }
 
@@ -247,8 +248,19 @@ impl<'a> SignableRequest<'a> {
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
     fn from(req: &'a http::Request<B>) -> Self {
+        let mut view = SignableRequest::http_head(req);
+        view.push_http_headers(req.headers());
+        view
+    }
+}
+
+#[cfg(feature = "http")]
+impl<'a> SignableRequest<'a> {
+    /// The view of `req`'s method and URI, without headers.
+    #[inline]
+    fn http_head<B>(req: &'a http::Request<B>) -> Self {
         let uri = req.uri();
-        let mut parts = SignableRequest {
+        SignableRequest {
             method: req.method().as_str(),
             target: uri.path(),
             scheme: uri.scheme_str(),
@@ -257,13 +269,30 @@ impl<'a, B> From<&'a http::Request<B>> for SignableRequest<'a> {
             query: uri.query(),
             headers: SmallVec::new(),
             checked_headers: 0,
-        };
-        for (name, value) in req.headers() {
-            parts.push_header(name.as_str(), value.as_bytes());
         }
-        parts.checked_headers = parts.headers.len();
-        parts
     }
+
+    /// Adds every header of `headers` to a view that has none yet.
+    #[inline]
+    fn push_http_headers(&mut self, headers: &'a http::HeaderMap) {
+        for (name, value) in headers {
+            self.push_header(name.as_str(), value.as_bytes());
+        }
+        self.checked_headers = self.headers.len();
+    }
+}
+
+/// Calls `f` with the view of `req` (as [`SignableRequest::from`] makes it), made in place:
+/// returning a view moves its inline header list, some 600 bytes.
+#[cfg(feature = "http")]
+#[inline]
+pub(crate) fn with_http_view<B, R>(
+    req: &http::Request<B>,
+    f: impl FnOnce(&SignableRequest<'_>) -> R,
+) -> R {
+    let mut view = SignableRequest::http_head(req);
+    view.push_http_headers(req.headers());
+    f(&view)
 }
 
 /// The host and port of an authority (`user@host:port`): userinfo dropped, and the port taken

@@ -48,6 +48,8 @@ use std::time::SystemTime;
 use crate::credentials::Credentials;
 use crate::crypto::{self, Hasher};
 use crate::payload::{Payload, PayloadHash};
+#[cfg(feature = "http")]
+use crate::request::with_http_view;
 use crate::request::{Header, SignableRequest};
 use crate::settings::{SessionTokenSigning, Settings};
 use crate::sign::canonical::{CanonicalHeaders, CanonicalQuery, CanonicalRequest};
@@ -847,7 +849,8 @@ impl Verifier {
         payload: Payload<'_>,
         now: impl Into<SigningTime>,
     ) -> Result<Verified, VerifyError> {
-        self.verify_request_at(&SignableRequest::from(req), payload, now)
+        let now = now.into();
+        with_http_view(req, |view| self.verify_request_at(view, payload, now))
     }
 
     /// Verifies an `http::Request` against the system clock.
@@ -875,7 +878,7 @@ impl Verifier {
         req: &http::Request<B>,
         payload: Payload<'_>,
     ) -> Result<ServerView, VerifyError> {
-        self.server_view_at(&SignableRequest::from(req), payload)
+        with_http_view(req, |view| self.server_view_at(view, payload))
     }
 
     /// Whether clients add the session token after signing (some IoT endpoints): then it is
@@ -1224,7 +1227,7 @@ fn canonical<R>(
     let mut canonical_headers = CanonicalHeaders::default();
     let headers = req.headers.iter().copied().chain(host);
     let mut absent = false;
-    if !canonical_headers.take_claimed(signed_headers, headers.clone()) {
+    if !canonical_headers.take_claimed(signed_headers, headers.clone(), req.checked_headers) {
         let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
         let all: SmallVec<[Header<'_>; 16]> = headers.collect();
         let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);

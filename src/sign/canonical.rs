@@ -125,6 +125,22 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// The entry of `h`, whose name is known to be lowercase (it came from an
+    /// `http::HeaderMap`).
+    #[inline]
+    fn lowercase(h: Header<'a>) -> Self {
+        let bytes = h.name.as_bytes();
+        let mut first = [0u8; 8];
+        let n = bytes.len().min(8);
+        first[..n].copy_from_slice(&bytes[..n]);
+        Self {
+            prefix: u64::from_be_bytes(first),
+            name: h.name,
+            value: h.value,
+            lower: true,
+        }
+    }
+
     #[inline]
     fn new(h: Header<'a>) -> Self {
         let bytes = h.name.as_bytes();
@@ -235,10 +251,14 @@ impl<'a> CanonicalHeaders<'a> {
     /// [`CanonicalHeaders::new_claimed`] gives, built in place. `false` when a claimed name is
     /// not among `headers`; the caller then takes `new_claimed`'s answer, which writes that
     /// header with an empty value.
+    ///
+    /// The names of the first `lowercase` headers are known to be lowercase (they came from an
+    /// `http::HeaderMap`), so their case is not folded.
     pub(crate) fn take_claimed(
         &mut self,
         claimed: &str,
         headers: impl IntoIterator<Item = Header<'a>>,
+        lowercase: usize,
     ) -> bool {
         // The list is lowercase: each name's first 8 bytes are its prefix as they are, and no
         // name needs checking for uppercase letters.
@@ -261,9 +281,15 @@ impl<'a> CanonicalHeaders<'a> {
                 None => break,
             }
         }
-        for h in headers {
-            // Whether the name is lowercase is worked out only for a claimed header.
-            let e = Entry::unchecked(h);
+        for (i, h) in headers.into_iter().enumerate() {
+            // Whether the name is lowercase is worked out only for a claimed header, and only
+            // when it is not known.
+            let known = i < lowercase;
+            let e = if known {
+                Entry::lowercase(h)
+            } else {
+                Entry::unchecked(h)
+            };
             // Most names differ from each wanted one in their first 8 bytes: one integer
             // compare each. A long list is searched by halves.
             let is_claimed = if wanted.len() <= 16 {
@@ -272,7 +298,7 @@ impl<'a> CanonicalHeaders<'a> {
                 wanted.binary_search_by(|w| w.cmp_name(&e)).is_ok()
             };
             if is_claimed {
-                self.list.push(Entry::new(h));
+                self.list.push(if known { e } else { Entry::new(h) });
             }
         }
         self.sort();
@@ -536,6 +562,75 @@ impl CanonicalRequest<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Header names (with the case a client might send), some of them claimed.
+    fn names() -> impl proptest::strategy::Strategy<Value = Vec<(String, bool)>> {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            (
+                prop::sample::select(vec![
+                    "host",
+                    "x-amz-date",
+                    "x-amz-meta-a",
+                    "x-amz-meta-ab",
+                    "content-type",
+                    "a",
+                    "abcdefgh",
+                    "abcdefghi",
+                ]),
+                any::<bool>(),
+                any::<bool>(),
+            )
+                .prop_map(|(n, upper, claimed)| {
+                    let n = if upper {
+                        n.to_ascii_uppercase()
+                    } else {
+                        n.to_string()
+                    };
+                    (n, claimed)
+                }),
+            0..8,
+        )
+    }
+
+    proptest::proptest! {
+        /// `take_claimed`, told how many leading names are lowercase, takes what
+        /// `new_claimed` takes.
+        #[test]
+        fn take_claimed_agrees_with_new_claimed(headers in names(), extra_claimed in proptest::bool::ANY) {
+            let sent: Vec<Header<'_>> = headers
+                .iter()
+                .map(|(n, _)| Header { name: n, value: b" v " })
+                .collect();
+            let mut claimed: Vec<String> = headers
+                .iter()
+                .filter(|(_, c)| *c)
+                .map(|(n, _)| n.to_ascii_lowercase())
+                .collect();
+            if extra_claimed {
+                claimed.push("x-amz-not-sent".into());
+            }
+            claimed.sort();
+            claimed.dedup();
+            proptest::prop_assume!(!claimed.is_empty());
+            let list = claimed.join(";");
+            let lowercase = headers
+                .iter()
+                .take_while(|(n, _)| !n.bytes().any(|b| b.is_ascii_uppercase()))
+                .count();
+            let names: Vec<&str> = claimed.iter().map(String::as_str).collect();
+            let (expected, missing) = CanonicalHeaders::new_claimed(&names, &sent);
+            let mut taken = CanonicalHeaders::default();
+            let all_sent = taken.take_claimed(&list, sent.iter().copied(), lowercase);
+            proptest::prop_assert_eq!(all_sent, missing.is_empty());
+            if all_sent {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                taken.write(&mut a);
+                expected.write(&mut b);
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+    }
 
     fn trimmed(v: &str) -> String {
         let mut out = Vec::new();

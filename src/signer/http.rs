@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use crate::error::SignError;
 use crate::explain::Explanation;
 use crate::payload::{Payload, PayloadHash};
-use crate::request::SignableRequest;
+use crate::request::{SignableRequest, with_http_view};
 use crate::sink::StackBuf;
 use crate::spec::header;
 use crate::time::{AmzDate, SigningTime};
@@ -78,11 +78,10 @@ impl Signer {
         let dated = self.amz_date_and_day(time)?;
         let date = dated.0;
         let mut authorization: StackBuf<512> = StackBuf::new();
-        let (signed, query) = {
-            let parts = SignableRequest::from(&*req);
-            let signed = self.sign_header(&parts, payload, &dated, &mut authorization)?;
-            (signed, parts.query.and_then(wire_query))
-        };
+        let (signed, query) = with_http_view(req, |parts| {
+            let signed = self.sign_header(parts, payload, &dated, &mut authorization)?;
+            Ok::<_, SignError>((signed, parts.query.and_then(wire_query)))
+        })?;
         let security_token = match self.credentials.session_token() {
             Some(t) => Some(match &self.token_header {
                 Some(v) => v.clone(),

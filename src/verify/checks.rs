@@ -237,26 +237,34 @@ pub(super) fn check_signed_headers(
     // thousands of names costs `log n` per header sent.
     let long: Option<SmallVec<[&str; 16]>> =
         (list.len() > 256).then(|| split_byte(list, b';').collect());
-    let claimed = |name: &str| {
+    // `lowercase`: the name is known to be (it came from an `http::HeaderMap`).
+    let claimed = |name: &str, lowercase: bool| {
         let name = name.as_bytes();
         match &long {
+            None if lowercase => list_has_lowercase(list.as_bytes(), name),
             None => list_has(list.as_bytes(), name),
             Some(signed) => signed
                 .binary_search_by(|s| cmp_lowercase(s.as_bytes(), name))
                 .is_ok(),
         }
     };
-    if !claimed("host") {
+    if !claimed("host", true) {
         return Err(VerifyError::HostNotSigned);
     }
-    let unsigned = |h: &&Header<'_>| {
+    let unsigned = |h: &Header<'_>, lowercase: bool| {
         is_x_amz(h.name.as_bytes())
-            && !claimed(h.name)
+            && !claimed(h.name, lowercase)
             && !(token_unsigned && h.name.eq_ignore_ascii_case("x-amz-security-token"))
     };
-    if !req.headers.iter().any(|h| unsigned(&h)) {
+    if !req
+        .headers
+        .iter()
+        .enumerate()
+        .any(|(i, h)| unsigned(h, i < req.checked_headers))
+    {
         return Ok(());
     }
+    let unsigned = |h: &&Header<'_>| unsigned(h, false);
     let mut names: Vec<String> = req
         .headers
         .iter()
@@ -286,20 +294,24 @@ fn is_x_amz(n: &[u8]) -> bool {
 /// then each name of the list compared as bytes, the next found eight bytes at a time.
 #[inline]
 fn list_has(list: &[u8], name: &[u8]) -> bool {
-    let mut buf = [0u8; 64];
-    let name = if name
+    if !name
         .iter()
         .fold(false, |any, b| any | b.is_ascii_uppercase())
     {
-        let Some(lower) = buf.get_mut(..name.len()) else {
-            return list_has_folding(list, name);
-        };
-        lower.copy_from_slice(name);
-        lower.make_ascii_lowercase();
-        lower
-    } else {
-        name
+        return list_has_lowercase(list, name);
+    }
+    let mut buf = [0u8; 64];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return list_has_folding(list, name);
     };
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    list_has_lowercase(list, lower)
+}
+
+/// [`list_has`] for a `name` without uppercase letters.
+#[inline]
+fn list_has_lowercase(list: &[u8], name: &[u8]) -> bool {
     let mut rest = list;
     loop {
         // The byte after a name of this length must end it: most names are ruled out by that
