@@ -1225,11 +1225,18 @@ fn canonical<R>(
         value: buf.as_slice(),
     });
     let mut canonical_headers = CanonicalHeaders::default();
-    let headers = req.headers.iter().copied().chain(host);
+    // With whether each name is known to be lowercase: those of an `http::HeaderMap`, and the
+    // host's.
+    let headers = req
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (*h, i < req.checked_headers))
+        .chain(host.map(|h| (h, true)));
     let mut absent = false;
-    if !canonical_headers.take_claimed(signed_headers, headers.clone(), req.checked_headers) {
+    if !canonical_headers.take_claimed(signed_headers, headers.clone()) {
         let names: SmallVec<[&str; 16]> = split_byte(signed_headers, b';').collect();
-        let all: SmallVec<[Header<'_>; 16]> = headers.collect();
+        let all: SmallVec<[Header<'_>; 16]> = headers.map(|(h, _)| h).collect();
         let (claimed, missing) = CanonicalHeaders::new_claimed(&names, &all);
         canonical_headers = claimed;
         absent = !missing.is_empty();

@@ -252,13 +252,12 @@ impl<'a> CanonicalHeaders<'a> {
     /// not among `headers`; the caller then takes `new_claimed`'s answer, which writes that
     /// header with an empty value.
     ///
-    /// The names of the first `lowercase` headers are known to be lowercase (they came from an
-    /// `http::HeaderMap`), so their case is not folded.
+    /// Each header comes with whether its name is known to be lowercase (it came from an
+    /// `http::HeaderMap`): the case of those names is not folded.
     pub(crate) fn take_claimed(
         &mut self,
         claimed: &str,
-        headers: impl IntoIterator<Item = Header<'a>>,
-        lowercase: usize,
+        headers: impl IntoIterator<Item = (Header<'a>, bool)>,
     ) -> bool {
         // The list is lowercase: each name's first 8 bytes are its prefix as they are, and no
         // name needs checking for uppercase letters.
@@ -281,10 +280,9 @@ impl<'a> CanonicalHeaders<'a> {
                 None => break,
             }
         }
-        for (i, h) in headers.into_iter().enumerate() {
+        for (h, known) in headers {
             // Whether the name is lowercase is worked out only for a claimed header, and only
             // when it is not known.
-            let known = i < lowercase;
             let e = if known {
                 Entry::lowercase(h)
             } else {
@@ -594,8 +592,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// `take_claimed`, told how many leading names are lowercase, takes what
-        /// `new_claimed` takes.
+        /// `take_claimed`, told which names are lowercase (here the leading ones), takes
+        /// what `new_claimed` takes.
         #[test]
         fn take_claimed_agrees_with_new_claimed(headers in names(), extra_claimed in proptest::bool::ANY) {
             let sent: Vec<Header<'_>> = headers
@@ -621,7 +619,10 @@ mod tests {
             let names: Vec<&str> = claimed.iter().map(String::as_str).collect();
             let (expected, missing) = CanonicalHeaders::new_claimed(&names, &sent);
             let mut taken = CanonicalHeaders::default();
-            let all_sent = taken.take_claimed(&list, sent.iter().copied(), lowercase);
+            let all_sent = taken.take_claimed(
+                &list,
+                sent.iter().enumerate().map(|(i, h)| (*h, i < lowercase)),
+            );
             proptest::prop_assert_eq!(all_sent, missing.is_empty());
             if all_sent {
                 let (mut a, mut b) = (Vec::new(), Vec::new());
