@@ -219,6 +219,20 @@ impl<'a> SignableRequest<'a> {
         String::from_utf8(out).ok()
     }
 
+    /// The host to sign, borrowed, when the authority is exactly that: a host name without
+    /// userinfo, port or uppercase letters (most are). Otherwise see
+    /// [`SignableRequest::write_host`].
+    #[inline]
+    pub(crate) fn bare_host(&self) -> Option<&'a str> {
+        let authority = self.authority?;
+        let plain = |b: u8| !(b == b'@' || b == b':' || b == b']' || b.is_ascii_uppercase());
+        authority
+            .as_bytes()
+            .iter()
+            .fold(true, |all, &b| all & plain(b))
+            .then_some(authority)
+    }
+
     /// Writes the host to sign (as [`SignableRequest::host_from_authority`] gives it) into
     /// `sink`, without allocating; `None` when the target has no authority.
     pub(crate) fn write_host<S: Sink + ?Sized>(&self, sink: &mut S) -> Option<()> {
@@ -411,6 +425,21 @@ pub(crate) fn validate_header(name: &str, value: &[u8]) -> Result<(), SignError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A host signed as the request names it is the host `write_host` writes.
+        #[test]
+        fn a_bare_host_is_the_host_write_host_writes(
+            scheme in proptest::sample::select(vec!["http", "https", "ftp"]),
+            authority in "[a-zA-Z0-9.@:\\[\\]-]{1,20}",
+        ) {
+            let target = format!("{scheme}://{authority}/p");
+            let req = SignableRequest::new("GET", &target);
+            if let Some(bare) = req.bare_host() {
+                proptest::prop_assert_eq!(Some(bare.to_string()), req.host_from_authority());
+            }
+        }
+    }
 
     #[test]
     fn host_and_port_drop_userinfo_and_respect_ipv6_brackets() {

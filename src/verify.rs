@@ -1213,17 +1213,24 @@ fn canonical<R>(
 ) -> (R, bool) {
     // The host the signer signed when the request has no `host` header, written as the
     // signer writes it, into a stack buffer (made only when used: it is zeroed when made).
+    // A bare host name is signed as it is, from the request.
     let mut host_buf: Option<StackBuf<128>> = None;
+    let mut host = None;
     if req.header_value("host").is_none() {
-        let buf = host_buf.insert(StackBuf::new());
-        if req.write_host(buf).is_none() {
-            host_buf = None;
+        host = req.bare_host().map(str::as_bytes);
+        if host.is_none() {
+            let buf = host_buf.insert(StackBuf::new());
+            if req.write_host(buf).is_none() {
+                host_buf = None;
+            }
         }
     }
-    let host = host_buf.as_ref().map(|buf| Header {
-        name: "host",
-        value: buf.as_slice(),
-    });
+    let host = host
+        .or(host_buf.as_ref().map(StackBuf::as_slice))
+        .map(|value| Header {
+            name: "host",
+            value,
+        });
     let mut canonical_headers = CanonicalHeaders::default();
     // With whether each name is known to be lowercase: those of an `http::HeaderMap`, and the
     // host's.
