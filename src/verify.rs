@@ -1211,9 +1211,9 @@ fn canonical<R>(
     payload_line: &[u8],
     f: impl FnOnce(&CanonicalRequest<'_, '_>) -> R,
 ) -> (R, bool) {
-    // The host the signer signed when the request has no `host` header, written as the
-    // signer writes it, into a stack buffer (made only when used: it is zeroed when made).
-    // A bare host name is signed as it is, from the request.
+    // The host the signer signed when the request has no `host` header: a bare host name as
+    // the URI has it, else written as the signer writes it, into a stack buffer (made only
+    // when used: it is zeroed when made).
     let mut host_buf: Option<StackBuf<128>> = None;
     let mut host = None;
     if req.header_value("host").is_none() {
