@@ -1384,23 +1384,11 @@ impl Authenticated {
             return Err(VerifyError::InvalidContentSha256);
         };
         let line = PayloadLine::Literal(streaming.as_str());
-        check_signature(
-            req,
-            &claims.signed(),
-            || claims.scope(),
-            key.entry(),
-            &rules.settings,
-            &line,
-        )?;
-        // Chunks chain on a SigV4 key (authenticate refuses SigV4a aws-chunked claims).
-        let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
-        key.keep();
-        let mut scope = Vec::with_capacity(64);
-        claims.scope().write(&mut scope);
+        let (signing_key, scope) = check_seed(req, &claims, key, &rules, &line)?;
         Ok(Seed {
             signature: claims.signature.signature(),
             key: signing_key,
-            scope: scope.into_boxed_slice(),
+            scope,
             streaming,
             verified: claims.verified(if streaming.signed() {
                 PayloadKind::Signed
@@ -1430,26 +1418,40 @@ impl Authenticated {
             return Err(VerifyError::InvalidContentSha256);
         };
         let line = PayloadLine::Literal(STREAMING_EVENTS);
-        check_signature(
-            req,
-            &claims.signed(),
-            || claims.scope(),
-            key.entry(),
-            &rules.settings,
-            &line,
-        )?;
-        // Messages chain on a SigV4 key (authenticate refuses SigV4a event streams).
-        let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
-        key.keep();
-        let mut scope = Vec::with_capacity(64);
-        claims.scope().write(&mut scope);
+        let (signing_key, scope) = check_seed(req, &claims, key, &rules, &line)?;
         Ok(EventSeed {
             signature: claims.signature.signature(),
             key: signing_key,
-            scope: scope.into_boxed_slice(),
+            scope,
             verified: claims.verified(PayloadKind::Signed),
         })
     }
+}
+
+/// The seed signature of an `aws-chunked` body or an event stream, checked over `line`, and
+/// what its chunks or messages chain on: the SigV4 key (authenticate refuses SigV4a for both)
+/// and the scope as a string to sign writes it.
+#[cfg(feature = "http")]
+fn check_seed(
+    req: &SignableRequest<'_>,
+    claims: &KeptClaims,
+    key: HeldKey,
+    rules: &Rules,
+    line: &PayloadLine,
+) -> Result<(SigningKey, Box<[u8]>), VerifyError> {
+    check_signature(
+        req,
+        &claims.signed(),
+        || claims.scope(),
+        key.entry(),
+        &rules.settings,
+        line,
+    )?;
+    let signing_key = key.signing_key().ok_or(VerifyError::InvalidContentSha256)?;
+    key.keep();
+    let mut scope = Vec::with_capacity(64);
+    claims.scope().write(&mut scope);
+    Ok((signing_key, scope.into_boxed_slice()))
 }
 
 /// What an event stream's request signature gives its decoder.

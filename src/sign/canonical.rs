@@ -106,16 +106,23 @@ struct Entry<'a> {
     lower: bool,
 }
 
+/// The first 8 bytes of `name`, zero-padded.
+#[inline]
+fn first_eight(name: &str) -> [u8; 8] {
+    let bytes = name.as_bytes();
+    let mut first = [0u8; 8];
+    let n = bytes.len().min(8);
+    first[..n].copy_from_slice(&bytes[..n]);
+    first
+}
+
 impl<'a> Entry<'a> {
     /// The entry of `h` with `lower` unset: only for comparing names (`same_name` and
     /// `cmp_name` read `lower` only to skip case folding when both are lowercase, so unset
     /// only folds case where it need not).
     #[inline]
     fn unchecked(h: Header<'a>) -> Self {
-        let bytes = h.name.as_bytes();
-        let mut first = [0u8; 8];
-        let n = bytes.len().min(8);
-        first[..n].copy_from_slice(&bytes[..n]);
+        let mut first = first_eight(h.name);
         first.make_ascii_lowercase();
         Self {
             prefix: u64::from_be_bytes(first),
@@ -129,12 +136,8 @@ impl<'a> Entry<'a> {
     /// `http::HeaderMap`).
     #[inline]
     fn lowercase(h: Header<'a>) -> Self {
-        let bytes = h.name.as_bytes();
-        let mut first = [0u8; 8];
-        let n = bytes.len().min(8);
-        first[..n].copy_from_slice(&bytes[..n]);
         Self {
-            prefix: u64::from_be_bytes(first),
+            prefix: u64::from_be_bytes(first_eight(h.name)),
             name: h.name,
             value: h.value,
             lower: true,
@@ -144,9 +147,7 @@ impl<'a> Entry<'a> {
     #[inline]
     fn new(h: Header<'a>) -> Self {
         let bytes = h.name.as_bytes();
-        let mut first = [0u8; 8];
-        let n = bytes.len().min(8);
-        first[..n].copy_from_slice(&bytes[..n]);
+        let mut first = first_eight(h.name);
         first.make_ascii_lowercase();
         Self {
             prefix: u64::from_be_bytes(first),
@@ -266,11 +267,8 @@ impl<'a> CanonicalHeaders<'a> {
         loop {
             let end = rest.bytes().position(|b| b == b';').unwrap_or(rest.len());
             let name = rest.get(..end).unwrap_or_default();
-            let mut first = [0u8; 8];
-            let n = end.min(8);
-            first[..n].copy_from_slice(&name.as_bytes()[..n]);
             wanted.push(Entry {
-                prefix: u64::from_be_bytes(first),
+                prefix: u64::from_be_bytes(first_eight(name)),
                 name,
                 value: b"",
                 lower: true,
