@@ -20,6 +20,10 @@ use crate::sink::Sink;
 /// (`host`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`).
 const INLINE_HEADERS: usize = 20;
 
+/// Up to this many headers sent, [`CanonicalHeaders::take_claimed`] scans them for each
+/// claimed name (at most 17 scans of 16); more are sorted and merged.
+const SCANNED_HEADERS: usize = 16;
+
 /// How many query parameters a canonical request holds without a heap allocation (a presigned
 /// URL adds up to 6 `X-Amz-*` parameters to the request's own).
 const INLINE_PARAMS: usize = 16;
@@ -110,9 +114,14 @@ struct Entry<'a> {
 #[inline]
 fn first_eight(name: &str) -> [u8; 8] {
     let bytes = name.as_bytes();
+    if let Some(first) = bytes.first_chunk::<8>() {
+        return *first;
+    }
+    // Short names byte by byte: a copy of a variable length is a call to `memcpy`.
     let mut first = [0u8; 8];
-    let n = bytes.len().min(8);
-    first[..n].copy_from_slice(&bytes[..n]);
+    for (f, b) in first.iter_mut().zip(bytes) {
+        *f = *b;
+    }
     first
 }
 
@@ -255,10 +264,24 @@ impl<'a> CanonicalHeaders<'a> {
     ///
     /// Each header comes with whether its name is known to be lowercase (it came from an
     /// `http::HeaderMap`): the case of those names is not folded.
-    pub(crate) fn take_claimed(
+    pub(crate) fn take_claimed<I>(&mut self, claimed: &str, headers: I) -> bool
+    where
+        I: IntoIterator<Item = (Header<'a>, bool)>,
+        I::IntoIter: Clone,
+    {
+        let headers = headers.into_iter();
+        if headers.size_hint().1.is_some_and(|n| n <= SCANNED_HEADERS) {
+            return self.scan_claimed(claimed, headers);
+        }
+        self.merge_claimed(claimed, headers)
+    }
+
+    /// [`CanonicalHeaders::take_claimed`] for many headers: those claimed are picked out,
+    /// then sorted, and the two lists are walked together.
+    fn merge_claimed(
         &mut self,
         claimed: &str,
-        headers: impl IntoIterator<Item = (Header<'a>, bool)>,
+        headers: impl Iterator<Item = (Header<'a>, bool)>,
     ) -> bool {
         // The list is lowercase: each name's first 8 bytes are its prefix as they are, and no
         // name needs checking for uppercase letters.
@@ -308,6 +331,43 @@ impl<'a> CanonicalHeaders<'a> {
             rest = &rest[same..];
         }
         true
+    }
+
+    /// [`CanonicalHeaders::take_claimed`] for a request of a few headers: the headers sent
+    /// are scanned for each claimed name in turn. The list is sorted, so the headers come out
+    /// sorted, repeated names in the order sent (as the stable sort leaves them), with no sort.
+    /// A name must match one header sent that no name before it matched (the names differ), so
+    /// at most `headers.len() + 1` scans are made before a match is missed or the list ends.
+    fn scan_claimed(
+        &mut self,
+        claimed: &str,
+        headers: impl Iterator<Item = (Header<'a>, bool)> + Clone,
+    ) -> bool {
+        let mut rest = claimed;
+        loop {
+            let end = rest.bytes().position(|b| b == b';').unwrap_or(rest.len());
+            let name = rest.get(..end).unwrap_or_default();
+            let before = self.list.len();
+            for (h, lowercase) in headers.clone() {
+                if h.name.len() != name.len() {
+                    continue;
+                }
+                if lowercase {
+                    if h.name == name {
+                        self.list.push(Entry::lowercase(h));
+                    }
+                } else if h.name.eq_ignore_ascii_case(name) {
+                    self.list.push(Entry::new(h));
+                }
+            }
+            if self.list.len() == before {
+                return false;
+            }
+            match rest.get(end + 1..) {
+                Some(next) => rest = next,
+                None => return true,
+            }
+        }
     }
 
     /// Keeps the headers `settings` signs and sorts them.
@@ -569,10 +629,12 @@ mod tests {
                     "x-amz-date",
                     "x-amz-meta-a",
                     "x-amz-meta-ab",
+                    "x-amz-meta-b",
                     "content-type",
                     "a",
                     "abcdefgh",
                     "abcdefghi",
+                    "abcdefgz",
                 ]),
                 any::<bool>(),
                 any::<bool>(),
@@ -585,18 +647,21 @@ mod tests {
                     };
                     (n, claimed)
                 }),
-            0..8,
+            0..24,
         )
     }
 
     proptest::proptest! {
         /// `take_claimed`, told which names are lowercase (here the leading ones), takes
-        /// what `new_claimed` takes.
+        /// what `new_claimed` takes, by either of its ways (scanning a few headers, sorting
+        /// and merging many), repeated names in the order sent.
         #[test]
         fn take_claimed_agrees_with_new_claimed(headers in names(), extra_claimed in proptest::bool::ANY) {
+            let values: Vec<String> = (0..headers.len()).map(|i| format!(" v{i} ")).collect();
             let sent: Vec<Header<'_>> = headers
                 .iter()
-                .map(|(n, _)| Header { name: n, value: b" v " })
+                .zip(&values)
+                .map(|((n, _), v)| Header { name: n, value: v.as_bytes() })
                 .collect();
             let mut claimed: Vec<String> = headers
                 .iter()
@@ -616,17 +681,26 @@ mod tests {
                 .count();
             let names: Vec<&str> = claimed.iter().map(String::as_str).collect();
             let (expected, missing) = CanonicalHeaders::new_claimed(&names, &sent);
-            let mut taken = CanonicalHeaders::default();
-            let all_sent = taken.take_claimed(
-                &list,
-                sent.iter().enumerate().map(|(i, h)| (*h, i < lowercase)),
-            );
-            proptest::prop_assert_eq!(all_sent, missing.is_empty());
-            if all_sent {
-                let (mut a, mut b) = (Vec::new(), Vec::new());
-                taken.write(&mut a);
-                expected.write(&mut b);
-                proptest::prop_assert_eq!(a, b);
+            let mut expected_text = Vec::new();
+            expected.write(&mut expected_text);
+            let with_case = || sent.iter().enumerate().map(|(i, h)| (*h, i < lowercase));
+            fn taken<'h>(take: impl FnOnce(&mut CanonicalHeaders<'h>) -> bool) -> (bool, Vec<u8>) {
+                let mut c = CanonicalHeaders::default();
+                let all_sent = take(&mut c);
+                let mut text = Vec::new();
+                c.write(&mut text);
+                (all_sent, text)
+            }
+            let ways = [
+                ("take", taken(|c| c.take_claimed(&list, with_case()))),
+                ("scan", taken(|c| c.scan_claimed(&list, with_case()))),
+                ("merge", taken(|c| c.merge_claimed(&list, with_case()))),
+            ];
+            for (way, (all_sent, text)) in ways {
+                proptest::prop_assert_eq!(all_sent, missing.is_empty(), "{}", way);
+                if all_sent {
+                    proptest::prop_assert_eq!(&text, &expected_text, "{}", way);
+                }
             }
         }
     }
