@@ -65,7 +65,9 @@ use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
 use key_cache::{Entry, Found, HeldKey, VerifyKeyCache};
-use parse::{CredentialRef, Layout, RawAuthorization, sorted_signed_headers, split_byte};
+use parse::{
+    CredentialRef, Layout, RawAuthorization, same_bytes, sorted_signed_headers, split_byte,
+};
 use smallvec::SmallVec;
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.
@@ -120,24 +122,25 @@ impl CredentialsLookup for BTreeMap<String, Credentials> {
 
 impl CredentialsLookup for Credentials {
     fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
-        (self.access_key_id() == access_key_id).then(|| self.clone())
+        same_bytes(self.access_key_id().as_bytes(), access_key_id.as_bytes()).then(|| self.clone())
     }
 
     fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
-        (self.access_key_id() == access_key_id).then_some(Cow::Borrowed(self))
+        same_bytes(self.access_key_id().as_bytes(), access_key_id.as_bytes())
+            .then_some(Cow::Borrowed(self))
     }
 }
 
 impl CredentialsLookup for Vec<Credentials> {
     fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
         self.iter()
-            .find(|c| c.access_key_id() == access_key_id)
+            .find(|c| same_bytes(c.access_key_id().as_bytes(), access_key_id.as_bytes()))
             .cloned()
     }
 
     fn credentials_ref(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         self.iter()
-            .find(|c| c.access_key_id() == access_key_id)
+            .find(|c| same_bytes(c.access_key_id().as_bytes(), access_key_id.as_bytes()))
             .map(Cow::Borrowed)
     }
 }
@@ -402,9 +405,17 @@ impl<'r> KnownHeaders<'r> {
     #[inline]
     fn of(req: &SignableRequest<'r>) -> Self {
         let mut k = Self::default();
-        for h in &req.headers {
+        for (i, h) in req.headers.iter().enumerate() {
             let n = h.name.as_bytes();
-            let is = |name: &[u8]| n.eq_ignore_ascii_case(name);
+            // Names from an `http::HeaderMap` are lowercase: compared as they are.
+            let lowercase = i < req.checked_headers;
+            let is = |name: &[u8]| {
+                if lowercase {
+                    same_bytes(n, name)
+                } else {
+                    n.eq_ignore_ascii_case(name)
+                }
+            };
             // By length first: most names are then ruled out by one compare.
             let slot = match n.len() {
                 4 if is(b"host") => {
@@ -597,7 +608,6 @@ impl Verifier {
         self.checked(req, now.into(), Streaming::Refused, |c| {
             self.verify_checked(req, c, payload)
         })
-        .and_then(|r| r)
         .inspect(trace_verified)
         .inspect_err(trace_refused)
     }
@@ -677,7 +687,7 @@ impl Verifier {
             let key = self
                 .keys
                 .key(c.cached, c.creds, c.claims.algorithm, &credential);
-            Authenticated {
+            Ok(Authenticated {
                 claims: KeptClaims {
                     algorithm: c.claims.algorithm,
                     credential,
@@ -692,7 +702,7 @@ impl Verifier {
                     settings: self.canonical_settings(),
                     unsigned_payload: self.unsigned_payload,
                 },
-            }
+            })
         })
     }
 
@@ -741,7 +751,7 @@ impl Verifier {
         req: &SignableRequest<'_>,
         now: SigningTime,
         streaming: Streaming,
-        then: impl FnOnce(Checked<'_>) -> R,
+        then: impl FnOnce(Checked<'_>) -> Result<R, VerifyError>,
     ) -> Result<R, VerifyError> {
         let known = KnownHeaders::of(req);
         // The layout signers send, and the key cache's entry for its credential (before the
@@ -783,12 +793,12 @@ impl Verifier {
         // claims were read from that layout (the generic parser may read another credential
         // out of the same value, e.g. one it trims).
         let exact = matches!(source, AuthSource::Exact(..));
-        Ok(then(Checked {
+        then(Checked {
             claims,
             creds: &creds,
             payload,
             cached: cached.as_ref().filter(|_| exact),
-        }))
+        })
     }
 
     /// The canonical request and string to sign this verifier computes for `req` from its

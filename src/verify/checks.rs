@@ -12,7 +12,7 @@ use crate::sign::canonical::cmp_lowercase;
 use crate::time::{AmzDate, SigningTime};
 
 use super::error::VerifyError;
-use super::parse::{find_byte, split_byte};
+use super::parse::{find_byte, same_bytes, split_byte};
 use super::{Claims, KnownHeaders, Verifier};
 
 impl Verifier {
@@ -28,19 +28,23 @@ impl Verifier {
                 }
             }
             None => {
-                if !self.regions.iter().any(|r| r == c.region) {
+                if !self
+                    .regions
+                    .iter()
+                    .any(|r| same_bytes(r.as_bytes(), c.region.as_bytes()))
+                {
                     return Err(VerifyError::WrongRegion {
                         region: c.region.to_string(),
                     });
                 }
             }
         }
-        if c.service != self.service {
+        if !same_bytes(c.service.as_bytes(), self.service.as_bytes()) {
             return Err(VerifyError::WrongService {
                 expected: self.service.clone(),
             });
         }
-        if c.date.as_bytes() != &claims.amz_date.bytes()[..8] {
+        if !same_bytes(c.date.as_bytes(), &claims.amz_date.bytes()[..8]) {
             return Err(VerifyError::ScopeDateMismatch {
                 scope_date: c.date.to_string(),
                 amz_date: claims.amz_date,
@@ -170,7 +174,7 @@ pub(super) fn check_host(
     };
     // The usual case, the same bytes in both: the same host and port, unless they hold
     // userinfo, which a `Host` header may not carry (decided below).
-    if header == authority.as_bytes() && find_byte(authority.as_bytes(), b'@').is_none() {
+    if same_bytes(header, authority.as_bytes()) && find_byte(authority.as_bytes(), b'@').is_none() {
         return Ok(());
     }
     let default_port = match req.scheme {
@@ -316,7 +320,8 @@ fn list_has_lowercase(list: &[u8], name: &[u8]) -> bool {
     loop {
         // The byte after a name of this length must end it: most names are ruled out by that
         // one load, before their bytes are compared.
-        if matches!(rest.get(name.len()), None | Some(b';')) && rest.get(..name.len()) == Some(name)
+        if matches!(rest.get(name.len()), None | Some(b';'))
+            && rest.get(..name.len()).is_some_and(|r| same_bytes(r, name))
         {
             return true;
         }

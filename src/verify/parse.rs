@@ -45,6 +45,33 @@ pub(crate) fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
     tail.iter().position(|&x| x == b).map(|i| start + i)
 }
 
+/// `a == b`, for the short strings a verifier compares (a region, a service, a date, an access
+/// key id): the lengths, then up to 32 bytes as their first and last few bytes, loaded as
+/// whole words. `==` on slices calls the C library's `memcmp`, whose dispatch costs more than
+/// such a compare; longer strings still go to it.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => ends::<4>(a) == ends::<4>(b),
+        8..=16 => ends::<8>(a) == ends::<8>(b),
+        17..=32 => ends::<16>(a) == ends::<16>(b),
+        _ => a == b,
+    }
+}
+
+/// The first and the last `N` bytes of `s`, which between them cover it when it has at most
+/// `2 * N`.
+#[inline(always)]
+fn ends<const N: usize>(s: &[u8]) -> Option<([u8; N], [u8; N])> {
+    Some((*s.first_chunk::<N>()?, *s.last_chunk::<N>()?))
+}
+
 /// `s` split at every `b` (an ASCII byte), as `str::split` does.
 #[inline]
 pub(crate) fn split_byte(s: &str, b: u8) -> SplitByte<'_> {
@@ -901,6 +928,22 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
+    #[test]
+    fn same_bytes_is_slice_equality_at_every_length_and_differing_byte() {
+        let a: Vec<u8> = (1..=40).collect();
+        for n in 0..=a.len() {
+            assert!(same_bytes(&a[..n], &a[..n]), "equal, length {n}");
+            for m in 0..=a.len() {
+                assert_eq!(same_bytes(&a[..n], &a[..m]), n == m, "lengths {n} and {m}");
+            }
+            for i in 0..n {
+                let mut b = a[..n].to_vec();
+                b[i] ^= 0x20;
+                assert!(!same_bytes(&a[..n], &b), "length {n}, byte {i} differs");
+            }
+        }
+    }
 
     #[test]
     fn find_byte_finds_the_first_match_anywhere() {
