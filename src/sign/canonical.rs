@@ -114,14 +114,9 @@ struct Entry<'a> {
 #[inline]
 fn first_eight(name: &str) -> [u8; 8] {
     let bytes = name.as_bytes();
-    if let Some(first) = bytes.first_chunk::<8>() {
-        return *first;
-    }
-    // Short names byte by byte: a copy of a variable length is a call to `memcpy`.
     let mut first = [0u8; 8];
-    for (f, b) in first.iter_mut().zip(bytes) {
-        *f = *b;
-    }
+    let n = bytes.len().min(8);
+    first[..n].copy_from_slice(&bytes[..n]);
     first
 }
 
