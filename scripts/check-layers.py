@@ -8,7 +8,7 @@ import re
 import sys
 
 LAYERS = [
-    ("input", ["time", "credentials", "request", "settings", "payload", "spec", "sink", "crypto", "error"]),
+    ("input", ["time", "credentials", "request", "settings", "payload", "spec", "sink", "bytes", "crypto", "error"]),
     ("stages", ["sign"]),
     ("explain", ["explain"]),
     ("signer", ["signer", "endpoint"]),

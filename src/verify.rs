@@ -21,6 +21,7 @@
 //! canonical request and string to sign (which AWS's API Gateway puts in its 403 bodies) are
 //! only available through [`Verifier::server_view_at`], on request.
 
+use crate::bytes::same_bytes;
 use crate::prelude::*;
 
 pub(crate) mod aws_response;
@@ -65,9 +66,7 @@ use crate::spec::{STREAMING_EVENTS, StreamingPayload, UNSIGNED_PAYLOAD};
 use crate::time::{AmzDate, SigningTime};
 use checks::{check_host, check_signed_headers, check_token, sorted};
 use key_cache::{Entry, Found, HeldKey, VerifyKeyCache};
-use parse::{
-    CredentialRef, Layout, RawAuthorization, same_bytes, sorted_signed_headers, split_byte,
-};
+use parse::{CredentialRef, Layout, RawAuthorization, sorted_signed_headers, split_byte};
 use smallvec::SmallVec;
 
 /// The clock skew S3 tolerates, and the default: 15 minutes.

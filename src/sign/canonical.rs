@@ -10,6 +10,7 @@ use core::cmp::Ordering;
 
 use smallvec::SmallVec;
 
+use crate::bytes::find_byte;
 use crate::request::Header;
 use crate::settings::{PathNormalization, Settings, UriEncoding};
 use crate::sign::encode::{self, Form};
@@ -110,14 +111,34 @@ struct Entry<'a> {
     lower: bool,
 }
 
-/// The first 8 bytes of `name`, zero-padded.
+/// The first 8 bytes of `name`, zero-padded. Read as whole words: a copy of a variable length
+/// calls `memcpy`, whose narrow stores the 8-byte load of the result then waits for.
 #[inline]
 fn first_eight(name: &str) -> [u8; 8] {
-    let bytes = name.as_bytes();
-    let mut first = [0u8; 8];
-    let n = bytes.len().min(8);
-    first[..n].copy_from_slice(&bytes[..n]);
-    first
+    let b = name.as_bytes();
+    let n = b.len();
+    let word = match (
+        b.first_chunk::<8>(),
+        b.first_chunk::<4>(),
+        b.last_chunk::<4>(),
+    ) {
+        (Some(w), _, _) => u64::from_be_bytes(*w),
+        // 4 to 7 bytes: the first four and the last four, which overlap in equal bytes.
+        (None, Some(head), Some(tail)) => {
+            (u64::from(u32::from_be_bytes(*head)) << 32)
+                | (u64::from(u32::from_be_bytes(*tail)) << (8 * (8 - n)))
+        }
+        // 1 to 3 bytes: the first, the middle and the last.
+        _ => match (b.first(), b.get(n / 2), b.last()) {
+            (Some(&x), Some(&y), Some(&z)) => {
+                (u64::from(x) << 56)
+                    | (u64::from(y) << (8 * (7 - n / 2)))
+                    | (u64::from(z) << (8 * (8 - n)))
+            }
+            _ => 0,
+        },
+    };
+    word.to_be_bytes()
 }
 
 impl<'a> Entry<'a> {
@@ -148,7 +169,7 @@ impl<'a> Entry<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn new(h: Header<'a>) -> Self {
         let bytes = h.name.as_bytes();
         let mut first = first_eight(h.name);
@@ -340,7 +361,7 @@ impl<'a> CanonicalHeaders<'a> {
     ) -> bool {
         let mut rest = claimed;
         loop {
-            let end = rest.bytes().position(|b| b == b';').unwrap_or(rest.len());
+            let end = find_byte(rest.as_bytes(), b';').unwrap_or(rest.len());
             let name = rest.get(..end).unwrap_or_default();
             let before = self.list.len();
             for (h, lowercase) in headers.clone() {
@@ -697,6 +718,18 @@ mod tests {
                     proptest::prop_assert_eq!(&text, &expected_text, "{}", way);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn first_eight_is_the_zero_padded_prefix_at_every_length() {
+        let name = "abcdefghijkl";
+        for n in 0..=name.len() {
+            let mut expected = [0u8; 8];
+            for (e, b) in expected.iter_mut().zip(name[..n].bytes()) {
+                *e = b;
+            }
+            assert_eq!(first_eight(&name[..n]), expected, "length {n}");
         }
     }
 

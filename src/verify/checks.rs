@@ -5,6 +5,7 @@ use crate::prelude::*;
 use smallvec::SmallVec;
 use time::OffsetDateTime;
 
+use crate::bytes::{find_byte, same_bytes};
 use crate::credentials::Credentials;
 use crate::crypto;
 use crate::request::{Header, SignableRequest, host_and_port};
@@ -12,7 +13,7 @@ use crate::sign::canonical::cmp_lowercase;
 use crate::time::{AmzDate, SigningTime};
 
 use super::error::VerifyError;
-use super::parse::{find_byte, same_bytes, split_byte};
+use super::parse::split_byte;
 use super::{Claims, KnownHeaders, Verifier};
 
 impl Verifier {
