@@ -1,5 +1,5 @@
-//! Byte strings on the hot path: a byte found a word at a time, and short strings compared
-//! without a call to the C library.
+//! Byte strings on the hot path: a byte found a word at a time, and short strings compared and
+//! copied without a call to the C library.
 
 /// Where `b` first occurs in `hay`, looked for eight bytes at a time (a word whose bytes XOR
 /// `b` has a zero byte holds it; the lowest flagged byte is the first match, as a borrow only
@@ -48,6 +48,40 @@ fn ends<const N: usize>(s: &[u8]) -> Option<([u8; N], [u8; N])> {
     Some((*s.first_chunk::<N>()?, *s.last_chunk::<N>()?))
 }
 
+/// `dst.copy_from_slice(src)`, for the pieces a hasher is given (a name, `\n`, a value of a few
+/// bytes): up to 32 bytes as their first and last few bytes, loaded and stored as whole words,
+/// instead of a call to the C library's `memcpy`, whose dispatch costs more than such a copy.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match n {
+        0 => {}
+        1..=3 => {
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        4..=7 => copy_ends::<4>(dst, src),
+        8..=15 => copy_ends::<8>(dst, src),
+        16..=32 => copy_ends::<16>(dst, src),
+        _ => dst.copy_from_slice(src),
+    }
+}
+
+/// The first and the last `N` bytes of `src` (which has `N` to `2 * N`) into `dst`, of the same
+/// length: between them they cover every byte.
+#[inline(always)]
+fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match (src.first_chunk::<N>(), src.last_chunk::<N>()) {
+        (Some(head), Some(tail)) if dst.len() == n => {
+            dst[..N].copy_from_slice(head);
+            dst[n - N..].copy_from_slice(tail);
+        }
+        _ => dst.copy_from_slice(src),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +115,23 @@ mod tests {
                 }
                 assert_eq!(find_byte(&h, b), Some(at), "{at} {b}");
                 assert_eq!(find_byte(&h[..at], b), None);
+            }
+        }
+    }
+
+    #[test]
+    fn short_copies_copy_every_byte_at_every_length_and_offset() {
+        let src: Vec<u8> = (1..=80).collect();
+        for len in 0..=src.len() {
+            for at in 0..4 {
+                let mut dst = [0u8; 90];
+                copy_short(&mut dst[at..at + len], &src[..len]);
+                assert_eq!(&dst[at..at + len], &src[..len], "length {len} at {at}");
+                assert!(dst[..at].iter().all(|&b| b == 0), "before, length {len}");
+                assert!(
+                    dst[at + len..].iter().all(|&b| b == 0),
+                    "after, length {len}"
+                );
             }
         }
     }

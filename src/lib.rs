@@ -177,7 +177,7 @@
 //!
 //! 1. **input**: `time` (signing time, `X-Amz-Date`, HTTP dates), `credentials`, `request`,
 //!    `settings`, `payload`, `spec` (every wire name and constant, [`spec::Algorithm`]), `sink`
-//!    (where bytes go), `bytes` (a byte found, short strings compared, on the hot path),
+//!    (where bytes go), `bytes` (a byte found, short strings compared and copied, on the hot path),
 //!    `crypto` (the only code touching a cryptography crate), `error`;
 //! 2. **stages**: `sign` (`encode`, `canonical`, `string_to_sign`, `key`, `key_cache`,
 //!    `chunked` (the `aws-chunked` chunk and trailer signatures), `event_stream` (the

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
 use super::DerSignature;
+use crate::bytes::copy_short;
 
 /// SHA-256's initial state (FIPS 180-4, 5.3.3).
 const IV: [u32; 8] = [
@@ -132,46 +133,6 @@ impl Hasher {
         self.blocks += (HASHER_BUF / 64 + whole.len()) as u64;
         self.buf[..tail.len()].copy_from_slice(tail);
         self.fill = tail.len();
-    }
-}
-
-/// `dst.copy_from_slice(src)`, with the pieces of a canonical request (a name, `\n`, a value
-/// of a few bytes) copied by two overlapping loads and stores each instead of a call to the
-/// C library's `memcpy`, whose dispatch costs more than such a copy.
-#[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    match n {
-        0 => {}
-        1..=3 => {
-            dst[0] = src[0];
-            dst[n / 2] = src[n / 2];
-            dst[n - 1] = src[n - 1];
-        }
-        4..=7 => {
-            copy_ends::<4>(dst, src);
-        }
-        8..=15 => {
-            copy_ends::<8>(dst, src);
-        }
-        16..=32 => {
-            copy_ends::<16>(dst, src);
-        }
-        _ => dst.copy_from_slice(src),
-    }
-}
-
-/// The first and the last `N` bytes of `src` (which has `N` to `2 * N`) into `dst`, of the same
-/// length: between them they cover every byte.
-#[inline(always)]
-fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    match (src.first_chunk::<N>(), src.last_chunk::<N>()) {
-        (Some(head), Some(tail)) if dst.len() == n => {
-            dst[..N].copy_from_slice(head);
-            dst[n - N..].copy_from_slice(tail);
-        }
-        _ => dst.copy_from_slice(src),
     }
 }
 
@@ -418,23 +379,6 @@ mod tests {
             hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
-    }
-
-    #[test]
-    fn short_copies_copy_every_byte_at_every_length_and_offset() {
-        let src: Vec<u8> = (1..=80).collect();
-        for len in 0..=src.len() {
-            for at in 0..4 {
-                let mut dst = [0u8; 90];
-                copy_short(&mut dst[at..at + len], &src[..len]);
-                assert_eq!(&dst[at..at + len], &src[..len], "length {len} at {at}");
-                assert!(dst[..at].iter().all(|&b| b == 0), "before, length {len}");
-                assert!(
-                    dst[at + len..].iter().all(|&b| b == 0),
-                    "after, length {len}"
-                );
-            }
-        }
     }
 
     #[test]
