@@ -51,7 +51,9 @@ fn ends<const N: usize>(s: &[u8]) -> Option<([u8; N], [u8; N])> {
 /// `dst.copy_from_slice(src)`, for the pieces a hasher is given (a name, `\n`, a value of a few
 /// bytes): up to 32 bytes as their first and last few bytes, loaded and stored as whole words,
 /// instead of a call to the C library's `memcpy`, whose dispatch costs more than such a copy.
+/// Only the RustCrypto backend's hasher uses it.
 #[inline(always)]
+#[cfg_attr(feature = "aws-lc", allow(dead_code))]
 pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
     match n {
@@ -71,6 +73,7 @@ pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
 /// The first and the last `N` bytes of `src` (which has `N` to `2 * N`) into `dst`, of the same
 /// length: between them they cover every byte.
 #[inline(always)]
+#[cfg_attr(feature = "aws-lc", allow(dead_code))]
 fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
     match (src.first_chunk::<N>(), src.last_chunk::<N>()) {
