@@ -13,7 +13,10 @@
 //!    and the AWS SDK for JavaScript send by default over HTTPS; the verifier allows it with
 //!    `UnsignedPayload::Allowed`): accepted, the CRC32 vouches for the bytes;
 //! 3. the signed upload with one byte of its third chunk changed on the wire: the handler gets
-//!    an error, and never a byte of the changed chunk.
+//!    an error, and never a byte of the changed chunk. The service answers 400 without reading
+//!    the rest of the body, so the client may see that answer or, if it was still sending, a
+//!    closed connection (as with S3 itself); the handler's own record of what it got is checked
+//!    either way.
 //!
 //! ```text
 //! cargo run --example s3_receive_upload --features tower,reqwest,gateway
@@ -21,6 +24,7 @@
 
 mod common;
 
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use awssig::streaming::{Checksum, ChunkedUpload};
@@ -39,9 +43,20 @@ use tower::{ServiceBuilder, ServiceExt as _};
 const SIZE: usize = 6 * 1024 * 1024 + 1000;
 const CHUNK: usize = ChunkedUpload::DEFAULT_CHUNK_SIZE;
 
-/// The PUT handler: reads the verified body as it arrives. Each frame is data the layer has
-/// already checked; an error frame means the upload was refused at that point.
+/// The handler's last answer, kept so the example can check a refusal whose response the
+/// client may never read (the connection closes while the client is still sending).
+static LAST_ANSWER: Mutex<Option<(http::StatusCode, String)>> = Mutex::new(None);
+
+/// The PUT handler: records its answer (below) and returns it.
 async fn receive(req: http::Request<Body>) -> (http::StatusCode, String) {
+    let answer = read_upload(req).await;
+    *LAST_ANSWER.lock().unwrap_or_else(|e| e.into_inner()) = Some(answer.clone());
+    answer
+}
+
+/// Reads the verified body as it arrives. Each frame is data the layer has
+/// already checked; an error frame means the upload was refused at that point.
+async fn read_upload(req: http::Request<Body>) -> (http::StatusCode, String) {
     let who = req
         .extensions()
         .get::<Verified>()
@@ -166,8 +181,32 @@ async fn main() -> Result<(), BoxError> {
     wire[third] ^= 0x01;
     let mut req = client.put(&url).body(wire).build()?;
     *req.headers_mut() = head.headers().clone();
-    let (status, text) = send(&client, req).await?;
-    expect(false, status == 400, "the changed upload is refused")?;
+    *LAST_ANSWER.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    match client.execute(req).await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let text = resp.text().await?;
+            println!("<-- {status}\n    {text}\n");
+            expect(false, status == 400, "the changed upload is refused")?;
+        }
+        // The service answered before reading the whole body and closed the connection; the
+        // client, still writing, saw the close before the answer.
+        Err(e) if e.is_request() => {
+            println!("<-- connection closed while the body was still being sent ({e})\n");
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let (status, text) = LAST_ANSWER
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .ok_or("the handler answered the changed upload")?;
+    println!("    the handler answered {status}: {text}\n");
+    expect(
+        false,
+        status == 400,
+        "the handler refused the changed upload",
+    )?;
     expect(
         false,
         text.contains("chunk signature does not match"),
