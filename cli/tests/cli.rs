@@ -1,6 +1,7 @@
 //! The `awssig` binary against the local gateway on 127.0.0.1: signed requests accepted,
-//! awscurl's bugs absent, exit statuses, presigned URLs, the gateway subcommand, and `diagnose`
-//! naming the cause of deliberately broken requests.
+//! awscurl's bugs absent, exit statuses, presigned URLs, the gateway subcommand, `curl -k`
+//! through a TLS front with a self-signed certificate, and `diagnose` naming the cause of
+//! deliberately broken requests.
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::io::{BufRead, BufReader};
@@ -717,4 +718,85 @@ fn upload_file_streams_any_file_as_signed_aws_chunked_without_a_progress_bar_whe
     // Piped: no progress bar.
     let err = stderr(&out);
     assert!(!err.contains("left") && !err.contains('\r'), "{err:?}");
+}
+
+/// A TLS front on 127.0.0.1 with a self-signed certificate for that address, passing each
+/// connection's bytes to `upstream` unchanged. Its runtime, and so its listener, stops when it
+/// is dropped.
+struct TlsFront {
+    url: String,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn tls_front(upstream: std::net::SocketAddr) -> TlsFront {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![certified.cert.der().clone()], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                // A client that refuses the certificate ends the handshake here.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut up) = tokio::net::TcpStream::connect(upstream).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+            });
+        }
+    });
+    TlsFront {
+        url,
+        _runtime: runtime,
+    }
+}
+
+#[test]
+fn insecure_accepts_a_self_signed_certificate_that_is_refused_without_it() {
+    let gw = gateway();
+    let front = tls_front(gw.addr());
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/prod/items", front.url);
+
+    let refused = awssig(dir.path(), SECRET)
+        .arg("curl")
+        .args(SCOPE)
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let err = stderr(&refused).to_ascii_lowercase();
+    assert!(err.contains("certificate"), "{err}");
+    assert!(stdout(&refused).is_empty(), "{}", stdout(&refused));
+
+    let accepted = awssig(dir.path(), SECRET)
+        .args(["curl", "-k"])
+        .args(SCOPE)
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    // The gateway behind the front verified the signature, over the host the client sent.
+    let body = stdout(&accepted);
+    assert!(body.contains(r#""accessKeyId":"AKIDEXAMPLE""#), "{body}");
+    assert!(body.contains(r#""path":"/prod/items""#), "{body}");
 }
