@@ -1,7 +1,7 @@
 //! The `awssig` binary against the local gateway on 127.0.0.1: signed requests accepted,
 //! awscurl's bugs absent, exit statuses, presigned URLs, the gateway subcommand, `curl -k`
-//! through a TLS front with a self-signed certificate, and `diagnose` naming the cause of
-//! deliberately broken requests.
+//! through a TLS front with a self-signed certificate, `curl -T`'s progress bar on a
+//! pseudo-terminal, and `diagnose` naming the cause of deliberately broken requests.
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on setup failure by design
 
 use std::io::{BufRead, BufReader};
@@ -32,6 +32,12 @@ fn gateway() -> GatewayHandle {
 /// shared config files, no instance metadata).
 fn awssig(dir: &Path, secret: &str) -> Command {
     let mut cmd = Command::cargo_bin("awssig").unwrap();
+    isolate(&mut cmd, dir, secret);
+    cmd
+}
+
+/// Gives `cmd` only the given credentials (see [`awssig`]).
+fn isolate(cmd: &mut Command, dir: &Path, secret: &str) {
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);
@@ -44,7 +50,6 @@ fn awssig(dir: &Path, secret: &str) -> Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", AKID)
         .env("AWS_SECRET_ACCESS_KEY", secret);
-    cmd
 }
 
 const SCOPE: [&str; 4] = ["--service", "execute-api", "--region", "us-east-1"];
@@ -718,6 +723,43 @@ fn upload_file_streams_any_file_as_signed_aws_chunked_without_a_progress_bar_whe
     // Piped: no progress bar.
     let err = stderr(&out);
     assert!(!err.contains("left") && !err.contains('\r'), "{err:?}");
+}
+
+#[test]
+fn upload_file_draws_a_progress_bar_on_a_terminal_and_clears_it_before_the_answer() {
+    let gw = gateway();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.bin");
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &data).unwrap();
+    // The binary on a pseudo-terminal (Python's `pty`, which copies what the terminal shows,
+    // stdout and stderr together, to its own stdout).
+    let mut cmd = Command::new("python3");
+    isolate(&mut cmd, dir.path(), SECRET);
+    let out = cmd
+        .args([
+            "-c",
+            "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)",
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("awssig"))
+        .args(["curl", "-T"])
+        .arg(&file)
+        .args(SCOPE)
+        .arg(format!("{}/prod/upload", gw.url()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let screen = stdout(&out);
+    // The bar: bytes sent of the total, and what is left; each redraw returns to the line's
+    // start and erases it.
+    assert!(screen.contains("/2.86 MiB ["), "{screen:?}");
+    assert!(screen.contains(" left"), "{screen:?}");
+    let clear = "\r\x1b[2K";
+    let (bar, answer) = screen.rsplit_once(clear).expect("the bar is cleared");
+    assert!(bar.contains(" left"), "{bar:?}");
+    // After the last erase, only the gateway's answer.
+    assert!(answer.starts_with(r#"{"method":"PUT""#), "{answer:?}");
+    assert!(answer.contains(r#""bodyLength":3000000"#), "{answer:?}");
 }
 
 /// A TLS front on 127.0.0.1 with a self-signed certificate for that address, passing each
