@@ -28,6 +28,7 @@ use crate::settings::Settings;
 #[cfg(feature = "http")]
 use crate::signer::SignableBody;
 use crate::signer::Signer;
+use crate::spec::Algorithm;
 use crate::time::SigningTime;
 
 /// The future an asynchronous provider returns.
@@ -300,9 +301,10 @@ fn store(
     }
 }
 
-/// A signer for one region and service whose credentials come from a provider: it asks its
-/// [`CredentialsCache`] for the current snapshot and keeps one [`Signer`] per credentials
-/// generation (so the signer's own caches stay warm between rotations).
+/// A signer for one region (or, with [`ProvidedSigner::new_v4a`], one SigV4a region set) and
+/// service whose credentials come from a provider: it asks its [`CredentialsCache`] for the
+/// current snapshot and keeps one [`Signer`] per credentials generation (so the signer's own
+/// caches, or its SigV4a key, stay with it between rotations).
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -321,6 +323,8 @@ fn store(
 /// ```
 pub struct ProvidedSigner {
     cache: CredentialsCache,
+    algorithm: Algorithm,
+    /// The region, or SigV4a's region set.
     region: String,
     service: String,
     settings: Settings,
@@ -331,6 +335,7 @@ impl fmt::Debug for ProvidedSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProvidedSigner")
             .field("cache", &self.cache)
+            .field("algorithm", &self.algorithm)
             .field("region", &self.region)
             .field("service", &self.service)
             .field("settings", &self.settings)
@@ -348,10 +353,47 @@ impl ProvidedSigner {
     ) -> Self {
         Self {
             cache,
+            algorithm: Algorithm::HmacSha256,
             region: region.into(),
             service: service.into(),
             settings: Settings::default(),
             current: Mutex::new(None),
+        }
+    }
+
+    /// Signs with SigV4a (`AWS4-ECDSA-P256-SHA256`, see [`Signer::new_v4a`]) for `region_set`
+    /// and `service`, with credentials from `cache`: each credentials generation gets a signer
+    /// whose ECDSA key is derived once, when the generation is first used.
+    ///
+    /// ```
+    /// # #[cfg(feature = "http")] { // needs `http::Request`
+    /// use awssig::{Credentials, Payload, Settings, Verifier, spec::Algorithm};
+    /// use awssig::provider::{CredentialsCache, ProvidedSigner, provider_fn};
+    /// let provider = provider_fn(|| Ok(Credentials::new("AKIDEXAMPLE", "secret")));
+    /// let signer = ProvidedSigner::new_v4a(CredentialsCache::new(provider), "us-*", "s3")
+    ///     .with_settings(Settings::s3());
+    /// assert_eq!(signer.algorithm(), Algorithm::EcdsaP256Sha256);
+    /// let mut req = http::Request::get("https://mrap.accesspoint.s3-global.amazonaws.com/k")
+    ///     .body(())?;
+    /// signer.sign(&mut req)?;
+    /// assert_eq!(req.headers()["x-amz-region-set"], "us-*");
+    ///
+    /// // Valid in any region the set names.
+    /// let verifier = Verifier::new(Credentials::new("AKIDEXAMPLE", "secret"), "us-west-2", "s3")
+    ///     .with_settings(Settings::s3());
+    /// let verified = verifier.verify(&req, Payload::Bytes(b""))?;
+    /// assert_eq!(verified.algorithm(), Algorithm::EcdsaP256Sha256);
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new_v4a(
+        cache: CredentialsCache,
+        region_set: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        Self {
+            algorithm: Algorithm::EcdsaP256Sha256,
+            ..Self::new(cache, region_set, service)
         }
     }
 
@@ -375,7 +417,13 @@ impl ProvidedSigner {
         self
     }
 
-    /// The region in the credential scope.
+    /// The algorithm it signs with: SigV4's ([`ProvidedSigner::new`]) or SigV4a's
+    /// ([`ProvidedSigner::new_v4a`]).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The region in the credential scope; for SigV4a, the region set.
     pub fn region(&self) -> &str {
         &self.region
     }
@@ -400,10 +448,13 @@ impl ProvidedSigner {
         if let Some((_, s)) = current.as_ref().filter(|(c, _)| Arc::ptr_eq(c, &creds)) {
             return Arc::clone(s);
         }
-        let signer = Arc::new(
-            Signer::new((*creds).clone(), self.region.clone(), self.service.clone())
-                .with_settings(self.settings.clone()),
-        );
+        let (creds_now, region, service) =
+            ((*creds).clone(), self.region.clone(), self.service.clone());
+        let signer = match self.algorithm {
+            Algorithm::HmacSha256 => Signer::new(creds_now, region, service),
+            Algorithm::EcdsaP256Sha256 => Signer::new_v4a(creds_now, region, service),
+        };
+        let signer = Arc::new(signer.with_settings(self.settings.clone()));
         *current = Some((creds, Arc::clone(&signer)));
         signer
     }

@@ -9,8 +9,9 @@ use std::time::{Duration, SystemTime};
 
 use crate::common;
 
+use awssig::spec::Algorithm;
 use awssig::{
-    Credentials, ProviderError,
+    Credentials, Payload, ProviderError, Verifier, VerifyError,
     provider::{
         CredentialsCache, EnvironmentProvider, ProvideCredentials, ProvideCredentialsAsync,
         ProvideFuture, ProvidedSigner, provider_fn,
@@ -163,6 +164,61 @@ fn provided_signer_keeps_one_signer_per_generation() {
     assert!(!Arc::ptr_eq(&a, &c));
     assert_eq!(c.credentials().access_key_id(), "AKID2");
     assert_eq!((c.region(), c.service()), ("us-east-1", "execute-api"));
+}
+
+#[test]
+fn a_provided_sigv4a_signer_signs_each_generation_with_its_own_key_valid_across_the_region_set() {
+    let signer = ProvidedSigner::new_v4a(
+        CredentialsCache::new(Rotating::new(
+            Duration::from_secs(3600),
+            Duration::from_secs(3600),
+        )),
+        "us-east-1,us-west-2",
+        "execute-api",
+    );
+    assert_eq!(signer.algorithm(), Algorithm::EcdsaP256Sha256);
+    assert_eq!(signer.region(), "us-east-1,us-west-2");
+    let generations = [
+        (t0(), ["AKID1", "secret1", "token1"]),
+        (
+            t0() + Duration::from_secs(7000),
+            ["AKID2", "secret2", "token2"],
+        ),
+    ];
+    for (k, (at, [id, secret, token])) in generations.into_iter().enumerate() {
+        let s = signer.signer_at(at).unwrap();
+        assert_eq!(s.algorithm(), Algorithm::EcdsaP256Sha256);
+        assert_eq!(s.credentials().access_key_id(), id);
+        let mut req = http::Request::get("https://abc.execute-api.us-east-1.amazonaws.com/prod/")
+            .body(())
+            .unwrap();
+        s.sign_at(&mut req, at).unwrap();
+        assert_eq!(req.headers()["x-amz-region-set"], "us-east-1,us-west-2");
+        assert_eq!(req.headers()["x-amz-security-token"], token);
+        let verify = |creds: Credentials, region: &str| {
+            Verifier::new(creds, region, "execute-api").verify_at(&req, Payload::Bytes(b""), at)
+        };
+        let creds = Credentials::new(id, secret).with_session_token(token);
+        for region in ["us-east-1", "us-west-2"] {
+            let verified = verify(creds.clone(), region).unwrap();
+            assert_eq!(verified.algorithm(), Algorithm::EcdsaP256Sha256);
+            assert_eq!(verified.access_key_id(), id);
+        }
+        assert!(
+            verify(creds, "eu-west-1").is_err(),
+            "outside the region set"
+        );
+        // The other generation's secret under this generation's key id: not its key.
+        let other = ["secret2", "secret1"][k];
+        let wrong = Credentials::new(id, other).with_session_token(token);
+        assert!(
+            matches!(
+                verify(wrong, "us-east-1"),
+                Err(VerifyError::SignatureMismatch)
+            ),
+            "generation {k}"
+        );
+    }
 }
 
 #[test]
