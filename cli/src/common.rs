@@ -2,6 +2,7 @@
 
 use std::io::Read;
 
+use awssig::spec::Algorithm;
 use awssig::{Credentials, Settings, Signer, endpoint::infer_scope};
 
 /// The AWS documentation's example pair: what `awssig gateway` accepts, and `awssig curl`
@@ -20,9 +21,14 @@ pub(crate) struct ScopeArgs {
     #[arg(long)]
     pub(crate) service: Option<String>,
     /// Region (us-east-1, ...). Default: from an AWS host, else AWS_REGION /
-    /// AWS_DEFAULT_REGION / the profile's region; for 127.0.0.1 and localhost, us-east-1.
+    /// AWS_DEFAULT_REGION / the profile's region; for 127.0.0.1 and localhost, us-east-1. With
+    /// SigV4a, the region set (us-east-1,us-west-2 or us-*; default *).
     #[arg(long)]
     pub(crate) region: Option<String>,
+    /// Sign with SigV4a (AWS4-ECDSA-P256-SHA256), valid in every region of --region. Default:
+    /// for an S3 Multi-Region Access Point host; SigV4 otherwise.
+    #[arg(long)]
+    pub(crate) sigv4a: bool,
     /// Named profile from the shared config and credentials files.
     #[arg(long)]
     pub(crate) profile: Option<String>,
@@ -50,6 +56,9 @@ pub(crate) struct ScopeArgs {
 /// The scope a request is signed for, and where each part came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Scope {
+    /// SigV4 or SigV4a.
+    pub(crate) algorithm: Algorithm,
+    /// The region; for SigV4a, the region set.
     pub(crate) region: String,
     pub(crate) service: String,
     pub(crate) settings: Settings,
@@ -83,8 +92,19 @@ pub(crate) fn resolve_scope(
     let inferred = infer_scope(host).ok();
     let local = is_loopback(host);
     let mut defaulted = false;
+    // SigV4a when asked for, or when the host takes it (a Multi-Region Access Point).
+    let algorithm = match &inferred {
+        _ if scope.sigv4a => Algorithm::EcdsaP256Sha256,
+        Some(i) => i.algorithm(),
+        None => Algorithm::HmacSha256,
+    };
     let region = match (&scope.region, &inferred, env_region) {
         (Some(r), _, _) => r.clone(),
+        // Every region, unless the host says otherwise (a Multi-Region Access Point says `*`).
+        (None, _, _) if scope.sigv4a => match &inferred {
+            Some(i) if i.algorithm() == Algorithm::EcdsaP256Sha256 => i.region().to_string(),
+            _ => "*".to_string(),
+        },
         (None, Some(i), _) => i.region().to_string(),
         (None, None, Some(r)) => r.to_string(),
         (None, None, None) if local => {
@@ -120,6 +140,7 @@ pub(crate) fn resolve_scope(
         _ => settings_for_service(&service),
     };
     Ok(Scope {
+        algorithm,
         region,
         service,
         settings,
@@ -170,10 +191,13 @@ pub(crate) async fn signer(scope: &ScopeArgs, host: &str) -> Result<Signer, BoxE
             }
         },
     };
-    Ok(
-        Signer::new(credentials, resolved.region, resolved.service)
-            .with_settings(resolved.settings),
-    )
+    let signer = match resolved.algorithm {
+        Algorithm::EcdsaP256Sha256 => {
+            Signer::new_v4a(credentials, resolved.region, resolved.service)
+        }
+        _ => Signer::new(credentials, resolved.region, resolved.service),
+    };
+    Ok(signer.with_settings(resolved.settings))
 }
 
 /// Parses `-H 'name: value'`.
@@ -219,10 +243,43 @@ mod tests {
             service: service.map(str::to_string),
             region: region.map(str::to_string),
             profile: None,
+            sigv4a: false,
             access_key: None,
             secret_key: None,
             session_token: None,
         }
+    }
+
+    #[test]
+    fn sigv4a_is_taken_for_a_multi_region_access_point_or_when_asked_for() {
+        let mrap = "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com";
+        let s = resolve_scope(&args(None, None), mrap, Some("eu-west-1")).unwrap();
+        assert_eq!(s.algorithm, Algorithm::EcdsaP256Sha256);
+        assert_eq!((s.region.as_str(), s.service.as_str()), ("*", "s3"));
+        assert_eq!(s.settings, Settings::s3());
+
+        let asked = ScopeArgs {
+            sigv4a: true,
+            ..args(None, Some("execute-api"))
+        };
+        let s = resolve_scope(&asked, "api.example.com", Some("eu-west-1")).unwrap();
+        assert_eq!(
+            (s.algorithm, s.region.as_str()),
+            (Algorithm::EcdsaP256Sha256, "*")
+        );
+        let set = ScopeArgs {
+            region: Some("us-east-1,us-west-2".into()),
+            ..asked
+        };
+        let s = resolve_scope(&set, "api.example.com", None).unwrap();
+        assert_eq!(s.region, "us-east-1,us-west-2");
+
+        let api = "abc.execute-api.eu-west-1.amazonaws.com";
+        let s = resolve_scope(&args(None, None), api, None).unwrap();
+        assert_eq!(
+            (s.algorithm, s.region.as_str()),
+            (Algorithm::HmacSha256, "eu-west-1")
+        );
     }
 
     #[test]

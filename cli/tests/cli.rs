@@ -92,6 +92,47 @@ fn a_signed_get_is_accepted_and_signs_no_content_type() {
 }
 
 #[test]
+fn sigv4a_signs_for_a_region_set_the_gateway_accepts_only_when_it_holds_its_region() {
+    let gw = gateway();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |set: &str| {
+        awssig(dir.path(), SECRET)
+            .args([
+                "curl",
+                "-v",
+                "--sigv4a",
+                "--service",
+                "execute-api",
+                "--region",
+                set,
+            ])
+            .arg(format!("{}/prod/items", gw.url()))
+            .output()
+            .unwrap()
+    };
+    let out = run("us-east-1,us-west-2");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("x-amz-region-set: us-east-1,us-west-2"),
+        "{err}"
+    );
+    let body = stdout(&out);
+    assert!(body.contains(r#""accessKeyId":"AKIDEXAMPLE""#), "{body}");
+    // SigV4a's scope names no region.
+    assert!(body.contains(r#"/execute-api/aws4_request""#), "{body}");
+    assert!(!body.contains("us-east-1/execute-api"), "{body}");
+
+    // The gateway's region (us-east-1) is not in the set: refused (curl's -f style exit 22).
+    let out = run("eu-west-1");
+    assert_eq!(out.status.code(), Some(22), "{}", stderr(&out));
+}
+
+#[test]
 fn pre_encoded_query_values_and_values_with_equals_pass_through() {
     let gw = gateway();
     let dir = tempfile::tempdir().unwrap();
