@@ -299,14 +299,15 @@ fn a_wrong_service_is_named_by_diagnose() {
     assert!(text.to_ascii_lowercase().contains("service"), "{text}");
 }
 
-/// A proxy on 127.0.0.1 that forwards to `upstream` and drops `content-type` on the way, as
-/// some HTTP clients and proxies do for requests without a body.
-struct DroppingProxy {
+/// A test's server on 127.0.0.1: its URL, and the runtime it runs on, which stops it (and
+/// its listener) when dropped.
+struct Served {
     url: String,
     _runtime: tokio::runtime::Runtime,
 }
 
-fn dropping_proxy(upstream: String) -> DroppingProxy {
+/// A one-worker runtime and a listener on 127.0.0.1 bound in it, for a [`Served`].
+fn runtime_and_listener() -> (tokio::runtime::Runtime, tokio::net::TcpListener) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -315,6 +316,13 @@ fn dropping_proxy(upstream: String) -> DroppingProxy {
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
+    (runtime, listener)
+}
+
+/// A proxy on 127.0.0.1 that forwards to `upstream` and drops `content-type` on the way, as
+/// some HTTP clients and proxies do for requests without a body.
+fn dropping_proxy(upstream: String) -> Served {
+    let (runtime, listener) = runtime_and_listener();
     let url = format!("http://{}", listener.local_addr().unwrap());
     runtime.spawn(async move {
         let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
@@ -357,7 +365,7 @@ fn dropping_proxy(upstream: String) -> DroppingProxy {
             });
         }
     });
-    DroppingProxy {
+    Served {
         url,
         _runtime: runtime,
     }
@@ -804,19 +812,8 @@ fn upload_file_draws_a_progress_bar_on_a_terminal_and_clears_it_before_the_answe
 }
 
 /// A TLS front on 127.0.0.1 with a self-signed certificate for that address, passing each
-/// connection's bytes to `upstream` unchanged. Its runtime, and so its listener, stops when it
-/// is dropped.
-struct TlsFront {
-    url: String,
-    _runtime: tokio::runtime::Runtime,
-}
-
-fn tls_front(upstream: std::net::SocketAddr) -> TlsFront {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+/// connection's bytes to `upstream` unchanged.
+fn tls_front(upstream: std::net::SocketAddr) -> Served {
     let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
     let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
@@ -828,9 +825,7 @@ fn tls_front(upstream: std::net::SocketAddr) -> TlsFront {
     .with_single_cert(vec![certified.cert.der().clone()], key)
     .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
+    let (runtime, listener) = runtime_and_listener();
     let url = format!("https://{}", listener.local_addr().unwrap());
     runtime.spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
@@ -847,7 +842,7 @@ fn tls_front(upstream: std::net::SocketAddr) -> TlsFront {
             });
         }
     });
-    TlsFront {
+    Served {
         url,
         _runtime: runtime,
     }
