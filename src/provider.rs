@@ -397,7 +397,8 @@ impl ProvidedSigner {
         }
     }
 
-    /// Region, service and settings inferred from the URL's host, as [`Signer::for_url`].
+    /// Region, service, settings and algorithm inferred from the URL's host, as
+    /// [`Signer::for_url`] (SigV4a for an S3 Multi-Region Access Point).
     ///
     /// # Errors
     /// As [`Signer::for_url`].
@@ -406,7 +407,13 @@ impl ProvidedSigner {
             .host_from_authority()
             .ok_or(SignError::MissingHost)?;
         let scope = infer_scope(&host)?;
-        Ok(Self::new(cache, scope.region(), scope.service()).with_settings(scope.settings()))
+        let signer = Self::new(cache, scope.region(), scope.service());
+        // A Multi-Region Access Point takes SigV4a, for the region set `*`.
+        let signer = Self {
+            algorithm: scope.algorithm(),
+            ..signer
+        };
+        Ok(signer.with_settings(scope.settings()))
     }
 
     /// Replaces the canonicalisation settings.

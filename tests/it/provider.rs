@@ -222,6 +222,29 @@ fn a_provided_sigv4a_signer_signs_each_generation_with_its_own_key_valid_across_
 }
 
 #[test]
+fn a_provided_signer_for_a_multi_region_access_point_url_signs_sigv4a_for_every_region() {
+    let cache = CredentialsCache::new(provider_fn(|| Ok(Credentials::new("AKID", "secret"))));
+    let url = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key";
+    let signer = ProvidedSigner::for_url(cache, url).unwrap();
+    assert_eq!(signer.algorithm(), Algorithm::EcdsaP256Sha256);
+    assert_eq!((signer.region(), signer.service()), ("*", "s3"));
+    let mut req = http::Request::get(url).body(()).unwrap();
+    signer.sign(&mut req).unwrap();
+    assert_eq!(req.headers()["x-amz-region-set"], "*");
+    let verified = Verifier::new(Credentials::new("AKID", "secret"), "ap-south-2", "s3")
+        .with_settings(awssig::Settings::s3())
+        .verify(&req, Payload::Bytes(b""))
+        .unwrap();
+    assert_eq!(verified.algorithm(), Algorithm::EcdsaP256Sha256);
+
+    // A regional host stays SigV4.
+    let cache = CredentialsCache::new(provider_fn(|| Ok(Credentials::new("AKID", "secret"))));
+    let regional =
+        ProvidedSigner::for_url(cache, "https://b.s3.eu-west-1.amazonaws.com/k").unwrap();
+    assert_eq!(regional.algorithm(), Algorithm::HmacSha256);
+}
+
+#[test]
 fn concurrent_signatures_never_mix_two_generations() {
     // Every credential generation lives 1 ms past the refresh margin, so threads that sign in a
     // loop race with rotations constantly.
