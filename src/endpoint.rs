@@ -157,11 +157,10 @@ impl Signer {
             .ok_or(SignError::MissingHost)?;
         let scope = infer_scope(&host)?;
         let settings = scope.settings();
-        let signer = match scope.algorithm {
-            Algorithm::HmacSha256 => Signer::new(credentials, scope.region, scope.service),
-            _ => Signer::new_v4a(credentials, scope.region, scope.service),
-        };
-        Ok(signer.with_settings(settings))
+        Ok(
+            Signer::with_algorithm(scope.algorithm, credentials, scope.region, scope.service)
+                .with_settings(settings),
+        )
     }
 }
 

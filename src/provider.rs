@@ -455,12 +455,12 @@ impl ProvidedSigner {
         if let Some((_, s)) = current.as_ref().filter(|(c, _)| Arc::ptr_eq(c, &creds)) {
             return Arc::clone(s);
         }
-        let (creds_now, region, service) =
-            ((*creds).clone(), self.region.clone(), self.service.clone());
-        let signer = match self.algorithm {
-            Algorithm::HmacSha256 => Signer::new(creds_now, region, service),
-            Algorithm::EcdsaP256Sha256 => Signer::new_v4a(creds_now, region, service),
-        };
+        let signer = Signer::with_algorithm(
+            self.algorithm,
+            (*creds).clone(),
+            self.region.clone(),
+            self.service.clone(),
+        );
         let signer = Arc::new(signer.with_settings(self.settings.clone()));
         *current = Some((creds, Arc::clone(&signer)));
         signer

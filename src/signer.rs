@@ -223,6 +223,20 @@ impl Signer {
         signer
     }
 
+    /// [`Signer::new`] or [`Signer::new_v4a`], as `algorithm` says (`region` is then the region
+    /// set): for the code that learns the algorithm from a host or a setting.
+    pub(crate) fn with_algorithm(
+        algorithm: Algorithm,
+        credentials: Credentials,
+        region: impl Into<String>,
+        service: impl Into<String>,
+    ) -> Self {
+        match algorithm {
+            Algorithm::HmacSha256 => Self::new(credentials, region, service),
+            Algorithm::EcdsaP256Sha256 => Self::new_v4a(credentials, region, service),
+        }
+    }
+
     /// Signs with the given time plus `offset`: the difference between the server's clock and
     /// this machine's, as measured from a `Signature expired` answer, S3's `<ServerTime>` or a
     /// `Date` header (see [`clock_offset`](crate::diagnose::clock_offset)).

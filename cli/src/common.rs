@@ -100,11 +100,15 @@ pub(crate) fn resolve_scope(
     };
     let region = match (&scope.region, &inferred, env_region) {
         (Some(r), _, _) => r.clone(),
-        // Every region, unless the host says otherwise (a Multi-Region Access Point says `*`).
-        (None, _, _) if scope.sigv4a => match &inferred {
-            Some(i) if i.algorithm() == Algorithm::EcdsaP256Sha256 => i.region().to_string(),
-            _ => "*".to_string(),
-        },
+        // SigV4a asked for: every region, unless the host is a Multi-Region Access Point,
+        // whose region set the next arm takes.
+        (None, i, _)
+            if scope.sigv4a
+                && i.as_ref()
+                    .is_none_or(|i| i.algorithm() != Algorithm::EcdsaP256Sha256) =>
+        {
+            "*".to_string()
+        }
         (None, Some(i), _) => i.region().to_string(),
         (None, None, Some(r)) => r.to_string(),
         (None, None, None) if local => {
